@@ -1,0 +1,61 @@
+# transform: `make run` serves the app with demo data; `make test` runs the suite on
+# SQLite and PostgreSQL; `make bench` runs the benchmarks.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+export FLASK_APP := wsgi.py
+
+.PHONY: run install test test-sqlite test-postgres bench lint format clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	TRANSFORM_ENV=development $(FLASK) db upgrade
+	TRANSFORM_ENV=development $(FLASK) seed
+	TRANSFORM_ENV=development $(FLASK) demo load --if-empty
+	TRANSFORM_ENV=development $(FLASK) demo logins
+	TRANSFORM_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	@echo "== test suite on SQLite =="
+	TEST_DATABASE_URL= $(BIN)/python -m pytest
+
+# Runs on PostgreSQL when TEST_DATABASE_URL is set or a server answers on
+# 127.0.0.1:5432; under CI=true a missing server fails the run instead of skipping.
+test-postgres: $(STAMP)
+	@url="$${TEST_DATABASE_URL:-$(PG_TEST_URL)}"; \
+	if $(BIN)/python scripts/pg_answers.py "$$url"; then \
+		echo "== test suite on PostgreSQL =="; \
+		TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL does not answer at $$url; CI may not skip it." >&2; exit 1; \
+	else \
+		echo "== PostgreSQL does not answer at $$url: skipped the PostgreSQL run =="; \
+	fi
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check transform tests bench scripts
+	$(BIN)/ruff format --check transform tests bench scripts
+
+format: $(STAMP)
+	$(BIN)/ruff format transform tests bench scripts
+	$(BIN)/ruff check --fix transform tests bench scripts
+
+clean:
+	rm -rf $(VENV) .pytest_cache

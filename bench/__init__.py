@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures and the size of the data it ran on."""

@@ -1,0 +1,121 @@
+"""Fixtures: one schema per run built by the migrations, one rolled-back transaction per test.
+
+The database is SQLite in a temporary file, or PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+import os
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from tests import factories
+from transform import TestConfig, create_app
+from transform.extensions import db as _db
+
+DEMO_PASSWORD = factories.PASSWORD
+
+
+def _reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_postgres_schema(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+class IsolatedRequestClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Tests hold an app context open for direct database work; Flask would reuse it for
+    requests, sharing `g` (and so the logged-in user) and skipping the per-request
+    session teardown. Hiding it for the request's duration restores production behaviour.
+    What the test set up is committed first (into the outer test transaction), as data
+    a request finds in a real database would be.
+    """
+
+    def open(self, *args, **kwargs):
+        if _cv_app.get(None) is not None:
+            _db.session.commit()
+        hidden = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(hidden)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    os.environ["TEST_DATABASE_URL"] = database_url
+    app = create_app(TestConfig)
+    app.test_client_class = IsolatedRequestClient
+    app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("uploads"))
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """Run the test in a transaction that is rolled back, whatever the app commits.
+
+    Requests commit as usual; with create_savepoint each commit only releases a
+    savepoint inside the outer transaction, which the teardown rolls back.
+    """
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original_session = _db.session
+        _db.session = scoped_session(
+            sessionmaker(
+                bind=connection,
+                join_transaction_mode="create_savepoint",
+                expire_on_commit=False,
+            )
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original_session
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = DEMO_PASSWORD):
+        return self._client.post("/auth/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def csrf_enabled(app, monkeypatch):
+    """Switch CSRF protection on for one test; the suite runs with it off otherwise."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)

@@ -1,0 +1,66 @@
+"""Factory functions for test data; each adds to the session and flushes."""
+
+from datetime import date
+from itertools import count
+
+from transform.auth.service import create_user
+from transform.extensions import db
+from transform.models import (
+    Membership,
+    MethodologyTemplate,
+    Programme,
+    Role,
+    TemplateActivity,
+    TemplateGateCriterion,
+    TemplatePhase,
+    User,
+)
+from transform.programmes.service import ProgrammeDraft, create_programme_from_template
+
+PASSWORD = "correct-horse-battery"
+_sequence = count(1)
+
+
+def user(email: str | None = None, name: str = "Test Person", **kwargs) -> User:
+    email = email or f"person{next(_sequence)}@example.com"
+    return create_user(email, name, kwargs.pop("password", PASSWORD), **kwargs)
+
+
+def template(phases: int = 2, name: str | None = None) -> MethodologyTemplate:
+    record = MethodologyTemplate(name=name or f"Method {next(_sequence)}")
+    for position in range(1, phases + 1):
+        record.phases.append(
+            TemplatePhase(
+                position=position,
+                name=f"Phase {position}",
+                duration_weeks=4,
+                activities=[
+                    TemplateActivity(position=1, name=f"Activity {position}.1"),
+                    TemplateActivity(
+                        position=2, name=f"Deliverable {position}.2", is_deliverable=True
+                    ),
+                ],
+                criteria=[TemplateGateCriterion(position=1, text="Deliverables signed off")],
+            )
+        )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def programme(
+    admin: User | None = None,
+    members: dict[User, Role] | None = None,
+    name: str = "Test programme",
+    starts_on: date = date(2026, 1, 5),
+    ends_on: date = date(2026, 12, 18),
+) -> Programme:
+    """A programme from a small template; `admin` is its creator, `members` join it too."""
+    admin = admin or user(name="Programme Admin")
+    record = create_programme_from_template(
+        ProgrammeDraft(name=name, starts_on=starts_on, ends_on=ends_on), template(), admin
+    )
+    for member, role in (members or {}).items():
+        db.session.add(Membership(programme=record, user=member, role=role))
+    db.session.flush()
+    return record

@@ -1,0 +1,62 @@
+import pytest
+
+from transform import Config, ConfigError, DevelopmentConfig, create_app
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    for name in ("SECRET_KEY", "DATABASE_URL", "TRANSFORM_ENV", "MAX_UPLOAD_MB"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        Config.load(tmp_path)
+
+
+def test_production_uses_secure_cookies(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-enough-production-secret")
+    settings = Config.load(tmp_path)
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_development_generates_a_secret_once_and_keeps_it(tmp_path):
+    first = DevelopmentConfig.load(tmp_path)["SECRET_KEY"]
+    second = DevelopmentConfig.load(tmp_path)["SECRET_KEY"]
+    assert len(first) >= 32
+    assert first == second
+    assert (tmp_path / "secret_key").read_text() == first
+
+
+def test_default_database_is_sqlite_under_instance(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-enough-production-secret")
+    assert Config.load(tmp_path)["SQLALCHEMY_DATABASE_URI"] == (
+        f"sqlite:///{tmp_path / 'transform.db'}"
+    )
+
+
+def test_postgres_urls_use_psycopg3(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-enough-production-secret")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example/transform")
+    assert Config.load(tmp_path)["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://u@db.example/transform"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MAX_UPLOAD_MB", "lots", "MAX_UPLOAD_MB must be a whole number"),
+        ("MAX_UPLOAD_MB", "0", "MAX_UPLOAD_MB must be at least 1"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL must be a sqlite"),
+        ("TRANSFORM_ENV", "staging", "TRANSFORM_ENV must be production or development"),
+        ("SECRET_KEY", "short", "SECRET_KEY must be at least 16 characters"),
+    ],
+)
+def test_a_malformed_setting_is_named_at_start(tmp_path, monkeypatch, name, value, message):
+    monkeypatch.setenv("SECRET_KEY", "a-long-enough-production-secret")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        create_app()

@@ -1,0 +1,103 @@
+"""transform: change-management and transformation tracking."""
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from transform.config import Config, ConfigError, DevelopmentConfig, TestConfig
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["create_app", "Config", "ConfigError", "DevelopmentConfig", "TestConfig"]
+
+
+def create_app(config: type[Config] | Mapping | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, errors, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    register_config(app, config)
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_templating(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, config: type[Config] | Mapping | None) -> None:
+    instance = Path(app.instance_path)
+    if config is None or isinstance(config, Mapping):
+        app.config.update(Config.load(instance))
+        app.config.update(config or {})
+    else:
+        app.config.update(config.load(instance))
+    from transform.database import engine_options
+
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    )
+
+
+def register_extensions(app: Flask) -> None:
+    from transform import models  # noqa: F401  (registers every table on the metadata)
+    from transform.database import configure_engine
+    from transform.extensions import csrf, db, htmx, login, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login.init_app(app)
+
+
+def register_security(app: Flask) -> None:
+    from transform.auth.sessions import init_sessions
+    from transform.htmx import init_htmx_headers
+
+    init_sessions(app)
+    init_htmx_headers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from transform.admin.views import bp as admin_bp
+    from transform.auth.views import bp as auth_bp
+    from transform.health import bp as health_bp
+    from transform.programmes.views import bp as programmes_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(admin_bp)
+    app.add_url_rule("/", endpoint="index", view_func=_index)
+
+
+def _index():
+    from flask import redirect, url_for
+
+    return redirect(url_for("programmes.index"))
+
+
+def register_errors(app: Flask) -> None:
+    from transform.errors import init_errors
+
+    init_errors(app)
+
+
+def register_templating(app: Flask) -> None:
+    from transform.templating import init_templating
+
+    init_templating(app)
+
+
+def register_cli(app: Flask) -> None:
+    from transform.cli import init_cli
+
+    init_cli(app)

@@ -1,0 +1,65 @@
+"""Who may see and change a programme: the one loader every blueprint uses."""
+
+from dataclasses import dataclass
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from transform.extensions import db
+from transform.models import Membership, Programme, Role
+
+
+@dataclass(frozen=True)
+class ProgrammeAccess:
+    programme: Programme
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_sponsor(self) -> bool:
+        return self.role == Role.SPONSOR
+
+    @property
+    def is_change_agent(self) -> bool:
+        return self.role == Role.CHANGE_AGENT
+
+
+def programme_access_or_404(programme_id: int, *roles: Role) -> ProgrammeAccess:
+    """The programme and the user's role in it; 404 outside their programmes.
+
+    A programme the user may see but not act on with the given roles is 403: its
+    existence is no secret to a member. Non-members get 404 so existence does not leak.
+    """
+    row = db.session.execute(
+        select(Programme, Membership.role)
+        .join(Membership, Membership.programme_id == Programme.id)
+        .where(Programme.id == programme_id, Membership.user_id == current_user.id)
+    ).first()
+    if row is None:
+        abort(404)
+    programme, role = row
+    if roles and role not in roles:
+        abort(403)
+    return ProgrammeAccess(programme=programme, role=role)
+
+
+def programmes_of_current_user(include_archived: bool = False) -> list[tuple[Programme, Role]]:
+    """The programmes the user is a member of, with their role, newest start first."""
+    query = (
+        select(Programme, Membership.role)
+        .join(Membership, Membership.programme_id == Programme.id)
+        .where(Membership.user_id == current_user.id)
+        .order_by(Programme.starts_on.desc(), Programme.name)
+    )
+    if not include_archived:
+        query = query.where(Programme.status != "archived")
+    return [(programme, role) for programme, role in db.session.execute(query)]
+
+
+def require_site_admin() -> None:
+    if not current_user.is_authenticated or not current_user.is_site_admin:
+        abort(404)

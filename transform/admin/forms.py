@@ -1,0 +1,94 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from transform.auth.passwords import MIN_PASSWORD_LENGTH
+from transform.models import Role
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    password = PasswordField(
+        "Initial password",
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=1024,
+                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+    )
+    is_site_admin = BooleanField("Site administrator (may create programmes and users)")
+
+
+class UserUpdateForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    is_site_admin = BooleanField("Site administrator")
+    is_enabled = BooleanField("Account enabled")
+
+
+class ProgrammeForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=160)])
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=160)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    template_id = SelectField("Methodology", coerce=int, validators=[DataRequired()])
+    starts_on = DateField("Starts on", validators=[InputRequired()])
+    ends_on = DateField("Ends on", validators=[InputRequired()])
+    target_adoption_rate = DecimalField(
+        "Target adoption rate (%)",
+        default=80,
+        places=1,
+        validators=[DataRequired(), NumberRange(min=1, max=100)],
+    )
+    anonymity_threshold = IntegerField(
+        "Anonymity threshold (smallest group shown)",
+        default=5,
+        validators=[DataRequired(), NumberRange(min=3, max=100, message="At least 3.")],
+    )
+    comment_threshold = IntegerField(
+        "Comment threshold (smallest group whose comments are shown)",
+        default=10,
+        validators=[DataRequired(), NumberRange(min=3, max=1000)],
+    )
+
+    def validate_ends_on(self, field) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError("The end date must not be before the start date.")
+
+    def validate_comment_threshold(self, field) -> None:
+        if (
+            self.anonymity_threshold.data
+            and field.data
+            and field.data < self.anonymity_threshold.data
+        ):
+            raise ValidationError("Must be at least the anonymity threshold.")
+
+
+class MembershipForm(FlaskForm):
+    user_id = SelectField("Person", coerce=int, validators=[DataRequired()])
+    role = SelectField(
+        "Role",
+        choices=[SelectChoice(role.value, role.label) for role in Role],
+        validators=[DataRequired()],
+    )

@@ -1,0 +1,74 @@
+"""Site administration: people, programme creation and membership."""
+
+from sqlalchemy import func, select
+
+from transform.extensions import db
+from transform.models import Membership, MethodologyTemplate, Programme, Role, User
+
+
+class MembershipError(ValueError):
+    """A membership change that would leave the programme unsound."""
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.name)))
+
+
+def all_programmes_with_member_counts() -> list[tuple[Programme, int]]:
+    rows = db.session.execute(
+        select(Programme, func.count(Membership.id))
+        .outerjoin(Membership, Membership.programme_id == Programme.id)
+        .group_by(Programme.id)
+        .order_by(Programme.name)
+    )
+    return [(programme, count) for programme, count in rows]
+
+
+def templates_for_choice() -> list[MethodologyTemplate]:
+    return list(db.session.scalars(select(MethodologyTemplate).order_by(MethodologyTemplate.name)))
+
+
+def members_of(programme: Programme) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.programme_id == programme.id)
+            .order_by(Membership.role, User.name)
+        )
+    )
+
+
+def set_membership(programme: Programme, user: User, role: Role) -> Membership:
+    """Add the user to the programme, or change their role if already a member."""
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.programme_id == programme.id, Membership.user_id == user.id
+        )
+    )
+    if membership is None:
+        membership = Membership(programme=programme, user=user, role=role)
+        db.session.add(membership)
+    else:
+        _refuse_removing_last_admin(membership, new_role=role)
+        membership.role = role
+    db.session.flush()
+    return membership
+
+
+def remove_membership(membership: Membership) -> None:
+    _refuse_removing_last_admin(membership, new_role=None)
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def _refuse_removing_last_admin(membership: Membership, new_role: Role | None) -> None:
+    if membership.role != Role.ADMIN or new_role == Role.ADMIN:
+        return
+    admins = db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.programme_id == membership.programme_id, Membership.role == Role.ADMIN
+        )
+    )
+    if admins <= 1:
+        raise MembershipError("A programme needs at least one PMO admin.")

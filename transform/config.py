@@ -1,0 +1,139 @@
+"""Settings read from the environment; SQLite under instance/ by default."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message names it."""
+
+
+def _int_setting(name: str, default: int, minimum: int = 1) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _bool_setting(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'transform.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise ConfigError(
+            "DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
+            f"got one starting {url.split(':', 1)[0]!r}"
+        )
+    return url
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Generate a secret once and keep it under instance/, so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Production-leaning settings; `load()` fills in what depends on the environment."""
+
+    TESTING = False
+    ENV_NAME = "production"
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    @classmethod
+    def load(cls, instance_path: Path) -> dict:
+        """Return the settings as a dict, raising ConfigError naming a bad setting."""
+        env_name = os.environ.get("TRANSFORM_ENV", cls.ENV_NAME).strip().lower()
+        if env_name not in {"production", "development"}:
+            raise ConfigError(f"TRANSFORM_ENV must be production or development, got {env_name!r}")
+        settings = {k: v for k, v in vars(Config).items() if k.isupper()}
+        settings.update({k: v for k, v in vars(cls).items() if k.isupper()})
+        settings["ENV_NAME"] = env_name if cls is Config else cls.ENV_NAME
+        settings["SQLALCHEMY_DATABASE_URI"] = _database_url(instance_path)
+        settings["MAX_CONTENT_LENGTH"] = _int_setting("MAX_UPLOAD_MB", 20) * 1024 * 1024
+        settings["UPLOAD_FOLDER"] = os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads"))
+        settings["SESSION_ABSOLUTE_LIFETIME"] = timedelta(
+            hours=_int_setting("SESSION_ABSOLUTE_HOURS", 12)
+        )
+        settings["SESSION_IDLE_LIFETIME"] = timedelta(
+            minutes=_int_setting("SESSION_IDLE_MINUTES", 30)
+        )
+        secret = os.environ.get("SECRET_KEY", "").strip()
+        if settings["ENV_NAME"] == "development":
+            settings["SESSION_COOKIE_SECURE"] = _bool_setting("SESSION_COOKIE_SECURE", False)
+            secret = secret or _development_secret(instance_path)
+        else:
+            settings["SESSION_COOKIE_SECURE"] = _bool_setting("SESSION_COOKIE_SECURE", True)
+        if not secret and not settings.get("TESTING"):
+            raise ConfigError(
+                "SECRET_KEY is not set: production refuses to start without one "
+                "(set TRANSFORM_ENV=development to use a generated key)"
+            )
+        if secret and len(secret) < 16:
+            raise ConfigError("SECRET_KEY must be at least 16 characters long")
+        settings["SECRET_KEY"] = secret
+        return settings
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    """Settings for the test suite: database from TEST_DATABASE_URL, fast hashing."""
+
+    TESTING = True
+    ENV_NAME = "test"
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SESSION_COOKIE_SECURE = False
+    PASSWORD_HASH_FAST = True
+    #: Tests post forms directly; the csrf_enabled fixture switches it back on.
+    WTF_CSRF_ENABLED = False
+
+    @classmethod
+    def load(cls, instance_path: Path) -> dict:
+        settings = {k: v for k, v in vars(Config).items() if k.isupper()}
+        settings.update({k: v for k, v in vars(cls).items() if k.isupper()})
+        settings["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
+            "TEST_DATABASE_URL", "sqlite:///:memory:"
+        )
+        settings["MAX_CONTENT_LENGTH"] = 5 * 1024 * 1024
+        settings["UPLOAD_FOLDER"] = str(instance_path / "test-uploads")
+        settings["SESSION_ABSOLUTE_LIFETIME"] = timedelta(hours=12)
+        settings["SESSION_IDLE_LIFETIME"] = timedelta(minutes=30)
+        return settings

@@ -1,0 +1,204 @@
+"""Survey instruments, waves, anonymous links and the responses they collect.
+
+Anonymity is structural: a link keeps only a hash of its token and a used flag, and a
+response keeps wave, team, answers and the day. No column joins the two.
+"""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from transform.models.base import Base, enum_column, utcnow
+
+
+class InstrumentKind(enum.StrEnum):
+    ADKAR = "adkar"
+    READINESS = "readiness"
+    CUSTOM = "custom"
+
+
+class WaveStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ResponseSource(enum.StrEnum):
+    LINK = "link"
+    TEAM_LINK = "team_link"
+    IMPORT = "import"
+
+
+class Instrument(Base):
+    __tablename__ = "instrument"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[InstrumentKind] = mapped_column(
+        enum_column(InstrumentKind, "instrument_kind"), default=InstrumentKind.CUSTOM
+    )
+    #: Shown to respondents above the questions.
+    intro: Mapped[str] = mapped_column(Text, default="")
+    is_builtin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list["Item"]] = relationship(
+        back_populates="instrument", cascade="all, delete-orphan", order_by="Item.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Instrument {self.id} {self.name!r}>"
+
+
+class Item(Base):
+    __tablename__ = "item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    #: A short stable code, used as the column name in imports and exports.
+    code: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(400))
+    #: An ADKAR element, a readiness subscale (commitment, efficacy) or a custom name.
+    dimension: Mapped[str] = mapped_column(String(60))
+    #: Points on the agreement scale: answers run 1..scale_points.
+    scale_points: Mapped[int] = mapped_column(default=5)
+    is_reverse: Mapped[bool] = mapped_column(default=False)
+    allows_dont_know: Mapped[bool] = mapped_column(default=False)
+    is_required: Mapped[bool] = mapped_column(default=True)
+
+    instrument: Mapped[Instrument] = relationship(back_populates="items")
+
+    __table_args__ = (
+        UniqueConstraint("instrument_id", "position"),
+        UniqueConstraint("instrument_id", "code"),
+        CheckConstraint("scale_points IN (5, 7)", name="scale_points_allowed"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Item {self.code} {self.dimension}>"
+
+
+class Wave(Base):
+    """One run of an instrument in a programme."""
+
+    __tablename__ = "wave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(160))
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+    status: Mapped[WaveStatus] = mapped_column(
+        enum_column(WaveStatus, "wave_status"), default=WaveStatus.DRAFT
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    instrument: Mapped[Instrument] = relationship()
+    teams: Mapped[list["WaveTeam"]] = relationship(
+        back_populates="wave", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (CheckConstraint("closes_on >= opens_on", name="dates_ordered"),)
+
+    def open(self) -> None:
+        """Start accepting responses; only a draft wave opens."""
+        if self.status != WaveStatus.DRAFT:
+            raise ValueError(f"A {self.status} wave cannot be opened.")
+        self.status = WaveStatus.OPEN
+
+    def close(self) -> None:
+        """Stop accepting responses; only an open wave closes."""
+        if self.status != WaveStatus.OPEN:
+            raise ValueError(f"A {self.status} wave cannot be closed.")
+        self.status = WaveStatus.CLOSED
+
+    def __repr__(self) -> str:
+        return f"<Wave {self.id} {self.name!r} {self.status}>"
+
+
+class WaveTeam(Base):
+    """A team a wave targets; the optional team link is reusable by the whole team."""
+
+    __tablename__ = "wave_team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the team link's token; the token itself is never stored.
+    team_link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    wave: Mapped[Wave] = relationship(back_populates="teams")
+    team: Mapped["Team"] = relationship()  # noqa: F821
+
+    __table_args__ = (UniqueConstraint("wave_id", "team_id"),)
+
+    def __repr__(self) -> str:
+        return f"<WaveTeam wave={self.wave_id} team={self.team_id}>"
+
+
+class SurveyLink(Base):
+    """A single-use anonymous link: a token hash and whether it has been used."""
+
+    __tablename__ = "survey_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    #: SHA-256 of the token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    is_used: Mapped[bool] = mapped_column(default=False)
+
+    def __repr__(self) -> str:
+        return f"<SurveyLink {self.id} wave={self.wave_id} used={self.is_used}>"
+
+
+class Response(Base):
+    """One respondent's answers to a wave, tagged with the team and the day only."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    submitted_on: Mapped[date]
+    source: Mapped[ResponseSource] = mapped_column(
+        enum_column(ResponseSource, "response_source"), default=ResponseSource.LINK
+    )
+    #: Optional free text; shown only for groups at or above the comment threshold.
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Response {self.id} wave={self.wave_id} team={self.team_id}>"
+
+
+class Answer(Base):
+    __tablename__ = "answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="RESTRICT"), index=True)
+    #: The raw answer on the item's scale; NULL means "don't know".
+    value: Mapped[int | None]
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+    __table_args__ = (
+        UniqueConstraint("response_id", "item_id"),
+        CheckConstraint("value IS NULL OR value BETWEEN 1 AND 7", name="value_range"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Answer item={self.item_id} value={self.value}>"

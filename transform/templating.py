@@ -1,0 +1,32 @@
+"""What every template can use: htmx asset, navigation, formatting filters."""
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_login import current_user
+
+HTMX_ASSET = "js/htmx-2.0.11.min.js"
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%-d %b %Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%-d %b %Y %H:%M UTC")
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+
+    @app.context_processor
+    def navigation():
+        from transform.access import programmes_of_current_user
+
+        nav = programmes_of_current_user() if current_user.is_authenticated else []
+        return {"nav_programmes": nav, "htmx_asset": HTMX_ASSET}
