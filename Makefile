@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 export FLASK_APP := wsgi.py
 
-.PHONY: run install test test-sqlite test-postgres bench lint format clean
+.PHONY: run install test test-sqlite test-postgres bench lint format migration clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format transform tests bench scripts
 	$(BIN)/ruff check --fix transform tests bench scripts
+
+# Autogenerate a migration against a scratch database built by the existing ones.
+migration: $(STAMP)
+	@test -n "$(m)" || (echo 'usage: make migration m="what changed"' >&2; exit 2)
+	rm -f /tmp/transform-migration.db
+	DATABASE_URL=sqlite:////tmp/transform-migration.db TRANSFORM_ENV=development $(FLASK) db upgrade
+	DATABASE_URL=sqlite:////tmp/transform-migration.db TRANSFORM_ENV=development $(FLASK) db migrate -m "$(m)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

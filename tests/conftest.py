@@ -64,7 +64,9 @@ def app(database_url, tmp_path_factory):
     app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("uploads"))
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

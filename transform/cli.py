@@ -4,7 +4,7 @@ from datetime import date
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from transform.extensions import db
 
@@ -13,6 +13,7 @@ demo_cli = AppGroup("demo", help="Load the demo programmes.")
 
 
 @click.command("seed")
+@with_appcontext
 def seed_command():
     """Install the built-in methodology templates and survey instruments (idempotent)."""
     from transform.seeds import ensure_builtins

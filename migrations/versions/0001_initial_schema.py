@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:07:25.748498
+Create Date: 2026-11-22 18:15:50.240962
 
 """
 from alembic import op
@@ -285,7 +285,7 @@ def upgrade():
     sa.Column('phase_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('text', sa.String(length=300), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('kind', sa.Enum('checklist', 'no_early_barrier', 'readiness_minimum', 'response_minimum', 'kpi_on_track', name='template_criterion_kind', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('threshold', sa.Double(), nullable=True),
     sa.ForeignKeyConstraint(['phase_id'], ['template_phase.id'], name=op.f('fk_template_gate_criterion_phase_id_template_phase'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_template_gate_criterion')),
@@ -346,14 +346,14 @@ def upgrade():
     op.create_table('checkpoint',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kpi_id', sa.Integer(), nullable=False),
-    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('on_date', sa.Date(), nullable=False),
     sa.Column('planned_value', sa.Double(), nullable=True),
     sa.Column('actual_value', sa.Double(), nullable=True),
     sa.Column('locked_planned_value', sa.Double(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id'], name=op.f('fk_checkpoint_kpi_id_kpi'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_checkpoint')),
-    sa.UniqueConstraint('kpi_id', 'on', name=op.f('uq_checkpoint_kpi_id_on'))
+    sa.UniqueConstraint('kpi_id', 'on_date', name=op.f('uq_checkpoint_kpi_id_on_date'))
     )
     op.create_table('follow_up',
     sa.Column('id', sa.Integer(), nullable=False),

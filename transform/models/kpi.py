@@ -60,8 +60,11 @@ class Kpi(Base):
     locked_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
+    programme: Mapped["Programme"] = relationship()  # noqa: F821
+    team: Mapped["Team | None"] = relationship()  # noqa: F821
+    owner: Mapped["User | None"] = relationship()  # noqa: F821
     checkpoints: Mapped[list["Checkpoint"]] = relationship(
-        back_populates="kpi", cascade="all, delete-orphan", order_by="Checkpoint.on"
+        back_populates="kpi", cascade="all, delete-orphan", order_by="Checkpoint.on_date"
     )
     rebaselines: Mapped[list["KpiRebaseline"]] = relationship(
         back_populates="kpi", cascade="all, delete-orphan", order_by="KpiRebaseline.changed_at"
@@ -88,7 +91,7 @@ class Checkpoint(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"))
-    on: Mapped[date]
+    on_date: Mapped[date]
     planned_value: Mapped[float | None]
     actual_value: Mapped[float | None]
     #: The planned value when the baseline was locked, for plan-at-lock comparisons.
@@ -98,10 +101,10 @@ class Checkpoint(Base):
     kpi: Mapped[Kpi] = relationship(back_populates="checkpoints")
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (UniqueConstraint("kpi_id", "on"),)
+    __table_args__ = (UniqueConstraint("kpi_id", "on_date"),)
 
     def __repr__(self) -> str:
-        return f"<Checkpoint kpi={self.kpi_id} {self.on}>"
+        return f"<Checkpoint kpi={self.kpi_id} {self.on_date}>"
 
 
 class KpiRebaseline(Base):

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from transform.models.base import Base, utcnow
+from transform.models.base import Base, enum_column, utcnow
+from transform.models.phase import GateCriterionKind
 
 
 class MethodologyTemplate(Base):
@@ -84,8 +85,11 @@ class TemplateGateCriterion(Base):
     phase_id: Mapped[int] = mapped_column(ForeignKey("template_phase.id", ondelete="CASCADE"))
     position: Mapped[int]
     text: Mapped[str] = mapped_column(String(300))
-    #: A GateCriterionKind value; "checklist" unless the tool evaluates it from data.
-    kind: Mapped[str] = mapped_column(String(40), default="checklist")
+    #: Checklist unless the tool evaluates the criterion from data.
+    kind: Mapped[GateCriterionKind] = mapped_column(
+        enum_column(GateCriterionKind, "template_criterion_kind"),
+        default=GateCriterionKind.CHECKLIST,
+    )
     #: The figure a computed criterion compares against (e.g. 60 for a readiness floor).
     threshold: Mapped[float | None]
 

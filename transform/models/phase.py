@@ -174,8 +174,13 @@ class Gate(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("status", GateStatus.OPEN)
+        super().__init__(**kwargs)
+
     def submit(self, by_user_id: int) -> None:
-        """Put the gate before the sponsors; only an open or deferred gate can go."""
+        """Put the gate before the sponsors: an open gate, or one deferred or rejected
+        and reworked since."""
         if self.status not in (GateStatus.OPEN, GateStatus.DEFERRED, GateStatus.REJECTED):
             raise IllegalTransition(f"A {self.status} gate cannot be submitted.")
         self.status = GateStatus.SUBMITTED

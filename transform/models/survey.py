@@ -109,6 +109,10 @@ class Wave(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (CheckConstraint("closes_on >= opens_on", name="dates_ordered"),)
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("status", WaveStatus.DRAFT)
+        super().__init__(**kwargs)
+
     def open(self) -> None:
         """Start accepting responses; only a draft wave opens."""
         if self.status != WaveStatus.DRAFT:

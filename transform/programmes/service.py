@@ -76,7 +76,7 @@ def create_programme_from_template(
                 GateCriterion(
                     position=criterion.position,
                     text=criterion.text,
-                    kind=GateCriterionKind(criterion.kind),
+                    kind=criterion.kind,
                     threshold=criterion.threshold,
                 )
                 for criterion in template_phase.criteria
