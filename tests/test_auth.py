@@ -16,7 +16,7 @@ def person(db):
 def test_login_page_renders_an_accessible_form(client):
     response = client.get("/auth/login")
     assert response.status_code == 200
-    assert b'<label for="email">Email</label>' in response.data
+    assert b'<label for="email">Email <span class="required"' in response.data
     assert b'autocomplete="current-password"' in response.data
 
 

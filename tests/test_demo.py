@@ -72,6 +72,7 @@ def test_demo_programme_pages_render_for_every_role(client, demo):
         assert page.status_code == 200
         assert b"Operational Assessment" in page.data
         assert b"Approved" in page.data
+        assert b"overdue since" in page.data
 
 
 def test_demo_has_the_shape_the_issue_asks_for(demo):

@@ -1,6 +1,7 @@
 """Site administration: people, programme creation and membership."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from transform.extensions import db
 from transform.models import Membership, MethodologyTemplate, Programme, Role, User
@@ -11,7 +12,14 @@ class MembershipError(ValueError):
 
 
 def all_users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.name)))
+    """Every user with their memberships and programmes loaded, for the people list."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .options(selectinload(User.memberships).joinedload(Membership.programme))
+            .order_by(User.name)
+        )
+    )
 
 
 def all_programmes_with_member_counts() -> list[tuple[Programme, int]]:

@@ -23,5 +23,6 @@ def index():
 @bp.get("/<int:programme_id>")
 def show(programme_id: int):
     access = programme_access_or_404(programme_id)
-    overview = programme_overview(access.programme, date.today())
-    return render_template("programmes/show.html", access=access, overview=overview)
+    today = date.today()
+    overview = programme_overview(access.programme, today)
+    return render_template("programmes/show.html", access=access, overview=overview, today=today)
