@@ -28,11 +28,14 @@ class ProgrammeAccess:
         return self.role == Role.CHANGE_AGENT
 
 
-def programme_access_or_404(programme_id: int, *roles: Role) -> ProgrammeAccess:
+def programme_access_or_404(
+    programme_id: int, *roles: Role, for_write: bool = False
+) -> ProgrammeAccess:
     """The programme and the user's role in it; 404 outside their programmes.
 
     A programme the user may see but not act on with the given roles is 403: its
     existence is no secret to a member. Non-members get 404 so existence does not leak.
+    With for_write, an archived programme is 403 too: archived programmes are read-only.
     """
     row = db.session.execute(
         select(Programme, Membership.role)
@@ -44,6 +47,8 @@ def programme_access_or_404(programme_id: int, *roles: Role) -> ProgrammeAccess:
     programme, role = row
     if roles and role not in roles:
         abort(403)
+    if for_write and programme.is_archived:
+        abort(403, description="This programme is archived and read-only.")
     return ProgrammeAccess(programme=programme, role=role)
 
 

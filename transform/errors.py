@@ -42,7 +42,9 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500)
+        # Our own abort(code, description=...) carries a message meant for the user.
+        custom = error.description if error.description != type(error).description else None
+        return render_error(error.code or 500, custom)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

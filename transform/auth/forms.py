@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from transform.auth.passwords import MIN_PASSWORD_LENGTH
 
@@ -8,11 +8,6 @@ from transform.auth.passwords import MIN_PASSWORD_LENGTH
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
-
-
-def _not_only_spaces(_form, field) -> None:
-    if field.data and not field.data.strip():
-        raise ValidationError("A password cannot be only spaces.")
 
 
 class NewPasswordMixin:
@@ -25,7 +20,6 @@ class NewPasswordMixin:
                 max=1024,
                 message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
             ),
-            _not_only_spaces,
         ],
     )
     confirm_password = PasswordField(
