@@ -9,6 +9,7 @@ import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -54,6 +55,9 @@ class IsolatedRequestClient(FlaskClient):
             return super().open(*args, **kwargs)
         finally:
             _cv_app.reset(hidden)
+            if _cv_app.get(None) is not None:
+                # What the request changed is in the database; reload on next access.
+                _db.session.expire_all()
 
 
 @pytest.fixture(scope="session")
@@ -80,12 +84,15 @@ def db(app):
         connection = _db.engine.connect()
         outer = connection.begin()
         original_session = _db.session
+        # One session per app context, as Flask-SQLAlchemy scopes them: the test's
+        # objects stay attached while each request gets and closes its own session.
         _db.session = scoped_session(
             sessionmaker(
                 bind=connection,
                 join_transaction_mode="create_savepoint",
                 expire_on_commit=False,
-            )
+            ),
+            scopefunc=_app_ctx_id,
         )
         try:
             yield _db

@@ -76,6 +76,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(admin_bp)
+    from transform.phases.activity_views import bp as activities_bp
+    from transform.phases.gate_views import bp as gates_bp
+    from transform.phases.views import bp as phases_bp
+
+    app.register_blueprint(phases_bp)
+    app.register_blueprint(activities_bp)
+    app.register_blueprint(gates_bp)
+    from transform.raid.views import bp as raid_bp
+
+    app.register_blueprint(raid_bp)
+    from transform.methodologies.views import bp as methodologies_bp
+
+    app.register_blueprint(methodologies_bp)
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
 

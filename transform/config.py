@@ -85,7 +85,9 @@ class Config:
         settings.update({k: v for k, v in vars(cls).items() if k.isupper()})
         settings["ENV_NAME"] = env_name if cls is Config else cls.ENV_NAME
         settings["SQLALCHEMY_DATABASE_URI"] = _database_url(instance_path)
-        settings["MAX_CONTENT_LENGTH"] = _int_setting("MAX_UPLOAD_MB", 20) * 1024 * 1024
+        settings["UPLOAD_MAX_BYTES"] = _int_setting("MAX_UPLOAD_MB", 20) * 1024 * 1024
+        # A little headroom over the file limit lets the form say "too large" at the field.
+        settings["MAX_CONTENT_LENGTH"] = settings["UPLOAD_MAX_BYTES"] + 1024 * 1024
         settings["UPLOAD_FOLDER"] = os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads"))
         settings["SESSION_ABSOLUTE_LIFETIME"] = timedelta(
             hours=_int_setting("SESSION_ABSOLUTE_HOURS", 12)
@@ -132,7 +134,9 @@ class TestConfig(Config):
         settings["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
             "TEST_DATABASE_URL", "sqlite:///:memory:"
         )
-        settings["MAX_CONTENT_LENGTH"] = 5 * 1024 * 1024
+        # Small enough that test bodies stay in memory in werkzeug's test client.
+        settings["UPLOAD_MAX_BYTES"] = 256 * 1024
+        settings["MAX_CONTENT_LENGTH"] = 384 * 1024
         settings["UPLOAD_FOLDER"] = str(instance_path / "test-uploads")
         settings["SESSION_ABSOLUTE_LIFETIME"] = timedelta(hours=12)
         settings["SESSION_IDLE_LIFETIME"] = timedelta(minutes=30)

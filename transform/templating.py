@@ -11,17 +11,25 @@ HTMX_ASSET = "js/htmx-2.0.11.min.js"
 def format_date(value: date | datetime | None) -> str:
     if value is None:
         return "—"
-    return value.strftime("%-d %b %Y")
+    return f"{value.day} {value:%b %Y}"
 
 
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return "—"
-    return value.strftime("%-d %b %Y %H:%M UTC")
+    return f"{value.day} {value:%b %Y %H:%M} UTC"
+
+
+def size_label(size_bytes: int) -> str:
+    """A byte count as people say it: whole MB from 1 MB up, else KB."""
+    if size_bytes >= 1024 * 1024:
+        return f"{size_bytes // (1024 * 1024)} MB"
+    return f"{max(1, size_bytes // 1024)} KB"
 
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["size"] = size_label
     app.jinja_env.filters["datetime"] = format_datetime
 
     @app.context_processor

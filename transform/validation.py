@@ -4,6 +4,8 @@ from datetime import date
 
 from wtforms.validators import ValidationError
 
+from transform.templating import format_date
+
 
 class WithinProgramme:
     """A date field must fall within the programme's start and end dates."""
@@ -17,6 +19,6 @@ class WithinProgramme:
             return
         if not self.starts_on <= field.data <= self.ends_on:
             raise ValidationError(
-                f"Must fall within the programme, {self.starts_on:%-d %b %Y} to "
-                f"{self.ends_on:%-d %b %Y}."
+                f"Must fall within the programme, {format_date(self.starts_on)} to "
+                f"{format_date(self.ends_on)}."
             )

@@ -84,6 +84,21 @@ class Phase(Base):
         ),
     )
 
+    def start(self, on: date) -> None:
+        """Mark the phase in progress from `on`; a complete phase does not restart."""
+        if self.status == PhaseStatus.COMPLETE:
+            raise IllegalTransition("A complete phase cannot be restarted.")
+        self.status = PhaseStatus.IN_PROGRESS
+        self.actual_start = self.actual_start or on
+
+    def complete(self, on: date) -> None:
+        """Close the phase on `on`; only once its stage gate is approved."""
+        if self.gate is not None and self.gate.status != GateStatus.APPROVED:
+            raise IllegalTransition("The phase cannot be closed until its stage gate is approved.")
+        self.status = PhaseStatus.COMPLETE
+        self.actual_start = self.actual_start or on
+        self.actual_end = self.actual_end or on
+
     def __repr__(self) -> str:
         return f"<Phase {self.id} {self.name!r} {self.status}>"
 

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
+from transform.audit import record_change, snapshot
 from transform.extensions import db
 from transform.models import (
     Activity,
@@ -13,9 +16,13 @@ from transform.models import (
     MethodologyTemplate,
     Phase,
     Programme,
+    ProgrammeStatus,
+    Response,
     Role,
     User,
+    Wave,
 )
+from transform.templating import format_date
 
 
 @dataclass(frozen=True)
@@ -107,3 +114,94 @@ def _phase_spans(start: date, end: date, weights: list[int]) -> list[tuple[date,
         spans.append((cursor, min(span_end, end)))
         cursor = min(span_end + timedelta(days=1), end)
     return spans
+
+
+class ProgrammeRuleBroken(ValueError):
+    """An edit that would leave the programme inconsistent; `field` names the culprit."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+PROGRAMME_FIELDS = (
+    "name",
+    "organisation",
+    "description",
+    "starts_on",
+    "ends_on",
+    "target_adoption_rate",
+    "anonymity_threshold",
+    "comment_threshold",
+    "people_per_agent",
+)
+
+
+def update_programme(programme: Programme, changes: dict) -> None:
+    """Apply a PMO's edit of the programme's settings; flush only.
+
+    The programme's dates must still contain every phase's planned dates, and the end
+    may not come before the start; the comment threshold never drops below the score
+    threshold.
+    """
+    starts_on, ends_on = changes["starts_on"], changes["ends_on"]
+    if ends_on < starts_on:
+        raise ProgrammeRuleBroken("ends_on", "The end date must not be before the start date.")
+    if programme.phases:
+        first = min(p.planned_start for p in programme.phases)
+        last = max(p.planned_end for p in programme.phases)
+        if starts_on > first:
+            raise ProgrammeRuleBroken(
+                "starts_on",
+                f"A phase is planned to start on {format_date(first)}; start no later.",
+            )
+        if ends_on < last:
+            raise ProgrammeRuleBroken(
+                "ends_on", f"A phase is planned to end on {format_date(last)}; end no earlier."
+            )
+    for setting in ("anonymity_threshold", "comment_threshold"):
+        if changes[setting] < getattr(programme, setting) and _has_responses(programme):
+            raise ProgrammeRuleBroken(
+                setting,
+                "Survey responses exist: anonymity thresholds can be raised but never lowered.",
+            )
+    if changes["comment_threshold"] < changes["anonymity_threshold"]:
+        raise ProgrammeRuleBroken("comment_threshold", "Must be at least the anonymity threshold.")
+    before = snapshot(programme, *PROGRAMME_FIELDS)
+    for name in PROGRAMME_FIELDS:
+        value = changes[name]
+        setattr(programme, name, value.strip() if isinstance(value, str) else value)
+    db.session.flush()
+    record_change(
+        "programme.updated",
+        programme,
+        programme.id,
+        before,
+        snapshot(programme, *PROGRAMME_FIELDS),
+    )
+
+
+def set_archived(programme: Programme, archived: bool) -> None:
+    """Archive (read-only, hidden from the default list) or restore the programme."""
+    before = snapshot(programme, "status")
+    programme.status = ProgrammeStatus.ARCHIVED if archived else ProgrammeStatus.ACTIVE
+    db.session.flush()
+    record_change(
+        "programme.archived" if archived else "programme.restored",
+        programme,
+        programme.id,
+        before,
+        snapshot(programme, "status"),
+    )
+
+
+def _has_responses(programme: Programme) -> bool:
+    return (
+        db.session.scalar(
+            select(Response.id)
+            .join(Wave, Wave.id == Response.wave_id)
+            .where(Wave.programme_id == programme.id)
+            .limit(1)
+        )
+        is not None
+    )

@@ -1,0 +1,48 @@
+"""The scoring core imports only the standard library, numpy and pandas."""
+
+import ast
+import sys
+from pathlib import Path
+
+import transform.scoring
+
+ALLOWED_THIRD_PARTY = {"numpy", "pandas", "scipy"}
+SCORING_DIR = Path(transform.scoring.__file__).parent
+
+
+def _imported_roots(path: Path) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_scoring_modules_import_nothing_but_stdlib_numpy_pandas():
+    for path in SCORING_DIR.rglob("*.py"):
+        for root in _imported_roots(path):
+            allowed = (
+                root in sys.stdlib_module_names
+                or root in ALLOWED_THIRD_PARTY
+                or root == "transform"
+            )
+            assert allowed, f"{path.name} imports {root}"
+
+
+def test_scoring_modules_import_only_scoring_from_transform():
+    for path in SCORING_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                if node.module.startswith("transform"):
+                    assert node.module.startswith("transform.scoring"), (
+                        f"{path.name} imports {node.module}"
+                    )
+
+
+def test_scoring_never_reads_the_clock():
+    for path in SCORING_DIR.rglob("*.py"):
+        source = path.read_text()
+        for call in ("date.today(", "datetime.now(", "datetime.utcnow(", "time.time("):
+            assert call not in source, f"{path.name} calls {call}"

@@ -1,0 +1,118 @@
+"""Editing and archiving a programme."""
+
+import pytest
+
+from tests import factories
+from transform.extensions import db
+from transform.models import Programme, ProgrammeStatus, Response, Role, Team, Wave
+from transform.models.survey import Instrument
+
+
+@pytest.fixture
+def setting(db, auth):
+    pmo = factories.user("pmo@example.com", name="Pam PMO")
+    sponsor = factories.user("sponsor@example.com", name="Sol Sponsor")
+    programme = factories.programme(admin=pmo, members={sponsor: Role.SPONSOR})
+    auth.login("pmo@example.com")
+    return programme
+
+
+def _form(programme: Programme, **changes) -> dict:
+    data = {
+        "version": programme.version,
+        "name": programme.name,
+        "organisation": "Acme",
+        "description": "Why we change",
+        "starts_on": programme.starts_on.isoformat(),
+        "ends_on": programme.ends_on.isoformat(),
+        "target_adoption_rate": "75",
+        "anonymity_threshold": "5",
+        "comment_threshold": "10",
+        "people_per_agent": "40",
+    }
+    return data | changes
+
+
+def test_pmo_edits_the_programme(client, setting):
+    response = client.post(f"/programmes/{setting.id}/edit", data=_form(setting, name="Renamed"))
+    assert response.status_code == 303
+    saved = db.session.get(Programme, setting.id)
+    assert (saved.name, saved.organisation, saved.people_per_agent) == ("Renamed", "Acme", 40)
+    assert saved.target_adoption_rate == 75.0
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"name": "   "}, "name", b"This field is required."),
+        ({"ends_on": "2025-01-01"}, "ends_on", b"The end date must not be before the start date."),
+        ({"starts_on": "2026-03-01"}, "starts_on", b"start no later"),
+        ({"ends_on": "2026-11-01"}, "ends_on", b"end no earlier"),
+        ({"anonymity_threshold": "2"}, "anonymity_threshold", b"At least 3."),
+        ({"comment_threshold": "4"}, "comment_threshold", b"Must be at least the anonymity"),
+    ],
+)
+def test_bad_programme_edits_are_refused_at_the_field(client, setting, changes, field, message):
+    response = client.post(f"/programmes/{setting.id}/edit", data=_form(setting, **changes))
+    assert response.status_code == 422
+    assert f'id="{field}-error"'.encode() in response.data
+    assert message in response.data
+    assert db.session.get(Programme, setting.id).name == "Test programme"
+
+
+def test_a_stale_programme_edit_is_refused(client, setting):
+    stale = _form(setting, name="Mine", version=setting.version - 1)
+    response = client.post(f"/programmes/{setting.id}/edit", data=stale)
+    assert response.status_code == 409
+    assert b"Someone changed this programme" in response.data
+    assert db.session.get(Programme, setting.id).name == "Test programme"
+
+
+def test_thresholds_cannot_be_lowered_once_responses_exist(client, setting):
+    team = Team(name="Billing", headcount=10)
+    instrument = Instrument(name="Pulse")
+    db.session.add_all([team, instrument])
+    db.session.flush()
+    wave = Wave(
+        programme_id=setting.id,
+        instrument_id=instrument.id,
+        name="W1",
+        opens_on=setting.starts_on,
+        closes_on=setting.starts_on,
+    )
+    db.session.add(wave)
+    db.session.flush()
+    db.session.add(Response(wave_id=wave.id, team_id=team.id, submitted_on=setting.starts_on))
+    response = client.post(
+        f"/programmes/{setting.id}/edit", data=_form(setting, anonymity_threshold="4")
+    )
+    assert response.status_code == 422
+    assert b"can be raised but never lowered" in response.data
+    raised = client.post(
+        f"/programmes/{setting.id}/edit",
+        data=_form(db.session.get(Programme, setting.id), anonymity_threshold="6"),
+    )
+    assert raised.status_code == 303
+
+
+def test_archived_programmes_are_read_only_and_hidden_by_default(client, auth, setting):
+    assert client.post(f"/programmes/{setting.id}/archive").status_code == 303
+    assert db.session.get(Programme, setting.id).status == ProgrammeStatus.ARCHIVED
+    assert b"Test programme" not in client.get("/programmes/").data.split(b'id="main"')[1]
+    assert b"Test programme" in client.get("/programmes/?archived=1").data
+    assert client.get(f"/programmes/{setting.id}").status_code == 200
+    assert client.post(f"/programmes/{setting.id}/edit", data=_form(setting)).status_code == 403
+    phase = setting.phases[0]
+    assert (
+        client.post(f"/programmes/{setting.id}/phases/{phase.id}/edit", data={}).status_code == 403
+    )
+    assert client.post(f"/programmes/{setting.id}/restore").status_code == 303
+    assert db.session.get(Programme, setting.id).status == ProgrammeStatus.ACTIVE
+
+
+def test_only_pmo_admins_edit_or_archive(client, auth, setting):
+    client.post("/auth/logout")
+    auth.login("sponsor@example.com")
+    assert client.get(f"/programmes/{setting.id}/edit").status_code == 403
+    assert client.post(f"/programmes/{setting.id}/archive").status_code == 403
+    assert b"Edit programme" not in client.get(f"/programmes/{setting.id}").data

@@ -1,0 +1,1 @@
+"""Methodology templates: browse the built-in methods, define and copy custom ones."""

@@ -1,0 +1,115 @@
+"""Evaluate a stage gate's criteria: ticked checklists, and figures read from data.
+
+Each kind of computed criterion has one evaluator. Kinds whose data source is not
+built yet say so as "pending" with the reason, instead of guessing met or not met.
+"""
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from transform.extensions import db
+from transform.models import (
+    GateCriterion,
+    GateCriterionKind,
+    ImpactedTeam,
+    Programme,
+    Response,
+    Team,
+    Wave,
+    WaveStatus,
+)
+
+
+class CriterionState(enum.StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    PENDING = "pending"
+
+    @property
+    def label(self) -> str:
+        return {"met": "Met", "not_met": "Not met", "pending": "Not evaluated"}[self.value]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion: GateCriterion
+    state: CriterionState
+    #: The figures behind the state, in words.
+    detail: str
+
+    @property
+    def is_computed(self) -> bool:
+        return self.criterion.kind != GateCriterionKind.CHECKLIST
+
+
+def evaluate_criteria(
+    programme: Programme, criteria: list[GateCriterion]
+) -> list[CriterionResult]:
+    """The state of each criterion, in order."""
+    return [_EVALUATORS[criterion.kind](programme, criterion) for criterion in criteria]
+
+
+def _checklist(_programme: Programme, criterion: GateCriterion) -> CriterionResult:
+    state = CriterionState.MET if criterion.is_met else CriterionState.NOT_MET
+    detail = "Ticked by the PMO." if criterion.is_met else "Not yet ticked by the PMO."
+    return CriterionResult(criterion, state, detail)
+
+
+def _response_minimum(programme: Programme, criterion: GateCriterion) -> CriterionResult:
+    """Every impacted team has at least the anonymity threshold of responses in the
+    programme's latest opened wave, so its scores can be shown at the gate."""
+    minimum = int(criterion.threshold or programme.anonymity_threshold)
+    wave = db.session.scalar(
+        select(Wave)
+        .where(Wave.programme_id == programme.id, Wave.status != WaveStatus.DRAFT)
+        .order_by(Wave.opens_on.desc(), Wave.id.desc())
+        .limit(1)
+    )
+    if wave is None:
+        return CriterionResult(criterion, CriterionState.NOT_MET, "No survey wave has opened yet.")
+    counts = db.session.execute(
+        select(Team.name, func.count(Response.id))
+        .select_from(ImpactedTeam)
+        .join(Team, Team.id == ImpactedTeam.team_id)
+        .outerjoin(Response, (Response.team_id == Team.id) & (Response.wave_id == wave.id))
+        .where(ImpactedTeam.programme_id == programme.id)
+        .group_by(Team.id, Team.name)
+        .order_by(Team.name)
+    ).all()
+    if not counts:
+        return CriterionResult(criterion, CriterionState.NOT_MET, "No impacted teams are set.")
+    short = [f"{name} ({count})" for name, count in counts if count < minimum]
+    reached = len(counts) - len(short)
+    detail = (
+        f"{reached} of {len(counts)} impacted teams have at least {minimum} responses "
+        f"in “{wave.name}”."
+    )
+    if short:
+        detail += " Short: " + ", ".join(short) + "."
+        return CriterionResult(criterion, CriterionState.NOT_MET, detail)
+    return CriterionResult(criterion, CriterionState.MET, detail)
+
+
+def _pending(reason: str) -> Callable[[Programme, GateCriterion], CriterionResult]:
+    def evaluate(_programme: Programme, criterion: GateCriterion) -> CriterionResult:
+        return CriterionResult(criterion, CriterionState.PENDING, reason)
+
+    return evaluate
+
+
+_EVALUATORS: dict[GateCriterionKind, Callable[[Programme, GateCriterion], CriterionResult]] = {
+    GateCriterionKind.CHECKLIST: _checklist,
+    GateCriterionKind.RESPONSE_MINIMUM: _response_minimum,
+    GateCriterionKind.NO_EARLY_BARRIER: _pending(
+        "Evaluated from ADKAR barrier points once adoption scoring is switched on."
+    ),
+    GateCriterionKind.READINESS_MINIMUM: _pending(
+        "Evaluated from team readiness indices once readiness scoring is switched on."
+    ),
+    GateCriterionKind.KPI_ON_TRACK: _pending(
+        "Evaluated from the KPI's status once KPI tracking is switched on."
+    ),
+}

@@ -1,0 +1,28 @@
+"""The programme timeline chart, from phase summaries."""
+
+from datetime import date
+
+from markupsafe import Markup
+
+from transform.models import Programme
+from transform.phases.queries import PhaseSummary
+from transform.reports.charts import TimelineRow
+from transform.reports.charts import timeline_svg as draw_timeline
+
+
+def timeline_svg(programme: Programme, summaries: list[PhaseSummary], today: date) -> Markup:
+    """The phases as planned and actual bars, with gates and a today line, as inline SVG."""
+    rows = [
+        TimelineRow(
+            label=s.phase.name,
+            planned_start=s.phase.planned_start,
+            planned_end=s.phase.planned_end,
+            actual_start=s.phase.actual_start,
+            actual_end=s.phase.actual_end,
+            rag=s.schedule.rag.value,
+            gate_status=s.gate.status.value if s.gate else None,
+        )
+        for s in summaries
+    ]
+    # The SVG is drawn by matplotlib, which escapes every text it writes.
+    return Markup(draw_timeline(rows, today, f"Timeline of {programme.name}"))

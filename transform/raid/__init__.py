@@ -1,0 +1,1 @@
+"""The RAID log of a programme: risks, assumptions, issues and dependencies."""

@@ -1,0 +1,1 @@
+"""Reports and the charts that pages and PDFs share."""
