@@ -1,10 +1,20 @@
 """Editing and archiving a programme."""
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
 from transform.extensions import db
-from transform.models import Programme, ProgrammeStatus, Response, Role, Team, Wave
+from transform.models import (
+    AuditEvent,
+    Membership,
+    Programme,
+    ProgrammeStatus,
+    Response,
+    Role,
+    Team,
+    Wave,
+)
 from transform.models.survey import Instrument
 
 
@@ -116,3 +126,30 @@ def test_only_pmo_admins_edit_or_archive(client, auth, setting):
     assert client.get(f"/programmes/{setting.id}/edit").status_code == 403
     assert client.post(f"/programmes/{setting.id}/archive").status_code == 403
     assert b"Edit programme" not in client.get(f"/programmes/{setting.id}").data
+
+
+def test_pmo_admins_manage_their_programmes_people(client, setting):
+    newcomer = factories.user("agent@example.com", name="Ari Agent")
+    url = f"/programmes/{setting.id}/members"
+    page = client.get(url)
+    assert page.status_code == 200 and b"Sol Sponsor" in page.data
+    assert (
+        client.post(url, data={"user_id": newcomer.id, "role": "change_agent"}).status_code == 303
+    )
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == newcomer.id))
+    assert membership.programme_id == setting.id and membership.role == Role.CHANGE_AGENT
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity == "membership")
+    ).all()
+    assert "membership.created" in actions
+    membership_id = membership.id
+    removed = client.post(f"{url}/{membership_id}/remove")
+    assert removed.status_code == 303
+    assert db.session.get(Membership, membership_id) is None
+
+
+def test_only_pmo_admins_manage_people(client, auth, setting):
+    client.post("/auth/logout")
+    auth.login("sponsor@example.com")
+    assert client.get(f"/programmes/{setting.id}/members").status_code == 403
+    assert b"/members" not in client.get(f"/programmes/{setting.id}").data

@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from transform.audit import record_change, snapshot
 from transform.extensions import db
 from transform.models import Membership, MethodologyTemplate, Programme, Role, User
 
@@ -54,18 +55,34 @@ def set_membership(programme: Programme, user: User, role: Role) -> Membership:
             Membership.programme_id == programme.id, Membership.user_id == user.id
         )
     )
+    before = None
     if membership is None:
         membership = Membership(programme=programme, user=user, role=role)
         db.session.add(membership)
     else:
         _refuse_removing_last_admin(membership, new_role=role)
+        before = snapshot(membership, "user_id", "role")
         membership.role = role
     db.session.flush()
+    record_change(
+        "membership.updated" if before else "membership.created",
+        membership,
+        programme.id,
+        before,
+        snapshot(membership, "user_id", "role"),
+    )
     return membership
 
 
 def remove_membership(membership: Membership) -> None:
     _refuse_removing_last_admin(membership, new_role=None)
+    record_change(
+        "membership.deleted",
+        membership,
+        membership.programme_id,
+        snapshot(membership, "user_id", "role"),
+        None,
+    )
     db.session.delete(membership)
     db.session.flush()
 

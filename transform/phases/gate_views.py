@@ -107,8 +107,7 @@ def decide(programme_id: int, phase_id: int):
     try:
         service.decide_gate(phase.gate, decision, current_user, form.reason.data, programme_id)
     except IllegalTransition as error:
-        form.decision.errors.append(str(error))
-        return render_phase(access, phase, 422, decision_form=form)
+        return render_phase(access, phase, 422, gate_message=str(error))
     db.session.commit()
     flash(f"Gate {decision.value}: {phase.name}.", "success")
     return redirect_after_post("phases.show", programme_id=programme_id, phase_id=phase_id)

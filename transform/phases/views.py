@@ -74,6 +74,7 @@ def render_phase(access, phase, status: int = 200, **forms):
         new_activity_form=forms.get("new_activity_form")
         or NewActivityForm(access.programme, members, formdata=None),
         decision_form=forms.get("decision_form") or GateDecisionForm(formdata=None),
+        gate_message=forms.get("gate_message"),
         confirm_form=ConfirmForm(),
     )
     return page, status
