@@ -549,7 +549,7 @@ def test_an_archived_programme_is_read_only(client, programme, pmo):
     base = f"/programmes/{programme.id}/raid"
     page = client.get(base)
     assert page.status_code == 200
-    assert b"archived, read-only" in page.data
+    assert "Archived · read-only".encode() in page.data
     assert b"New item" not in page.data and b"/edit" not in page.data
     assert client.post(f"{base}/new", data=_form()).status_code == 403
     edit = client.post(f"{base}/{item.id}/edit", data=_form(title="X", version="1"))
