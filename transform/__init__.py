@@ -80,6 +80,11 @@ def register_blueprints(app: Flask) -> None:
     from transform.phases.gate_views import bp as gates_bp
     from transform.phases.views import bp as phases_bp
 
+    from transform.feedback.follow_up_views import bp as followups_bp
+    from transform.feedback.views import bp as feedback_bp
+
+    app.register_blueprint(feedback_bp)
+    app.register_blueprint(followups_bp)
     app.register_blueprint(phases_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(gates_bp)
