@@ -9,6 +9,11 @@ from transform.scoring.themes import barrier_counts, month_keys, stage_counts
 THEME_MONTHS = 6
 
 
+def _month_label(key: str) -> str:
+    """"2026-06" as "Jun 26"."""
+    return date(int(key[:4]), int(key[5:]), 1).strftime("%b %y")
+
+
 def _months_before(day: date, months: int) -> date:
     """The first day of the month `months` before the month of `day`."""
     index = day.year * 12 + day.month - 1 - months
@@ -25,7 +30,7 @@ def themes_context(programme: Programme, filters: queries.FeedFilters, today: da
     barriers = barrier_counts(entries, months)
     stages = stage_counts(entries, months, [stage.value for stage in Adkar])
     return {
-        "months": months,
+        "months": [_month_label(month) for month in months],
         "barrier_rows": [
             (BarrierCategory(code).label, [int(n) for n in counts], int(counts.sum()))
             for code, counts in barriers.iterrows()
