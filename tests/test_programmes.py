@@ -1,11 +1,12 @@
 """Editing and archiving a programme."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests import factories
 from transform.extensions import db
 from transform.models import (
+    AgentAssignment,
     AuditEvent,
     Membership,
     Programme,
@@ -153,3 +154,23 @@ def test_only_pmo_admins_manage_people(client, auth, setting):
     auth.login("sponsor@example.com")
     assert client.get(f"/programmes/{setting.id}/members").status_code == 403
     assert b"/members" not in client.get(f"/programmes/{setting.id}").data
+
+
+def test_a_person_who_stops_being_a_change_agent_covers_no_team(client, setting):
+    agent = factories.user("agent@example.com", name="Ari Agent")
+    team = Team(name="Billing", headcount=4)
+    db.session.add(team)
+    db.session.flush()
+    db.session.add(Membership(programme_id=setting.id, user_id=agent.id, role=Role.CHANGE_AGENT))
+    db.session.add(
+        AgentAssignment(
+            programme_id=setting.id,
+            team_id=team.id,
+            user_id=agent.id,
+            assigned_on=setting.starts_on,
+        )
+    )
+    db.session.flush()
+    url = f"/programmes/{setting.id}/members"
+    assert client.post(url, data={"user_id": agent.id, "role": "sponsor"}).status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(AgentAssignment)) == 0

@@ -68,32 +68,39 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from transform.admin.views import bp as admin_bp
+    from transform.agents.views import bp as agents_bp
     from transform.auth.views import bp as auth_bp
+    from transform.feedback.follow_up_views import bp as followups_bp
+    from transform.feedback.views import bp as feedback_bp
     from transform.health import bp as health_bp
-    from transform.programmes.views import bp as programmes_bp
-
-    app.register_blueprint(health_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(programmes_bp)
-    app.register_blueprint(admin_bp)
+    from transform.load.views import bp as load_bp
+    from transform.methodologies.views import bp as methodologies_bp
     from transform.phases.activity_views import bp as activities_bp
     from transform.phases.gate_views import bp as gates_bp
     from transform.phases.views import bp as phases_bp
-
-    from transform.feedback.follow_up_views import bp as followups_bp
-    from transform.feedback.views import bp as feedback_bp
-
-    app.register_blueprint(feedback_bp)
-    app.register_blueprint(followups_bp)
-    app.register_blueprint(phases_bp)
-    app.register_blueprint(activities_bp)
-    app.register_blueprint(gates_bp)
+    from transform.programmes.views import bp as programmes_bp
     from transform.raid.views import bp as raid_bp
+    from transform.teams.impact_views import bp as impact_bp
+    from transform.teams.views import bp as teams_bp
 
-    app.register_blueprint(raid_bp)
-    from transform.methodologies.views import bp as methodologies_bp
-
-    app.register_blueprint(methodologies_bp)
+    for blueprint in (
+        health_bp,
+        auth_bp,
+        programmes_bp,
+        admin_bp,
+        phases_bp,
+        activities_bp,
+        gates_bp,
+        raid_bp,
+        methodologies_bp,
+        teams_bp,
+        impact_bp,
+        agents_bp,
+        load_bp,
+        feedback_bp,
+        followups_bp,
+    ):
+        app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
 

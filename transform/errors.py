@@ -2,6 +2,7 @@
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -34,6 +35,16 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "The form expired or was not sent from this site. Reload it.")
+
+    @app.errorhandler(IntegrityError)
+    def conflicting_write(error):
+        # Forms check uniqueness first; this is the race where two saves collide.
+        db.session.rollback()
+        return render_error(
+            409,
+            "Someone saved the same thing at the same moment. "
+            "Reload the page to see it, then try again if needed.",
+        )
 
     @app.errorhandler(StaleDataError)
     def stale_edit(error):

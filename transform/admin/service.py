@@ -1,11 +1,18 @@
 """Site administration: people, programme creation and membership."""
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from transform.audit import record_change, snapshot
 from transform.extensions import db
-from transform.models import Membership, MethodologyTemplate, Programme, Role, User
+from transform.models import (
+    AgentAssignment,
+    Membership,
+    MethodologyTemplate,
+    Programme,
+    Role,
+    User,
+)
 
 
 class MembershipError(ValueError):
@@ -62,6 +69,8 @@ def set_membership(programme: Programme, user: User, role: Role) -> Membership:
     else:
         _refuse_removing_last_admin(membership, new_role=role)
         before = snapshot(membership, "user_id", "role")
+        if membership.role == Role.CHANGE_AGENT and role != Role.CHANGE_AGENT:
+            _end_assignments(membership)
         membership.role = role
     db.session.flush()
     record_change(
@@ -83,6 +92,7 @@ def remove_membership(membership: Membership) -> None:
         snapshot(membership, "user_id", "role"),
         None,
     )
+    _end_assignments(membership)
     db.session.delete(membership)
     db.session.flush()
 
@@ -97,3 +107,13 @@ def _refuse_removing_last_admin(membership: Membership, new_role: Role | None) -
     )
     if admins <= 1:
         raise MembershipError("A programme needs at least one PMO admin.")
+
+
+def _end_assignments(membership: Membership) -> None:
+    """A person who is no longer a change agent here covers no team here any more."""
+    db.session.execute(
+        delete(AgentAssignment).where(
+            AgentAssignment.programme_id == membership.programme_id,
+            AgentAssignment.user_id == membership.user_id,
+        )
+    )

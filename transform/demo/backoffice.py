@@ -58,6 +58,8 @@ def build_backoffice(
     _add_members(programme, people)
     approved_on = _shape_phases(programme, people, today, demo_rng("backoffice:phases"))
     teams = create_teams(data.TEAMS)
+    for name, capacity in data.CAPACITIES.items():
+        teams[name].change_capacity = capacity
     impact_teams(programme, teams, data.IMPACTS, today, demo_rng("backoffice:impact"))
     agent_teams = tuple(
         (people[key], names, weeks_after(starts_on, 8)) for key, names in data.AGENT_TEAMS.items()

@@ -237,3 +237,8 @@ RAID = (
         raised_days_ago=30,
     ),
 )
+
+
+#: Teams whose PMO has set how much change they can absorb a month (impact points);
+#: Billing Operations, mid-redesign and short-staffed, saturates around its go-live.
+CAPACITIES = {"Billing Operations": 60, "Collections": 70}

@@ -16,9 +16,12 @@ from transform.models import (
     TrainingRecord,
     User,
 )
+from transform.scoring.impact import impact_degree, impact_level
 
 #: The range an impact assessment typically scores a touched aspect in, per impact level.
-SCORE_RANGE = {ImpactLevel.LOW: (1, 2), ImpactLevel.MEDIUM: (2, 4), ImpactLevel.HIGH: (3, 5)}
+#: Aspect scores per intended level, chosen inside the scoring core's bands so the
+#: level computed from the assessment is the level the story wants.
+SCORE_RANGE = {ImpactLevel.LOW: (0, 1), ImpactLevel.MEDIUM: (2, 3), ImpactLevel.HIGH: (4, 5)}
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,13 @@ def impact_teams(
     impacted = {}
     for spec in specs:
         low, high = SCORE_RANGE[spec.level]
+        scores = {aspect: rng.randint(low, high) for aspect in spec.aspects}
         impacted[spec.team] = ImpactedTeam(
             programme_id=programme.id,
             team=teams[spec.team],
-            impact_level=spec.level,
+            impact_level=ImpactLevel(impact_level(impact_degree(scores)).value),
             go_live_on=today + timedelta(weeks=spec.go_live_in_weeks),
-            scores=[
-                ImpactScore(aspect=aspect, score=rng.randint(low, high)) for aspect in spec.aspects
-            ],
+            scores=[ImpactScore(aspect=aspect, score=score) for aspect, score in scores.items()],
         )
     db.session.add_all(impacted.values())
     db.session.flush()

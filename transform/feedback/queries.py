@@ -54,6 +54,11 @@ def assigned_teams(programme: Programme, user: User) -> list[Team]:
         db.session.scalars(
             select(Team)
             .join(AgentAssignment, AgentAssignment.team_id == Team.id)
+            .join(
+                ImpactedTeam,
+                (ImpactedTeam.team_id == Team.id)
+                & (ImpactedTeam.programme_id == AgentAssignment.programme_id),
+            )
             .where(
                 AgentAssignment.programme_id == programme.id, AgentAssignment.user_id == user.id
             )

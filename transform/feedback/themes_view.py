@@ -10,7 +10,7 @@ THEME_MONTHS = 6
 
 
 def _month_label(key: str) -> str:
-    """"2026-06" as "Jun 26"."""
+    """ "2026-06" as "Jun 26"."""
     return date(int(key[:4]), int(key[5:]), 1).strftime("%b %y")
 
 

@@ -1,0 +1,1 @@
+"""The change agent network of a programme: who covers which impacted team."""

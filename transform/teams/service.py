@@ -1,0 +1,266 @@
+"""Changes to the org tree: each flushes and leaves an audit event; the view commits."""
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import aliased
+
+from transform.audit import record_change, snapshot
+from transform.extensions import db
+from transform.models import (
+    AgentAssignment,
+    FeedbackEntry,
+    ImpactedTeam,
+    Kpi,
+    Report,
+    Response,
+    SurveyLink,
+    Team,
+    TrainingRecord,
+    WaveTeam,
+)
+from transform.teams.importing import ExistingTeam, SourceRow, TeamChange, plan_import
+from transform.teams.tree import OrgTree
+
+AUDITED_FIELDS = ("name", "external_id", "parent_id", "headcount", "change_capacity")
+#: Rows that point at a team with no uniqueness to respect: moved in one statement each.
+PLAIN_REFERENCES = (
+    ("feedback entries", FeedbackEntry),
+    ("KPIs", Kpi),
+    ("survey links", SurveyLink),
+    ("survey responses", Response),
+    ("reports", Report),
+)
+
+
+@dataclass(frozen=True)
+class TeamDraft:
+    """The editable values of a team, already validated by the form."""
+
+    name: str
+    external_id: str | None
+    parent_id: int | None
+    headcount: int
+    change_capacity: int | None
+
+
+def create_team(draft: TeamDraft) -> Team:
+    team = Team(**asdict(draft))
+    db.session.add(team)
+    db.session.flush()
+    record_change("team.created", team, None, after=snapshot(team, *AUDITED_FIELDS))
+    return team
+
+
+def update_team(team: Team, draft: TeamDraft) -> Team:
+    """Rename, re-identify, resize or move a team; its version refuses a stale write."""
+    before = snapshot(team, *AUDITED_FIELDS)
+    for name, value in asdict(draft).items():
+        setattr(team, name, value)
+    after = snapshot(team, *AUDITED_FIELDS)
+    if after != before:
+        db.session.flush()
+        record_change("team.updated", team, None, before=before, after=after)
+    return team
+
+
+# Merging
+
+
+def merge_refusal(tree: OrgTree, source_id: int, target_id: int) -> str | None:
+    """Why the source may not merge into the target, or None when it may."""
+    if source_id == target_id:
+        return "A team cannot be merged into itself."
+    if target_id in tree.descendant_ids(source_id):
+        source, target = tree.nodes[source_id].name, tree.nodes[target_id].name
+        return (
+            f"{target} is inside {source}, so {source} cannot merge into it. "
+            f"Merge {target} into {source} instead, or move {target} out first."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    #: (what, how many) moved from the merged team to the team it merged into.
+    moved: list[tuple[str, int]]
+    #: (what, how many) the target already had, so the merged team's copy was dropped.
+    combined: list[tuple[str, int]]
+
+
+def merge_teams(source: Team, target: Team) -> MergeResult:
+    """Fold source into target: its children, everything pointing at it, its headcount.
+
+    Where target already has the row that would result (impacted by the same
+    programme, the same agent, the same wave, training on the same day), target's row
+    is kept and source's dropped; training counts of the same day are added up.
+    The source team is then deleted. The caller refuses merges into a descendant.
+    """
+    before = {"merged": snapshot(source, "id", *AUDITED_FIELDS)}
+    before["into"] = snapshot(target, *AUDITED_FIELDS)
+    moved = [("child teams", _move_children(source, target))]
+    combined = []
+    for label, mover in (
+        ("programmes impacting it", _move_impacts),
+        ("change-agent assignments", _move_assignments),
+        ("training records", _move_training),
+        ("survey waves targeting it", _move_wave_teams),
+    ):
+        count, dropped = mover(source.id, target.id)
+        moved.append((label, count))
+        combined.append((label, dropped))
+    for label, model in PLAIN_REFERENCES:
+        values = {"team_id": target.id}
+        if hasattr(model, "version"):
+            # Someone editing a moved row must reload rather than write the old team back.
+            values["version"] = model.version + 1
+        result = db.session.execute(
+            update(model).where(model.team_id == source.id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        moved.append((label, result.rowcount))
+    target.headcount += source.headcount
+    db.session.expire(source, ["children"])
+    db.session.delete(source)
+    db.session.flush()
+    result = MergeResult(
+        moved=[item for item in moved if item[1]], combined=[item for item in combined if item[1]]
+    )
+    after = snapshot(target, *AUDITED_FIELDS) | {"moved": dict(result.moved)}
+    record_change("team.merged", target, None, before=before, after=after)
+    return result
+
+
+def _move_children(source: Team, target: Team) -> int:
+    result = db.session.execute(
+        update(Team)
+        .where(Team.parent_id == source.id)
+        .values(parent_id=target.id, version=Team.version + 1),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
+def _move_impacts(source_id: int, target_id: int) -> tuple[int, int]:
+    return _move_unique(ImpactedTeam, source_id, target_id, ("programme_id",))
+
+
+def _move_assignments(source_id: int, target_id: int) -> tuple[int, int]:
+    return _move_unique(AgentAssignment, source_id, target_id, ("programme_id", "user_id"))
+
+
+def _move_training(source_id: int, target_id: int) -> tuple[int, int]:
+    def add_up(kept: TrainingRecord, dropped: TrainingRecord) -> None:
+        kept.people_trained += dropped.people_trained
+
+    key = ("programme_id", "recorded_on")
+    return _move_unique(TrainingRecord, source_id, target_id, key, add_up)
+
+
+def _move_wave_teams(source_id: int, target_id: int) -> tuple[int, int]:
+    links = {}
+
+    def keep_link(kept: WaveTeam, dropped: WaveTeam) -> None:
+        # The merged team's link keeps working for its people if target had none.
+        if kept.team_link_hash is None and dropped.team_link_hash is not None:
+            links[kept] = dropped.team_link_hash
+
+    counts = _move_unique(WaveTeam, source_id, target_id, ("wave_id",), keep_link)
+    db.session.flush()  # the dropped rows' hashes are gone before target takes one over
+    for kept, link in links.items():
+        kept.team_link_hash = link
+    return counts
+
+
+def _move_unique(model, source_id: int, target_id: int, key: tuple[str, ...], combine=None):
+    """Move source's rows to target, dropping those whose key target already has.
+
+    Returns (moved, dropped). Per team and kind these are few rows, so plain objects.
+    """
+    other = aliased(model)
+    same_key = [getattr(model, name) == getattr(other, name) for name in key]
+    pairs = db.session.execute(
+        select(model, other)
+        .outerjoin(other, and_(other.team_id == target_id, *same_key))
+        .where(model.team_id == source_id)
+    ).all()
+    moved = dropped = 0
+    for row, kept in pairs:
+        if kept is None:
+            row.team_id = target_id
+            moved += 1
+        else:
+            if combine is not None:
+                combine(kept, row)
+            db.session.delete(row)
+            dropped += 1
+    db.session.flush()
+    return moved, dropped
+
+
+# Importing
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def import_teams(rows: list[SourceRow]) -> ImportSummary:
+    """Create and update teams from checked rows, all or nothing; ImportRefused if bad.
+
+    Every team is loaded once, so the cost grows with the file, not with its queries.
+    """
+    teams = db.session.scalars(select(Team)).all()
+    plan = plan_import(
+        rows,
+        [ExistingTeam(t.id, t.external_id, t.name, t.parent_id, t.headcount) for t in teams],
+    )
+    ids = {team.external_id: team.id for team in teams if team.external_id}
+    for batch in _batches(plan.creates):
+        created = [_new_team(change, ids) for change in batch]
+        db.session.add_all(created)
+        db.session.flush()
+        ids.update((team.external_id, team.id) for team in created)
+        for team in created:
+            after = snapshot(team, *AUDITED_FIELDS)
+            record_change("team.created", team, None, after=after, via="import")
+    by_id = {team.id: team for team in teams}
+    changed = []
+    for change in plan.updates:
+        team = by_id[change.team_id]
+        before = snapshot(team, *AUDITED_FIELDS)
+        team.name, team.headcount = change.name, change.headcount
+        team.parent_id = ids[change.parent_external_id] if change.parent_external_id else None
+        changed.append((team, before))
+    db.session.flush()
+    for team, before in changed:
+        after = snapshot(team, *AUDITED_FIELDS)
+        record_change("team.updated", team, None, before=before, after=after, via="import")
+    db.session.flush()
+    return ImportSummary(len(plan.creates), len(plan.updates), plan.unchanged)
+
+
+def _batches(creates: list[TeamChange]) -> list[list[TeamChange]]:
+    """Creates split wherever a team's new parent is in the batch so far (parents first)."""
+    batches: list[list[TeamChange]] = [[]]
+    in_batch: set[str] = set()
+    for change in creates:
+        if change.parent_external_id in in_batch:
+            batches.append([])
+            in_batch = set()
+        batches[-1].append(change)
+        in_batch.add(change.external_id)
+    return [batch for batch in batches if batch]
+
+
+def _new_team(change: TeamChange, ids: dict[str, int]) -> Team:
+    parent_id = ids[change.parent_external_id] if change.parent_external_id else None
+    return Team(
+        external_id=change.external_id,
+        name=change.name,
+        headcount=change.headcount,
+        parent_id=parent_id,
+    )

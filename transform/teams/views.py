@@ -1,0 +1,162 @@
+"""The org tree: shared by every programme; org editors change it, everyone reads it."""
+
+from flask import Blueprint, Response, abort, flash, g, render_template, request
+from flask_login import current_user, login_required
+
+from transform.extensions import db
+from transform.htmx import redirect_after_post, render_page_or_fragment
+from transform.models import Team
+from transform.teams import queries, service
+from transform.teams.forms import STALE_TEAM, ImportForm, MergeForm, TeamEditForm, TeamForm
+from transform.teams.import_files import COLUMNS, read_rows
+from transform.teams.importing import ImportRefused
+
+bp = Blueprint("teams", __name__, url_prefix="/teams")
+
+SEARCH_MAX = 160
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every org-tree page needs a login; names and headcounts are not programme data."""
+
+
+def can_edit_org() -> bool:
+    """Site administrators and the PMO admins of any programme change the org tree."""
+    if "can_edit_org" not in g:
+        g.can_edit_org = queries.is_org_editor(current_user)
+    return g.can_edit_org
+
+
+def _require_editor() -> None:
+    if not can_edit_org():
+        abort(403, description="Only site administrators and PMO admins change the org chart.")
+
+
+def _team_or_404(team_id: int) -> Team:
+    team = queries.find_team(team_id)
+    if team is None:
+        abort(404)
+    return team
+
+
+@bp.context_processor
+def org_helpers():
+    return {"can_edit_org": can_edit_org}
+
+
+@bp.get("/")
+def index():
+    query = request.args.get("q", "").strip()[:SEARCH_MAX]
+    tree = queries.org_tree()
+    return render_page_or_fragment(
+        "teams/index.html", "teams/_tree.html", tree=tree, rows=tree.rows(query), query=query
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    _require_editor()
+    form = TeamForm(queries.org_tree(), data={"parent_id": request.args.get("parent", type=int)})
+    if form.validate_on_submit():
+        team = service.create_team(form.draft())
+        db.session.commit()
+        flash(f"Added {team.name}.", "success")
+        return redirect_after_post("teams.index", _anchor=f"team-{team.id}")
+    return render_template("teams/create.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/<int:team_id>/edit", methods=["GET", "POST"])
+def update(team_id: int):
+    _require_editor()
+    team = _team_or_404(team_id)
+    form = TeamEditForm(queries.org_tree(), obj=team, team=team)
+    if form.is_submitted() and form.is_stale(team.version):
+        form.form_errors.append(STALE_TEAM)
+        return render_template("teams/update.html", form=form, team=team, stale=True), 409
+    if form.validate_on_submit():
+        service.update_team(team, form.draft())
+        db.session.commit()
+        flash(f"Saved {team.name}.", "success")
+        return redirect_after_post("teams.index", _anchor=f"team-{team.id}")
+    status = 422 if form.errors else 200
+    return render_template("teams/update.html", form=form, team=team), status
+
+
+@bp.route("/<int:team_id>/merge", methods=["GET", "POST"])
+def merge(team_id: int):
+    _require_editor()
+    team = _team_or_404(team_id)
+    tree = queries.org_tree()
+    if request.method == "GET":
+        chosen = "into" in request.args
+        form = MergeForm(
+            tree, team, formdata=request.args if chosen else None, meta={"csrf": False}
+        )
+        return _merge_page(form, team, 422 if chosen and not form.validate() else 200)
+    form = MergeForm(tree, team)
+    if form.is_stale(team.version):
+        form.form_errors.append(STALE_TEAM)
+        return _merge_page(form, team, 409)
+    if not form.validate():
+        return _merge_page(form, team, 422)
+    target = _team_or_404(form.into.data)
+    merged_name = team.name
+    result = service.merge_teams(team, target)
+    db.session.commit()
+    flash(_merge_message(merged_name, target.name, result), "success")
+    return redirect_after_post("teams.index", _anchor=f"team-{target.id}")
+
+
+def _merge_page(form: MergeForm, team: Team, status: int):
+    page = render_page_or_fragment(
+        "teams/merge.html",
+        "teams/_merge_preview.html",
+        form=form,
+        team=team,
+        counts=queries.reference_counts(team.id),
+    )
+    return page, status
+
+
+def _merge_message(merged: str, target: str, result: service.MergeResult) -> str:
+    moved = ", ".join(f"{label} ({count})" for label, count in result.moved) or "nothing"
+    message = f"Merged {merged} into {target}. Moved: {moved}."
+    if result.combined:
+        both = ", ".join(f"{label} ({count})" for label, count in result.combined)
+        message += f" {target} already had these, so {merged}'s were folded in: {both}."
+    return message
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_teams():
+    _require_editor()
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            summary = service.import_teams(read_rows(upload.filename or "", upload.read()))
+        except ImportRefused as refused:
+            problems = refused.problems
+        else:
+            db.session.commit()
+            flash(
+                f"Imported {upload.filename}: {summary.created} created, {summary.updated} "
+                f"updated, {summary.unchanged} unchanged.",
+                "success",
+            )
+            return redirect_after_post("teams.index")
+    status = 422 if form.errors or problems else 200
+    page = render_template("teams/import.html", form=form, problems=problems, columns=COLUMNS)
+    return page, status
+
+
+@bp.get("/import/template.csv")
+def import_template():
+    return Response(
+        ",".join(COLUMNS) + "\r\n",
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=team-import-template.csv"},
+    )
