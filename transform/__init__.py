@@ -61,9 +61,12 @@ def register_extensions(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from transform.auth.sessions import init_sessions
     from transform.htmx import init_htmx_headers
+    from transform.surveys.tokens import install_log_redaction
 
     init_sessions(app)
     init_htmx_headers(app)
+    # Survey tokens are capabilities: keep them out of request logs and error logs.
+    install_log_redaction("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -73,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from transform.feedback.follow_up_views import bp as followups_bp
     from transform.feedback.views import bp as feedback_bp
     from transform.health import bp as health_bp
+    from transform.instruments.views import bp as instruments_bp
     from transform.load.views import bp as load_bp
     from transform.methodologies.views import bp as methodologies_bp
     from transform.phases.activity_views import bp as activities_bp
@@ -80,8 +84,11 @@ def register_blueprints(app: Flask) -> None:
     from transform.phases.views import bp as phases_bp
     from transform.programmes.views import bp as programmes_bp
     from transform.raid.views import bp as raid_bp
+    from transform.surveys.respond_views import bp as respond_bp
+    from transform.surveys.views import bp as waves_bp
     from transform.teams.impact_views import bp as impact_bp
     from transform.teams.views import bp as teams_bp
+    from transform.wave_data.views import bp as wave_data_bp
 
     for blueprint in (
         health_bp,
@@ -93,12 +100,16 @@ def register_blueprints(app: Flask) -> None:
         gates_bp,
         raid_bp,
         methodologies_bp,
+        instruments_bp,
         teams_bp,
         impact_bp,
         agents_bp,
         load_bp,
         feedback_bp,
         followups_bp,
+        waves_bp,
+        respond_bp,
+        wave_data_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -68,3 +68,19 @@ def programmes_of_current_user(include_archived: bool = False) -> list[tuple[Pro
 def require_site_admin() -> None:
     if not current_user.is_authenticated or not current_user.is_site_admin:
         abort(404)
+
+
+def may_edit_shared_content() -> bool:
+    """Site administrators and the PMO admins of any programme edit what all programmes
+    share: the org tree, team capacities, methodology templates and survey instruments."""
+    if "may_edit_shared_content" not in g:
+        g.may_edit_shared_content = current_user.is_authenticated and (
+            current_user.is_site_admin
+            or db.session.scalar(
+                select(Membership.id)
+                .where(Membership.user_id == current_user.id, Membership.role == Role.ADMIN)
+                .limit(1)
+            )
+            is not None
+        )
+    return g.may_edit_shared_content

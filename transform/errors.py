@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from transform.extensions import db
+from transform.surveys.tokens import redact
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -60,5 +61,5 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("Unhandled error on %s %s", request.method, redact(request.path))
         return render_error(InternalServerError.code)

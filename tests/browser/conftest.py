@@ -10,12 +10,10 @@ import threading
 from datetime import date
 from pathlib import Path
 
-import psycopg
 import pytest
-from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from transform import TestConfig, create_app
+from tests.live_app import dispose, make_live_app
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db as _db
 
@@ -48,35 +46,11 @@ def _require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped")
 
 
-def _live_database_url(tmp_path_factory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    base, _, name = url.rpartition("/")
-    live_name = f"{name}_browser"
-    admin = base.replace("postgresql+psycopg://", "postgresql://", 1) + "/" + name
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{live_name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{live_name}"')
-    return f"{base}/{live_name}"
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     _require_chromium()
-    url = _live_database_url(tmp_path_factory)
-    previous = os.environ.get("TEST_DATABASE_URL")
-    os.environ["TEST_DATABASE_URL"] = url
-    try:
-        app = create_app(TestConfig)
-    finally:
-        if previous is None:
-            os.environ.pop("TEST_DATABASE_URL")
-        else:
-            os.environ["TEST_DATABASE_URL"] = previous
-    app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("live-uploads"))
+    app = make_live_app(tmp_path_factory, "browser")
     with app.app_context():
-        upgrade()
         load_demo(DEMO_DAY)
         _db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -85,9 +59,7 @@ def live_server(tmp_path_factory):
     yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
     server.shutdown()
     thread.join(timeout=5)
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    dispose(app)
 
 
 class LiveServer:

@@ -19,7 +19,6 @@ from transform.models import (
     Membership,
     Programme,
     ProgrammeStatus,
-    Role,
     User,
 )
 from transform.scoring import change_load as core
@@ -182,18 +181,4 @@ def member_programme_names(user_id: int) -> dict[int, str]:
             .join(Membership, Membership.programme_id == Programme.id)
             .where(Membership.user_id == user_id)
         ).all()
-    )
-
-
-def can_edit_capacity(user: User) -> bool:
-    """Site administrators and the PMO admins of any programme set team capacities."""
-    if user.is_site_admin:
-        return True
-    return (
-        db.session.scalar(
-            select(Membership.id)
-            .where(Membership.user_id == user.id, Membership.role == Role.ADMIN)
-            .limit(1)
-        )
-        is not None
     )

@@ -3,6 +3,7 @@ from datetime import date, datetime
 from flask import Blueprint, abort, flash, request
 from flask_login import current_user, login_required
 
+from transform.access import may_edit_shared_content
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post, render_page_or_fragment
 from transform.load import org, queries, service
@@ -47,7 +48,7 @@ def index():
         form=form,
         window=window,
         view=queries.change_load(current_user, shown, window.first, window.months),
-        can_edit=queries.can_edit_capacity(current_user),
+        can_edit=may_edit_shared_content(),
     )
     # The page still shows, with defaults in place of what could not be read.
     return page, 400 if form.errors else 200
@@ -61,7 +62,7 @@ def cell(team_id: int, month: str):
 
 @bp.post("/teams/<int:team_id>/capacity")
 def update_capacity(team_id: int):
-    if not queries.can_edit_capacity(current_user):
+    if not may_edit_shared_content():
         abort(403, description="Only site administrators and PMO admins set team capacity.")
     record = db.session.get(Team, team_id) or abort(404)
     month = _month_or_404(request.args.get("month", f"{date.today():%Y-%m}"))
@@ -123,7 +124,7 @@ def _render_cell(team: TeamInfo, month: date, form: CapacityForm, status=200, me
         "load/_cell.html",
         detail=queries.cell(current_user, team, month),
         form=form,
-        can_edit=queries.can_edit_capacity(current_user),
+        can_edit=may_edit_shared_content(),
         message=message,
     )
     return page, status

@@ -10,14 +10,13 @@ from transform.audit import record_change, snapshot
 from transform.extensions import db
 from transform.models import (
     GateCriterionKind,
-    Membership,
     MethodologyTemplate,
     Programme,
-    Role,
     TemplateActivity,
     TemplateGateCriterion,
     TemplatePhase,
 )
+from transform.ordering import next_position, renumber
 
 NAME_MAX = 120
 
@@ -96,17 +95,6 @@ def unique_name(base: str) -> str:
         if not name_is_taken(candidate):
             return candidate
     raise AssertionError("unreachable")
-
-
-def is_pmo_admin_anywhere(user_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(Membership.id)
-            .where(Membership.user_id == user_id, Membership.role == Role.ADMIN)
-            .limit(1)
-        )
-        is not None
-    )
 
 
 def create_template(name: str, description: str = "") -> MethodologyTemplate:
@@ -206,7 +194,7 @@ def add_phase(
 ) -> TemplatePhase:
     _refuse_builtin(template)
     phase = TemplatePhase(
-        position=_next_position(template.phases),
+        position=next_position(template.phases),
         name=name.strip(),
         description=description.strip(),
         duration_weeks=duration_weeks,
@@ -224,7 +212,7 @@ def remove_phase(phase: TemplatePhase) -> None:
     record_change("deleted", phase, None, before=_phase_snapshot(phase))
     template.phases.remove(phase)
     db.session.flush()
-    _renumber(template.phases)
+    renumber(template.phases)
 
 
 def move_phase(phase: TemplatePhase, offset: int) -> None:
@@ -238,7 +226,7 @@ def move_phase(phase: TemplatePhase, offset: int) -> None:
         return
     before = _phase_snapshot(phase)
     phases[index], phases[target] = phases[target], phases[index]
-    _renumber(phases)
+    renumber(phases)
     # The loaded collection still holds the old order; reload it from the positions.
     db.session.expire(template, ["phases"])
     record_change("updated", phase, None, before=before, after=_phase_snapshot(phase))
@@ -247,7 +235,7 @@ def move_phase(phase: TemplatePhase, offset: int) -> None:
 def add_activity(phase: TemplatePhase, name: str, is_deliverable: bool) -> TemplateActivity:
     _refuse_builtin(phase.template)
     activity = TemplateActivity(
-        position=_next_position(phase.activities), name=name.strip(), is_deliverable=is_deliverable
+        position=next_position(phase.activities), name=name.strip(), is_deliverable=is_deliverable
     )
     phase.activities.append(activity)
     db.session.flush()
@@ -265,7 +253,7 @@ def remove_activity(activity: TemplateActivity) -> None:
     )
     phase.activities.remove(activity)
     db.session.flush()
-    _renumber(phase.activities)
+    renumber(phase.activities)
 
 
 def add_criterion(
@@ -275,7 +263,7 @@ def add_criterion(
     if kind == GateCriterionKind.KPI_ON_TRACK:
         raise TemplateError("A template cannot name a programme's KPI.")
     criterion = TemplateGateCriterion(
-        position=_next_position(phase.criteria), text=text.strip(), kind=kind, threshold=threshold
+        position=next_position(phase.criteria), text=text.strip(), kind=kind, threshold=threshold
     )
     phase.criteria.append(criterion)
     db.session.flush()
@@ -289,33 +277,12 @@ def remove_criterion(criterion: TemplateGateCriterion) -> None:
     record_change("deleted", criterion, None, before=_criterion_snapshot(criterion))
     phase.criteria.remove(criterion)
     db.session.flush()
-    _renumber(phase.criteria)
+    renumber(phase.criteria)
 
 
 def _refuse_builtin(template: MethodologyTemplate) -> None:
     if template.is_builtin:
         raise TemplateError("Built-in templates are read-only; copy one to change it.")
-
-
-def _next_position(rows) -> int:
-    return max((row.position for row in rows), default=0) + 1
-
-
-def _renumber(rows) -> None:
-    """Positions 1..n in the given order without tripping the unique position constraint.
-
-    Rows are updated one by one, so a direct renumbering can collide with a row not yet
-    moved; parking every row on a negative position first avoids that on any database.
-    """
-    rows = list(rows)
-    if all(row.position == index for index, row in enumerate(rows, start=1)):
-        return
-    for index, row in enumerate(rows, start=1):
-        row.position = -index
-    db.session.flush()
-    for index, row in enumerate(rows, start=1):
-        row.position = index
-    db.session.flush()
 
 
 def _phase_snapshot(phase: TemplatePhase) -> dict:

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from transform.access import programme_access_or_404
+from transform.access import may_edit_shared_content, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import is_htmx_request, render_page_or_fragment
 from transform.methodologies import service
@@ -35,9 +35,7 @@ def require_login():
 def can_edit_templates() -> bool:
     """Site administrators and the PMO admins of any programme create and edit templates."""
     if "can_edit_templates" not in g:
-        g.can_edit_templates = current_user.is_site_admin or service.is_pmo_admin_anywhere(
-            current_user.id
-        )
+        g.can_edit_templates = may_edit_shared_content()
     return g.can_edit_templates
 
 

@@ -13,14 +13,11 @@ from transform.models import (
     ImpactedTeam,
     ImpactLevel,
     Kpi,
-    Membership,
     Report,
     Response,
-    Role,
     SurveyLink,
     Team,
     TrainingRecord,
-    User,
     WaveTeam,
 )
 from transform.scoring.impact import impact_degree, impact_level
@@ -75,16 +72,6 @@ def org_tree() -> OrgTree:
 
 def find_team(team_id: int) -> Team | None:
     return db.session.get(Team, team_id)
-
-
-def is_org_editor(user: User) -> bool:
-    """Site administrators and the PMO admins of any programme change the org tree."""
-    if user.is_site_admin:
-        return True
-    admin_of = select(Membership.id).where(
-        Membership.user_id == user.id, Membership.role == Role.ADMIN
-    )
-    return db.session.scalar(admin_of.limit(1)) is not None
 
 
 def reference_counts(team_id: int) -> list[tuple[str, int]]:

@@ -1,8 +1,9 @@
 """The org tree: shared by every programme; org editors change it, everyone reads it."""
 
 from flask import Blueprint, Response, abort, flash, g, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from transform.access import may_edit_shared_content
 from transform.extensions import db
 from transform.htmx import redirect_after_post, render_page_or_fragment
 from transform.models import Team
@@ -25,7 +26,7 @@ def require_login():
 def can_edit_org() -> bool:
     """Site administrators and the PMO admins of any programme change the org tree."""
     if "can_edit_org" not in g:
-        g.can_edit_org = queries.is_org_editor(current_user)
+        g.can_edit_org = may_edit_shared_content()
     return g.can_edit_org
 
 

@@ -1,0 +1,1 @@
+"""Survey instruments: the built-in ADKAR pulse and readiness survey, custom instruments."""

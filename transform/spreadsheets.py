@@ -1,0 +1,29 @@
+"""Cells that a spreadsheet will never run: text that would start a formula is escaped.
+
+A text starting with =, +, -, @, a tab or a carriage return is read by Excel, LibreOffice
+and Google Sheets as a formula (OWASP "CSV injection"). Such text gets a leading
+apostrophe, which spreadsheets show as text and do not display.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """The value, with text that could start a formula prefixed by an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """A CSV document with every cell made safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(cell) for cell in header])
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return buffer.getvalue()

@@ -1,0 +1,66 @@
+"""Read a respondent's answers from a submitted form and check them against the items.
+
+Pure: takes the items as plain specs and the form as a mapping, returns the answers
+or the errors per item. A field named for an item not in the instrument makes the
+whole submission foreign (it was not made from this survey's form).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DONT_KNOW = "dk"
+ANSWER_PREFIX = "item-"
+COMMENT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    id: int
+    code: str
+    scale_points: int
+    is_required: bool
+    allows_dont_know: bool
+
+
+@dataclass(frozen=True)
+class ReadAnswers:
+    #: item id -> value on the item's scale, or None for "don't know"; unanswered optional
+    #: items are absent.
+    values: dict[int, int | None]
+    #: item code -> message
+    errors: dict[str, str]
+    comment: str | None
+    foreign: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.foreign
+
+
+def field_name(item: ItemSpec) -> str:
+    return f"{ANSWER_PREFIX}{item.code}"
+
+
+def read_answers(items: list[ItemSpec], form: Mapping[str, str]) -> ReadAnswers:
+    known = {field_name(item) for item in items}
+    foreign = any(key.startswith(ANSWER_PREFIX) and key not in known for key in form)
+    values: dict[int, int | None] = {}
+    errors: dict[str, str] = {}
+    for item in items:
+        raw = (form.get(field_name(item)) or "").strip()
+        if not raw:
+            # An unanswered optional item stores no answer: NULL means "don't know".
+            if item.is_required:
+                errors[item.code] = "Please answer this question."
+            continue
+        if raw == DONT_KNOW and item.allows_dont_know:
+            values[item.id] = None
+            continue
+        if not raw.isdigit() or not 1 <= int(raw) <= item.scale_points:
+            errors[item.code] = f"Choose an answer from 1 to {item.scale_points}."
+            continue
+        values[item.id] = int(raw)
+    comment = (form.get("comment") or "").strip() or None
+    if comment and len(comment) > COMMENT_MAX:
+        errors["comment"] = f"Keep the comment under {COMMENT_MAX} characters."
+    return ReadAnswers(values, errors, comment, foreign)

@@ -1,0 +1,70 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from transform.models import Instrument, Programme, Team
+from transform.surveys.service import MAX_LINKS_PER_ISSUE
+from transform.validation import WithinProgramme
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WaveForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=160)])
+    instrument_id = SelectField("Survey", coerce=int)
+    opens_on = DateField("Opens on", validators=[InputRequired()])
+    closes_on = DateField("Closes on", validators=[InputRequired()])
+    team_ids = CheckboxList("Teams it goes to", coerce=int)
+
+    def __init__(
+        self,
+        programme: Programme,
+        instruments: list[Instrument],
+        teams: list[Team],
+        *args,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.instrument_id.choices = [SelectChoice(i.id, i.name) for i in instruments]
+        self.team_ids.choices = [
+            SelectChoice(t.id, f"{t.name} ({t.headcount} people)") for t in teams
+        ]
+        within = WithinProgramme(programme.starts_on, programme.ends_on)
+        self.opens_on.validators = [InputRequired(), within]
+        self.closes_on.validators = [InputRequired(), within]
+        if not self.is_submitted():
+            self.team_ids.data = [t.id for t in teams]
+
+    def validate_closes_on(self, field) -> None:
+        if self.opens_on.data and field.data and field.data < self.opens_on.data:
+            raise ValidationError("The wave cannot close before it opens.")
+
+    def validate_team_ids(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Choose at least one team.")
+
+
+class LinksForm(FlaskForm):
+    team_id = SelectField("Team", coerce=int)
+    count = IntegerField(
+        "How many links",
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=1, max=MAX_LINKS_PER_ISSUE, message=f"From 1 to {MAX_LINKS_PER_ISSUE}."
+            ),
+        ],
+    )
+
+
+class TeamLinkForm(FlaskForm):
+    team_id = SelectField("Team", coerce=int)
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form so that action buttons carry a CSRF token."""

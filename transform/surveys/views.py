@@ -1,0 +1,164 @@
+"""Survey waves of a programme: create, open and close, hand out links, watch responses."""
+
+import re
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, render_template, url_for
+from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
+
+from transform.access import programme_access_or_404
+from transform.extensions import db
+from transform.htmx import is_htmx_request, redirect_after_post
+from transform.models import Instrument, Role, Team
+from transform.spreadsheets import csv_text
+from transform.surveys import queries, service
+from transform.surveys.forms import ConfirmForm, LinksForm, TeamLinkForm, WaveForm
+
+bp = Blueprint("waves", __name__, url_prefix="/programmes/<int:programme_id>/waves")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every wave page needs a login."""
+
+
+def _wave_or_404(programme_id: int, wave_id: int, *roles: Role, for_write: bool = False):
+    access = programme_access_or_404(programme_id, *roles, for_write=for_write)
+    wave = queries.wave_or_none(access.programme, wave_id)
+    if wave is None:
+        abort(404)
+    return access, wave
+
+
+@bp.get("/")
+def index(programme_id: int):
+    access = programme_access_or_404(programme_id)
+    return render_template(
+        "surveys/index.html",
+        access=access,
+        programme=access.programme,
+        waves=queries.waves_of(access.programme),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create(programme_id: int):
+    access = programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
+    teams = queries.impacted_teams(access.programme)
+    form = WaveForm(access.programme, queries.instruments(), teams)
+    if form.validate_on_submit():
+        chosen = [team for team in teams if team.id in set(form.team_ids.data)]
+        draft = service.WaveDraft(
+            form.name.data,
+            db.session.get(Instrument, form.instrument_id.data),
+            form.opens_on.data,
+            form.closes_on.data,
+            chosen,
+        )
+        wave = service.create_wave(access.programme, draft)
+        db.session.commit()
+        flash(f"Created {wave.name}. Open it when you are ready to collect responses.", "success")
+        return redirect_after_post("waves.show", programme_id=programme_id, wave_id=wave.id)
+    return render_template(
+        "surveys/create.html", access=access, programme=access.programme, form=form
+    ), 422 if form.errors else 200
+
+
+@bp.get("/<int:wave_id>")
+def show(programme_id: int, wave_id: int):
+    access, wave = _wave_or_404(programme_id, wave_id)
+    return _wave_page(access, wave)
+
+
+def _wave_page(access, wave, status: int = 200, **extra):
+    rates = queries.team_rates(wave)
+    choices = [SelectChoice(rate.team.id, rate.team.name) for rate in rates]
+    links_form = extra.pop("links_form", None) or LinksForm(formdata=None)
+    links_form.team_id.choices = choices
+    team_link_form = TeamLinkForm(formdata=None)
+    team_link_form.team_id.choices = choices
+    template = "surveys/_rates.html" if is_htmx_request() else "surveys/show.html"
+    return render_template(
+        template,
+        access=access,
+        programme=access.programme,
+        wave=wave,
+        rates=rates,
+        links_form=links_form,
+        team_link_form=team_link_form,
+        confirm_form=ConfirmForm(),
+        today=date.today(),
+        **extra,
+    ), status
+
+
+@bp.post("/<int:wave_id>/open")
+def open_wave(programme_id: int, wave_id: int):
+    return _transition(programme_id, wave_id, service.open_wave, "opened")
+
+
+@bp.post("/<int:wave_id>/close")
+def close_wave(programme_id: int, wave_id: int):
+    return _transition(programme_id, wave_id, service.close_wave, "closed")
+
+
+def _transition(programme_id: int, wave_id: int, move, verb: str):
+    _access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        move(wave)
+    except ValueError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{wave.name} is {verb}.", "success")
+    return redirect_after_post("waves.show", programme_id=programme_id, wave_id=wave_id)
+
+
+@bp.post("/<int:wave_id>/links")
+def issue_links(programme_id: int, wave_id: int):
+    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    form = LinksForm()
+    form.team_id.choices = [SelectChoice(r.team.id, r.team.name) for r in queries.team_rates(wave)]
+    if not form.validate():
+        return _wave_page(access, wave, 422, links_form=form)
+    team = db.session.get(Team, form.team_id.data)
+    tokens = service.issue_links(wave, team, form.count.data)
+    db.session.commit()
+    rows = [
+        (team.external_id or "", team.name, url_for("respond.single_use", token=t, _external=True))
+        for t in tokens
+    ]
+    filename = f"{_slug(wave.name)}-{_slug(team.name)}-links.csv"
+    return Response(
+        csv_text(["team_id", "team", "survey_link"], rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/<int:wave_id>/team-link")
+def issue_team_link(programme_id: int, wave_id: int):
+    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    form = TeamLinkForm()
+    form.team_id.choices = [SelectChoice(r.team.id, r.team.name) for r in queries.team_rates(wave)]
+    if not form.validate():
+        abort(400)
+    wave_team = service.wave_team_or_none(wave, form.team_id.data) or abort(404)
+    token = service.issue_team_link(wave_team)
+    db.session.commit()
+    link = url_for("respond.team_link", token=token, _external=True)
+    page, _ = _wave_page(access, wave, issued_team_link=(wave_team.team.name, link))
+    response = Response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "wave"

@@ -1,0 +1,1 @@
+"""A wave's raw responses: importing them from another survey tool, exporting them."""

@@ -1,0 +1,208 @@
+"""A wave's raw responses as CSV and Excel: pure, no Flask and no database.
+
+Anonymity decides what is written: a team with fewer responses in the wave than the
+programme's anonymity threshold is left out entirely, and so is the next smallest
+team where its parent's or the wave's figures would otherwise give it away (see
+withheld_teams); a team below the comment threshold has its comments blanked.
+
+Every text cell goes through transform.spreadsheets.safe_cell, so that no cell can
+start a formula (OWASP "CSV injection"); in the workbook such cells are also typed as
+strings.
+"""
+
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from transform.spreadsheets import csv_text, safe_cell
+
+FIXED_COLUMNS = ("wave", "team", "submitted_on")
+COMMENT_COLUMN = "comment"
+CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel read the file as UTF-8
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    team_id: int
+    team: str
+    submitted_on: date
+    #: Answers in item order; None for "don't know" or unanswered.
+    values: tuple[int | None, ...]
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class WaveExport:
+    """What the files hold, and what anonymity withheld from them."""
+
+    programme: str
+    wave: str
+    item_codes: tuple[str, ...]
+    rows: list[tuple]
+    anonymity_threshold: int
+    comment_threshold: int
+    #: Teams left out, and teams whose comments were blanked, by name.
+    omitted_teams: list[str]
+    comments_withheld: list[str]
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return (*FIXED_COLUMNS, *self.item_codes, COMMENT_COLUMN)
+
+
+def build_export(
+    programme: str,
+    wave: str,
+    item_codes: Sequence[str],
+    records: Sequence[ResponseRecord],
+    parents: Mapping[int, int | None],
+    anonymity_threshold: int,
+    comment_threshold: int,
+) -> WaveExport:
+    """One row per response of teams not withheld, comments where allowed.
+
+    Rows are sorted by team, day and answers, not by when they came in, so their order
+    cannot tell who answered first.
+    """
+    counts = Counter(record.team_id for record in records)
+    names = {record.team_id: record.team for record in records}
+    withheld = withheld_teams(counts, parents, anonymity_threshold)
+    rows = []
+    for record in records:
+        if record.team_id in withheld:
+            continue
+        comment = record.comment if counts[record.team_id] >= comment_threshold else None
+        rows.append((wave, record.team, record.submitted_on, *record.values, comment or None))
+    rows.sort(key=_row_order)
+    commented = {record.team_id for record in records if record.comment}
+    blanked = [
+        team
+        for team, count in counts.items()
+        if team not in withheld and count < comment_threshold and team in commented
+    ]
+    return WaveExport(
+        programme,
+        wave,
+        tuple(item_codes),
+        rows,
+        anonymity_threshold,
+        comment_threshold,
+        sorted(names[team] for team in withheld),
+        sorted(names[team] for team in blanked),
+    )
+
+
+def withheld_teams(
+    counts: Mapping[int, int], parents: Mapping[int, int | None], threshold: int
+) -> set[int]:
+    """Teams whose responses are left out: those below the threshold, and enough others.
+
+    Pages show figures for the whole wave and for each team's subtree. Were a small
+    team left out but all its siblings exported, the parent's figure minus the
+    siblings' rows would give the small team's away. So in every such group the
+    withheld responses number none or at least the threshold: while they are fewer,
+    the smallest team still shown in the group is withheld too.
+    """
+    withheld = {team for team, count in counts.items() if count < threshold}
+    subtrees: dict[int, set[int]] = defaultdict(set)
+    for team in counts:
+        node, seen = team, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            subtrees[node].add(team)
+            node = parents.get(node)
+    # Smallest groups first: withholding a sibling there often settles the larger ones.
+    groups = sorted([set(counts), *subtrees.values()], key=len)
+    changed = True
+    while changed:
+        changed = False
+        for members in groups:
+            hidden = sum(counts[team] for team in members & withheld)
+            shown = sorted(members - withheld, key=lambda team: (counts[team], team))
+            if 0 < hidden < threshold and shown:
+                withheld.add(shown[0])
+                changed = True
+    return withheld
+
+
+def _row_order(row: tuple) -> tuple:
+    """Team, day, then answers (no answer last), then comment."""
+    answers = tuple((value is None, value or 0) for value in row[3:-1])
+    return (row[1], row[2], answers, row[-1] or "")
+
+
+def filename(export: WaveExport, extension: str) -> str:
+    return f"{slug(export.programme)}-{slug(export.wave)}-responses.{extension}"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-") or "wave"
+
+
+def to_csv(export: WaveExport) -> bytes:
+    """The export as CSV: ISO dates, blank cells for no answer, formula text escaped."""
+    return csv_text(export.header, export.rows).encode(CSV_ENCODING)
+
+
+def to_xlsx(export: WaveExport, exported_on: date) -> bytes:
+    """The export as a workbook: the responses, then an About sheet on what was withheld."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+
+    def cells(sheet, values):
+        row = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=safe_cell(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # never "f": openpyxl reads "=…" as a formula
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            row.append(cell)
+        return row
+
+    responses = workbook.create_sheet("Responses")
+    responses.append(cells(responses, export.header))
+    for values in export.rows:
+        responses.append(cells(responses, values))
+    about = workbook.create_sheet("About")
+    for values in _about(export, exported_on):
+        about.append(cells(about, values))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _about(export: WaveExport, exported_on: date) -> list[tuple]:
+    def names(teams: list[str]) -> str:
+        return "; ".join(teams) if teams else "None"
+
+    return [
+        ("Programme", export.programme),
+        ("Wave", export.wave),
+        ("Exported on", exported_on),
+        ("Responses in this file", len(export.rows)),
+        (
+            "Anonymity threshold",
+            f"{export.anonymity_threshold}: teams with fewer responses are left out, and "
+            "with them the next smallest team where the figures of their parent team or "
+            "of the whole wave would otherwise give their answers away.",
+        ),
+        ("Teams left out", names(export.omitted_teams)),
+        (
+            "Comment threshold",
+            f"{export.comment_threshold}: teams with fewer responses have their comments blanked.",
+        ),
+        ("Teams whose comments are blanked", names(export.comments_withheld)),
+        ("Blank answers", "Don't know, or not answered."),
+        (
+            "Formula-like text",
+            "Text starting with =, +, -, @, a tab or a carriage return starts with an "
+            "apostrophe so that no spreadsheet runs it as a formula.",
+        ),
+    ]

@@ -1,0 +1,122 @@
+"""Forms for a response import: the upload, then the mapping of the file's columns."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
+
+from transform.templating import format_date, size_label
+from transform.wave_data.answers import AnswerSpec
+from transform.wave_data.import_files import column_labels
+from transform.wave_data.importing import ColumnMapping, TeamMatch, check_mapping
+
+ITEM_PREFIX = "item_"
+
+
+class UploadForm(FlaskForm):
+    file = FileField("CSV or Excel file", validators=[FileRequired("Choose a file to import.")])
+
+    def validate_file(self, field) -> None:
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
+        FileSize(limit, message=f"The file is larger than the {size_label(limit)} limit.")(
+            self, field
+        )
+
+
+class MappingForm(FlaskForm):
+    """Built by mapping_form(), which adds one select per item of the wave."""
+
+    upload = HiddenField()
+    team_column = SelectField("Team column")
+    team_match = SelectField(
+        "Team values are",
+        choices=[
+            SelectChoice(TeamMatch.NAME, "Team names"),
+            SelectChoice(TeamMatch.EXTERNAL_ID, "Team ids (the id the HR system uses)"),
+        ],
+        default=TeamMatch.NAME,
+    )
+    day_column = SelectField("Date column")
+    comment_column = SelectField("Comment column")
+    submit = SubmitField("Import responses")
+    cancel = SubmitField("Discard it and upload another")
+
+    def __init__(
+        self, headers: Sequence[str], items: list[AnswerSpec], default_day: date, **kwargs
+    ):
+        super().__init__(**kwargs)
+        self.labels, self.items = column_labels(headers), items
+        columns = [SelectChoice(str(i), label) for i, label in enumerate(self.labels)]
+        self.team_column.choices = [SelectChoice("", "Choose the team column"), *columns]
+        self.day_column.choices = [
+            SelectChoice("", f"None: every response is dated {format_date(default_day)}"),
+            *columns,
+        ]
+        self.comment_column.choices = [SelectChoice("", "None: no comments"), *columns]
+        for _item, field in self.item_fields():
+            field.choices = [SelectChoice("", "Not in the file"), *columns]
+
+    def item_fields(self) -> list[tuple[AnswerSpec, SelectField]]:
+        return [(item, self[f"{ITEM_PREFIX}{item.id}"]) for item in self.items]
+
+    def mapping(self) -> ColumnMapping:
+        return ColumnMapping(
+            items={item.id: _column(field.data) for item, field in self.item_fields()},
+            team=_column(self.team_column.data),
+            team_match=self.team_match.data,
+            day=_column(self.day_column.data),
+            comment=_column(self.comment_column.data),
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        fields = {
+            "team": self.team_column,
+            "day": self.day_column,
+            "comment": self.comment_column,
+        }
+        fields |= {item.id: field for item, field in self.item_fields()}
+        problems = check_mapping(self.mapping(), self.items, self.labels)
+        for problem in problems:
+            field = fields.get(problem.target)
+            if field is None:
+                self.form_errors.append(problem.message)
+            else:
+                field.errors.append(problem.message)
+        return not problems
+
+
+def mapping_form(
+    headers: Sequence[str], items: list[AnswerSpec], default_day: date, **kwargs
+) -> MappingForm:
+    """A MappingForm with a select per item; without submitted data, `data` pre-selects."""
+    selects = {
+        f"{ITEM_PREFIX}{item.id}": SelectField(f"{item.code} · {item.text}") for item in items
+    }
+    form_class = type("ItemMappingForm", (MappingForm,), selects)
+    return form_class(headers, items, default_day, **kwargs)
+
+
+def initial_data(mapping: ColumnMapping, token: str) -> dict:
+    """Form data that pre-selects a suggested mapping."""
+
+    def value(column: int | None) -> str:
+        return "" if column is None else str(column)
+
+    data = {f"{ITEM_PREFIX}{item_id}": value(column) for item_id, column in mapping.items.items()}
+    return data | {
+        "upload": token,
+        "team_column": value(mapping.team),
+        "team_match": mapping.team_match,
+        "day_column": value(mapping.day),
+        "comment_column": value(mapping.comment),
+    }
+
+
+def _column(value: str | None) -> int | None:
+    return int(value) if value else None

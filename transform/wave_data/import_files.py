@@ -1,0 +1,116 @@
+"""Reading an uploaded survey export, CSV or Excel, into a table: pure, no Flask.
+
+The bytes are read by the org-chart importer's readers (UTF-8 with or without a BOM,
+else Windows-1252; comma, semicolon or tab separated; the first worksheet of a
+workbook), so both importers accept the same files. Unlike the org chart, a survey
+export has columns of its own choosing: the header row is kept as it is and the user
+maps its columns to items in a second step. Problems with the whole file raise
+ImportRefused.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from transform.teams import import_files as org_files
+from transform.teams.importing import ImportRefused as OrgImportRefused
+from transform.wave_data.importing import ImportRefused, Problem
+
+MAX_ROWS = 20_000
+EXTENSIONS = ("csv", "xlsx")
+HEADER_LABEL_MAX = 60
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the file as text, with its spreadsheet row number (the header is 1)."""
+
+    line: int
+    cells: tuple[str, ...]
+
+    def cell(self, index: int) -> str:
+        return self.cells[index].strip() if index < len(self.cells) else ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """The header row, stripped, and the non-blank rows below it."""
+
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+    def labels(self) -> list[str]:
+        return column_labels(self.headers)
+
+    def label(self, index: int) -> str:
+        return self.labels()[index]
+
+
+def column_labels(headers: Sequence[str]) -> list[str]:
+    """The columns as people see them in a spreadsheet: letter and header, shortened."""
+    labels = []
+    for index, header in enumerate(headers):
+        if len(header) > HEADER_LABEL_MAX:
+            header = header[: HEADER_LABEL_MAX - 1].rstrip() + "…"
+        letter = column_letter(index)
+        labels.append(f"{letter} · {header}" if header else f"Column {letter}")
+    return labels
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: A, …, Z, AA, …"""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _refuse(message: str) -> ImportRefused:
+    return ImportRefused([Problem(message)])
+
+
+def extension_of(filename: str) -> str:
+    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+def read_table(filename: str, data: bytes) -> Table:
+    """The table in a .csv or .xlsx file, checking its type by extension and by content."""
+    extension = extension_of(filename)
+    if extension not in EXTENSIONS:
+        raise _refuse("Upload a .csv or .xlsx file (save older .xls workbooks as .xlsx).")
+    if not data.strip():
+        raise _refuse("The file is empty.")
+    is_zip = data.startswith(org_files.XLSX_SIGNATURE)
+    if extension == "xlsx" and not is_zip:
+        raise _refuse("The file is named .xlsx but is not an Excel workbook.")
+    if extension == "csv" and (is_zip or b"\x00" in data[:4096]):
+        raise _refuse("The file is named .csv but is not text; save it as CSV.")
+    # The org-chart readers: the same encodings, separators and workbook checks.
+    reader = org_files._xlsx_table if extension == "xlsx" else org_files._csv_table
+    try:
+        return _table(reader(data))
+    except OrgImportRefused as refused:
+        raise ImportRefused([Problem(p.message) for p in refused.problems]) from None
+
+
+def _table(lines: Iterable[Sequence[str]]) -> Table:
+    numbered = iter(enumerate(lines, start=1))
+    for _line, header in numbered:
+        if any(cell.strip() for cell in header):
+            break
+    else:
+        raise _refuse("The file is empty.")
+    headers = tuple(cell.strip() for cell in header)
+    while headers and not headers[-1]:
+        headers = headers[:-1]
+    rows: list[Row] = []
+    for line, cells in numbered:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise _refuse(f"The file has more than {MAX_ROWS:,} responses; split it into parts.")
+        rows.append(Row(line, tuple(cells)))
+    if not rows:
+        raise _refuse("The file has a header row but no responses.")
+    return Table(headers, tuple(rows))

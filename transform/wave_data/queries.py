@@ -1,0 +1,84 @@
+"""Read models for a wave's raw data: its items, its teams, its responses."""
+
+from sqlalchemy import select
+
+from transform.extensions import db
+from transform.models import Answer, Item, Programme, Response, Team, Wave, WaveTeam
+from transform.wave_data.answers import AnswerSpec
+from transform.wave_data.exporting import ResponseRecord, WaveExport, build_export
+from transform.wave_data.importing import TeamRef
+
+
+def wave_or_none(programme: Programme, wave_id: int) -> Wave | None:
+    return db.session.scalar(
+        select(Wave).where(Wave.id == wave_id, Wave.programme_id == programme.id)
+    )
+
+
+def answer_specs(wave: Wave) -> list[AnswerSpec]:
+    """The wave's items in their order."""
+    items = db.session.scalars(
+        select(Item).where(Item.instrument_id == wave.instrument_id).order_by(Item.position)
+    )
+    return [
+        AnswerSpec(
+            item.id,
+            item.code,
+            item.text,
+            item.scale_points,
+            item.is_required,
+            item.allows_dont_know,
+        )
+        for item in items
+    ]
+
+
+def team_refs(wave: Wave) -> list[TeamRef]:
+    """Every team, marked whether the wave surveys it: a file may name any of them."""
+    targets = select(WaveTeam.team_id).where(WaveTeam.wave_id == wave.id)
+    rows = db.session.execute(select(Team.id, Team.name, Team.external_id, Team.id.in_(targets)))
+    return [
+        TeamRef(id, name, external_id, bool(is_target))
+        for id, name, external_id, is_target in rows
+    ]
+
+
+def response_records(wave: Wave, items: list[AnswerSpec]) -> list[ResponseRecord]:
+    """Every response of the wave with its team's name and answers in item order."""
+    rows = db.session.execute(
+        select(Response.id, Response.team_id, Team.name, Response.submitted_on, Response.comment)
+        .join(Team, Team.id == Response.team_id)
+        .where(Response.wave_id == wave.id)
+    ).all()
+    values: dict[int, dict[int, int | None]] = {row.id: {} for row in rows}
+    answers = db.session.execute(
+        select(Answer.response_id, Answer.item_id, Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.wave_id == wave.id)
+    )
+    for response_id, item_id, value in answers:
+        values[response_id][item_id] = value
+    return [
+        ResponseRecord(
+            team_id=row.team_id,
+            team=row.name,
+            submitted_on=row.submitted_on,
+            values=tuple(values[row.id].get(item.id) for item in items),
+            comment=row.comment,
+        )
+        for row in rows
+    ]
+
+
+def wave_export(programme: Programme, wave: Wave) -> WaveExport:
+    """The wave's responses as the export writes them, with anonymity applied."""
+    items = answer_specs(wave)
+    return build_export(
+        programme.name,
+        wave.name,
+        [item.code for item in items],
+        response_records(wave, items),
+        dict(db.session.execute(select(Team.id, Team.parent_id)).all()),
+        programme.anonymity_threshold,
+        programme.comment_threshold,
+    )

@@ -1,0 +1,153 @@
+"""A wave's raw responses: import them from another survey tool, export them."""
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, render_template, request
+from flask_login import current_user, login_required
+
+from transform.access import ProgrammeAccess, programme_access_or_404
+from transform.extensions import db
+from transform.htmx import redirect_after_post
+from transform.models import Role, Wave
+from transform.wave_data import exporting, queries, service, uploads
+from transform.wave_data.forms import UploadForm, initial_data, mapping_form
+from transform.wave_data.import_files import read_table
+from transform.wave_data.importing import ImportRefused, default_day, suggest_mapping
+
+bp = Blueprint(
+    "wave_data", __name__, url_prefix="/programmes/<int:programme_id>/waves/<int:wave_id>"
+)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Raw responses are programme data: every page needs a login."""
+
+
+def _wave_or_404(programme_id: int, wave_id: int, *roles: Role, for_write: bool = False):
+    access = programme_access_or_404(programme_id, *roles, for_write=for_write)
+    wave = queries.wave_or_none(access.programme, wave_id)
+    if wave is None:
+        abort(404)
+    return access, wave
+
+
+def _to_import(wave: Wave, token: str | None = None):
+    """To step 1, or with a token to step 2."""
+    return redirect_after_post(
+        "wave_data.import_responses",
+        programme_id=wave.programme_id,
+        wave_id=wave.id,
+        upload=token,
+    )
+
+
+def _to_wave(wave: Wave):
+    return redirect_after_post("waves.show", programme_id=wave.programme_id, wave_id=wave.id)
+
+
+# Import: step 1 uploads the file, step 2 maps its columns and imports
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_responses(programme_id: int, wave_id: int):
+    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    token = request.values.get("upload")
+    if token is None:
+        return _upload_step(access, wave)
+    return _mapping_step(access, wave, token)
+
+
+def _upload_step(access: ProgrammeAccess, wave: Wave):
+    form, refused = UploadForm(), None
+    if form.validate_on_submit():
+        upload = form.file.data
+        filename, data = (upload.filename or "").rsplit("/", 1)[-1], upload.read()
+        try:
+            table = read_table(filename, data)
+        except ImportRefused as error:
+            refused = error
+        else:
+            pending = uploads.store(table, filename[-120:], wave.id, current_user.id)
+            return _to_import(wave, pending.token)
+    status = 422 if form.errors or refused else 200
+    return _page(access, wave, upload_form=form, refused=refused), status
+
+
+def _mapping_step(access: ProgrammeAccess, wave: Wave, token: str):
+    loaded = uploads.load(token, wave.id, current_user.id)
+    if loaded is None:
+        flash("That upload has expired or was already imported: upload the file again.", "info")
+        return _to_import(wave)
+    pending, table = loaded
+    items = queries.answer_specs(wave)
+    default = default_day(wave.opens_on, wave.closes_on, date.today())
+    if request.method == "GET":
+        suggested = initial_data(suggest_mapping(table.headers, items), token)
+        form = mapping_form(table.headers, items, default, data=suggested)
+        return _page(access, wave, form=form, pending=pending, table=table)
+    form = mapping_form(table.headers, items, default)
+    if form.cancel.data:
+        uploads.discard(token)
+        flash(f"Discarded {pending.filename}; nothing was imported.", "info")
+        return _to_import(wave)
+    refused = None
+    if form.validate_on_submit():
+        try:
+            summary = service.import_responses(
+                wave, table, form.mapping(), date.today(), pending.sha256
+            )
+        except ImportRefused as error:
+            refused = error
+        else:
+            db.session.commit()
+            uploads.discard(token)
+            flash(_summary(pending.filename, wave, summary), "success")
+            return _to_wave(wave)
+    page = _page(access, wave, form=form, pending=pending, table=table, refused=refused)
+    return page, 422
+
+
+def _page(access, wave, upload_form: UploadForm | None = None, **context):
+    context.setdefault("form", None)
+    return render_template(
+        "wave_data/import_responses.html",
+        access=access,
+        programme=access.programme,
+        wave=wave,
+        upload_form=upload_form or UploadForm(formdata=None),
+        **context,
+    )
+
+
+def _summary(filename: str, wave: Wave, summary: service.ImportSummary) -> str:
+    teams = ", ".join(f"{name} {count:,}" for name, count in summary.per_team)
+    responses = "1 response" if summary.responses == 1 else f"{summary.responses:,} responses"
+    return f"Imported {responses} from {filename} into {wave.name}: {teams}."
+
+
+# Export: raw responses, without the teams anonymity withholds
+
+
+@bp.get("/responses.csv")
+def export_csv(programme_id: int, wave_id: int):
+    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, Role.SPONSOR)
+    export = queries.wave_export(access.programme, wave)
+    return _download(exporting.to_csv(export), exporting.filename(export, "csv"), "text/csv")
+
+
+@bp.get("/responses.xlsx")
+def export_xlsx(programme_id: int, wave_id: int):
+    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, Role.SPONSOR)
+    export = queries.wave_export(access.programme, wave)
+    data = exporting.to_xlsx(export, date.today())
+    return _download(data, exporting.filename(export, "xlsx"), exporting.XLSX_TYPE)
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Raw survey data: no shared cache may keep a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
