@@ -50,6 +50,8 @@ def _require_chromium() -> None:
 def live_server(tmp_path_factory):
     _require_chromium()
     app = make_live_app(tmp_path_factory, "browser")
+    # A real browser sends real tokens: form fields, and hx-headers for htmx requests.
+    app.config["WTF_CSRF_ENABLED"] = True
     with app.app_context():
         load_demo(DEMO_DAY)
         _db.session.commit()
