@@ -3,6 +3,7 @@
 No Flask, no SQLAlchemy, no I/O, no clock: callers pass `today` and data in.
 """
 
+from transform.scoring.estimate import CONFIDENCE, Estimate
 from transform.scoring.schedule import (
     AMBER_VARIANCE,
     RED_VARIANCE,
@@ -11,4 +12,12 @@ from transform.scoring.schedule import (
     schedule_variance,
 )
 
-__all__ = ["AMBER_VARIANCE", "RED_VARIANCE", "Rag", "ScheduleVariance", "schedule_variance"]
+__all__ = [
+    "AMBER_VARIANCE",
+    "CONFIDENCE",
+    "Estimate",
+    "RED_VARIANCE",
+    "Rag",
+    "ScheduleVariance",
+    "schedule_variance",
+]
