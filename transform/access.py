@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from transform.extensions import db
 from transform.models import Membership, Programme, Role
@@ -58,6 +59,7 @@ def programmes_of_current_user(include_archived: bool = False) -> list[tuple[Pro
         select(Programme, Membership.role)
         .join(Membership, Membership.programme_id == Programme.id)
         .where(Membership.user_id == current_user.id)
+        .options(selectinload(Programme.template))
         .order_by(Programme.starts_on.desc(), Programme.name)
     )
     if not include_archived:
