@@ -24,13 +24,13 @@ from transform.models import (
     Wave,
     WaveTeam,
 )
+from transform.scoring.anonymity import withheld_rows
 from transform.spreadsheets import FORMULA_STARTS, safe_cell
 from transform.wave_data.exporting import (
     ResponseRecord,
     build_export,
     filename,
     slug,
-    withheld_teams,
 )
 
 # Escaping, pure
@@ -135,7 +135,7 @@ def test_teams_are_withheld_below_the_threshold_and_comments_blanked_below_their
     ],
 )
 def test_teams_withheld_so_that_no_figure_gives_a_small_team_away(counts, parents, withheld):
-    assert withheld_teams(counts, parents, 5) == withheld
+    assert withheld_rows(counts, parents, 5) == withheld
 
 
 def test_the_row_order_does_not_follow_arrival():

@@ -71,6 +71,7 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from transform.admin.views import bp as admin_bp
+    from transform.adoption.views import bp as adoption_bp
     from transform.agents.views import bp as agents_bp
     from transform.auth.views import bp as auth_bp
     from transform.feedback.follow_up_views import bp as followups_bp
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         health_bp,
+        adoption_bp,
         auth_bp,
         programmes_bp,
         admin_bp,

@@ -1,4 +1,4 @@
-"""The scoring core imports only the standard library, numpy and pandas."""
+"""The scoring core imports only the standard library, numpy, pandas and scipy."""
 
 import ast
 import sys

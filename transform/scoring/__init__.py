@@ -3,7 +3,39 @@
 No Flask, no SQLAlchemy, no I/O, no clock: callers pass `today` and data in.
 """
 
+from transform.scoring.adkar import (
+    ADKAR,
+    barrier_points,
+    observed_vs_survey,
+    progress,
+    team_adoption,
+)
+from transform.scoring.anonymity import (
+    CellState,
+    Disclosure,
+    comment_visible,
+    disclosure,
+    suppressed_teams,
+)
 from transform.scoring.estimate import CONFIDENCE, Estimate
+from transform.scoring.forecast import Forecast, WaveRate, forecast_adoption
+from transform.scoring.items import (
+    dimension_scale_points,
+    dimension_scores,
+    item_matrices,
+    item_matrix,
+    normalise,
+    reverse_code,
+    scored_answers,
+)
+from transform.scoring.readiness import ReadinessResult, readiness_index
+from transform.scoring.reliability import (
+    ALPHA_FLAG,
+    alpha_by_dimension,
+    cronbach_alpha,
+    is_flagged,
+)
+from transform.scoring.rollup import pooled, rollup_adoption, subtree_members
 from transform.scoring.schedule import (
     AMBER_VARIANCE,
     RED_VARIANCE,
@@ -11,6 +43,8 @@ from transform.scoring.schedule import (
     ScheduleVariance,
     schedule_variance,
 )
+from transform.scoring.stats import difference_ci, mean_ci, proportion_ci, rwg, rwg_j
+from transform.scoring.trend import rate_trend, trend
 
 __all__ = [
     "AMBER_VARIANCE",
@@ -20,4 +54,40 @@ __all__ = [
     "Rag",
     "ScheduleVariance",
     "schedule_variance",
+    "ALPHA_FLAG",
+    "alpha_by_dimension",
+    "cronbach_alpha",
+    "difference_ci",
+    "dimension_scale_points",
+    "dimension_scores",
+    "is_flagged",
+    "item_matrices",
+    "item_matrix",
+    "mean_ci",
+    "normalise",
+    "proportion_ci",
+    "reverse_code",
+    "rwg",
+    "rwg_j",
+    "scored_answers",
+    "ADKAR",
+    "barrier_points",
+    "observed_vs_survey",
+    "progress",
+    "team_adoption",
+    "CellState",
+    "Disclosure",
+    "comment_visible",
+    "disclosure",
+    "suppressed_teams",
+    "ReadinessResult",
+    "readiness_index",
+    "pooled",
+    "rollup_adoption",
+    "subtree_members",
+    "Forecast",
+    "WaveRate",
+    "forecast_adoption",
+    "rate_trend",
+    "trend",
 ]

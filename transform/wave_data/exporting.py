@@ -3,7 +3,7 @@
 Anonymity decides what is written: a team with fewer responses in the wave than the
 programme's anonymity threshold is left out entirely, and so is the next smallest
 team where its parent's or the wave's figures would otherwise give it away (see
-withheld_teams); a team below the comment threshold has its comments blanked.
+the scoring core's disclosure rule); a team below the comment threshold has its comments blanked.
 
 Every text cell goes through transform.spreadsheets.safe_cell, so that no cell can
 start a formula (OWASP "CSV injection"); in the workbook such cells are also typed as
@@ -12,11 +12,12 @@ strings.
 
 import io
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from transform.scoring.anonymity import comment_visible, withheld_rows
 from transform.spreadsheets import csv_text, safe_cell
 
 FIXED_COLUMNS = ("wave", "team", "submitted_on")
@@ -70,19 +71,25 @@ def build_export(
     """
     counts = Counter(record.team_id for record in records)
     names = {record.team_id: record.team for record in records}
-    withheld = withheld_teams(counts, parents, anonymity_threshold)
+    withheld = withheld_rows(counts, parents, anonymity_threshold)
     rows = []
     for record in records:
         if record.team_id in withheld:
             continue
-        comment = record.comment if counts[record.team_id] >= comment_threshold else None
+        comment = (
+            record.comment
+            if comment_visible(counts[record.team_id], comment_threshold, anonymity_threshold)
+            else None
+        )
         rows.append((wave, record.team, record.submitted_on, *record.values, comment or None))
     rows.sort(key=_row_order)
     commented = {record.team_id for record in records if record.comment}
     blanked = [
         team
         for team, count in counts.items()
-        if team not in withheld and count < comment_threshold and team in commented
+        if team not in withheld
+        and not comment_visible(count, comment_threshold, anonymity_threshold)
+        and team in commented
     ]
     return WaveExport(
         programme,
@@ -94,39 +101,6 @@ def build_export(
         sorted(names[team] for team in withheld),
         sorted(names[team] for team in blanked),
     )
-
-
-def withheld_teams(
-    counts: Mapping[int, int], parents: Mapping[int, int | None], threshold: int
-) -> set[int]:
-    """Teams whose responses are left out: those below the threshold, and enough others.
-
-    Pages show figures for the whole wave and for each team's subtree. Were a small
-    team left out but all its siblings exported, the parent's figure minus the
-    siblings' rows would give the small team's away. So in every such group the
-    withheld responses number none or at least the threshold: while they are fewer,
-    the smallest team still shown in the group is withheld too.
-    """
-    withheld = {team for team, count in counts.items() if count < threshold}
-    subtrees: dict[int, set[int]] = defaultdict(set)
-    for team in counts:
-        node, seen = team, set()
-        while node is not None and node not in seen:
-            seen.add(node)
-            subtrees[node].add(team)
-            node = parents.get(node)
-    # Smallest groups first: withholding a sibling there often settles the larger ones.
-    groups = sorted([set(counts), *subtrees.values()], key=len)
-    changed = True
-    while changed:
-        changed = False
-        for members in groups:
-            hidden = sum(counts[team] for team in members & withheld)
-            shown = sorted(members - withheld, key=lambda team: (counts[team], team))
-            if 0 < hidden < threshold and shown:
-                withheld.add(shown[0])
-                changed = True
-    return withheld
 
 
 def _row_order(row: tuple) -> tuple:

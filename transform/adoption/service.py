@@ -1,0 +1,148 @@
+"""A wave's adoption figures per team, ready for a page or a PDF: plain data only.
+
+Figures come from the scoring core over the wave's respondents, rolled up by pooling
+each team's subtree; disclosure control is applied here, before anything reaches a
+template, so a suppressed figure never leaves this module.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+
+from transform.extensions import db
+from transform.loaders import wave_frames
+from transform.models import (
+    Instrument,
+    InstrumentKind,
+    Programme,
+    Team,
+    Wave,
+    WaveStatus,
+    WaveTeam,
+)
+from transform.scoring.adkar import ADKAR
+from transform.scoring.anonymity import CellState, disclosure
+from transform.scoring.estimate import Estimate
+from transform.scoring.items import dimension_scale_points, dimension_scores
+from transform.scoring.reliability import alpha_by_dimension
+from transform.scoring.rollup import rollup_adoption
+
+WHOLE_WAVE = -1
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    team_id: int
+    name: str
+    depth: int
+    state: CellState
+    #: Pooled respondents; None when the figure is suppressed (n would give it away).
+    n: int | None = None
+    adoption_index: Estimate | None = None
+    adoption_rate: Estimate | None = None
+    #: Normalised (0-100) team mean of each ADKAR element, in ADKAR order.
+    elements: tuple[Estimate, ...] = ()
+    #: Respondents per barrier point (each element, then "none").
+    barriers: tuple[int, ...] = ()
+
+    @property
+    def main_barrier(self) -> str | None:
+        """The element most respondents are stuck at, if any respondent is stuck."""
+        stuck = self.barriers[: len(ADKAR)]
+        if not stuck or max(stuck) == 0:
+            return None
+        return ADKAR[stuck.index(max(stuck))]
+
+
+@dataclass(frozen=True)
+class WaveDashboard:
+    wave: Wave
+    threshold: int
+    total: TeamFigures
+    rows: list[TeamFigures]
+    #: Cronbach's alpha of each ADKAR element over the wave (None when suppressed).
+    reliability: dict[str, Estimate] | None
+
+
+def adkar_waves(programme: Programme) -> list[Wave]:
+    """The programme's opened ADKAR waves, newest first."""
+    return list(
+        db.session.scalars(
+            select(Wave)
+            .join(Instrument, Instrument.id == Wave.instrument_id)
+            .where(
+                Wave.programme_id == programme.id,
+                Instrument.kind == InstrumentKind.ADKAR,
+                Wave.status != WaveStatus.DRAFT,
+            )
+            .order_by(Wave.opens_on.desc(), Wave.id.desc())
+        )
+    )
+
+
+def wave_dashboard(programme: Programme, wave: Wave, root_team_id: int | None) -> WaveDashboard:
+    frames = wave_frames(wave.id)
+    scale = int(dimension_scale_points(frames.items).max()) if len(frames.items) else 5
+    elements = dimension_scores(frames.answers, frames.items)
+    elements = elements.reindex(columns=["team_id", *ADKAR])
+    own_counts = elements.groupby("team_id").size().to_dict()
+    control = disclosure(own_counts, frames.parents, programme.anonymity_threshold)
+    pooled = rollup_adoption(elements, frames.parents, scale)
+    whole = rollup_adoption(elements.assign(team_id=WHOLE_WAVE), {WHOLE_WAVE: None}, scale)
+    total = _figures(WHOLE_WAVE, "All teams", 0, control.total_state, whole)
+    rows = [
+        _figures(team.id, team.name, depth, control.cell_state(team.id), pooled)
+        for team, depth in _team_rows(wave, frames.parents, root_team_id)
+    ]
+    reliability = (
+        {d: a for d, a in alpha_by_dimension(frames.answers, frames.items).items() if d in ADKAR}
+        if control.total_state == CellState.SHOWN
+        else None
+    )
+    return WaveDashboard(wave, control.threshold, total, rows, reliability)
+
+
+def _figures(
+    team_id: int, name: str, depth: int, state: CellState, adoption: pd.DataFrame
+) -> TeamFigures:
+    if state != CellState.SHOWN or team_id not in adoption.index:
+        return TeamFigures(team_id, name, depth, state)
+    row = adoption.loc[team_id]
+    return TeamFigures(
+        team_id,
+        name,
+        depth,
+        state,
+        int(row["n"]),
+        row["adoption_index"],
+        row["adoption_rate"],
+        tuple(row[f"{element}_normalised"] for element in ADKAR),
+        tuple(int(row[f"barrier_{name}"]) for name in (*ADKAR, "none")),
+    )
+
+
+def _team_rows(
+    wave: Wave, parents: dict[int, int | None], root_team_id: int | None
+) -> list[tuple[Team, int]]:
+    """The wave's teams and their ancestors, depth first, limited to a subtree if asked."""
+    targets = set(db.session.scalars(select(WaveTeam.team_id).where(WaveTeam.wave_id == wave.id)))
+    shown = set()
+    for team_id in targets:
+        while team_id is not None and team_id not in shown:
+            shown.add(team_id)
+            team_id = parents.get(team_id)
+    teams = {t.id: t for t in db.session.scalars(select(Team).where(Team.id.in_(shown)))}
+    children: dict[int | None, list[int]] = {}
+    for team_id in shown:
+        parent = parents.get(team_id)
+        children.setdefault(parent if parent in shown else None, []).append(team_id)
+    start = [root_team_id] if root_team_id in shown else children.get(None, [])
+    ordered: list[tuple[Team, int]] = []
+    stack = [(team_id, 0) for team_id in sorted(start, key=lambda i: teams[i].name, reverse=True)]
+    while stack:
+        team_id, depth = stack.pop()
+        ordered.append((teams[team_id], depth))
+        below = sorted(children.get(team_id, []), key=lambda i: teams[i].name, reverse=True)
+        stack.extend((child, depth + 1) for child in below)
+    return ordered

@@ -1,0 +1,286 @@
+"""ADKAR barrier points, progress and a team's adoption (Hiatt 2006, Prosci).
+
+A respondent's barrier point is the first element, in the order Awareness, Desire,
+Knowledge, Ability, Reinforcement, whose score is at or below the middle of its scale,
+1 + (k - 1) / 2: 3 on a 5-point scale, 4 on a 7-point one. A respondent with no such
+element has no barrier: they have adopted. Scores come from items.dimension_scores, on
+the item scale 1..k.
+
+A missing element score (the half rule of items.dimension_scores) before the first low
+element leaves the barrier point undetermined: that element might have been the barrier.
+A missing element after the barrier point does not matter. Undetermined respondents are
+left out of the adoption index and rate, and counted apart.
+
+Progress is the share of the five elements passed before the barrier point: a barrier at
+awareness is 0, desire 20, knowledge 40, ability 60, reinforcement 80, no barrier 100.
+A team's adoption index is the mean progress of its respondents, with a t 95% interval;
+its adoption rate is the share with no barrier, with a Wilson 95% interval.
+
+Change agents record the element a team is working on; as a progress figure that is the
+same scale (working on knowledge = 40). It is flagged beside the survey's adoption index
+when the two differ by more than DISAGREEMENT_POINTS.
+
+Intervals are clipped to the range the figure can take (0-100, or 1..k for element
+means): a t interval of few respondents can otherwise reach past the scale's ends.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as distributions
+
+from transform.scoring.estimate import Estimate
+from transform.scoring.stats import QUANTILE
+
+ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
+#: The barrier of a respondent whose barrier point cannot be told (a missing element).
+UNDETERMINED = "unknown"
+#: Progress of a team working on (or a respondent held back at) each element.
+STAGE_PROGRESS = {element: 100.0 * position / len(ADKAR) for position, element in enumerate(ADKAR)}
+ADOPTED_PROGRESS = 100.0
+#: Points by which observed stage and adoption index may differ before they are flagged.
+DISAGREEMENT_POINTS = 20.0
+NO_DETERMINED = "no respondent with a determined barrier point"
+NO_SCORE = "no respondent answered enough of the element's items"
+#: Slack for scores mapped between scales (2.9999999 is 3).
+_TOLERANCE = 1e-9
+
+ScalePoints = int | Mapping[str, int]
+
+
+def barrier_threshold(scale_points: int) -> float:
+    """The score at or below which an element is a barrier: 1 + (k - 1) / 2."""
+    if scale_points < 2:
+        raise ValueError("a scale needs at least 2 points")
+    return 1 + (scale_points - 1) / 2
+
+
+def barrier_points(elements: pd.DataFrame, scale_points: ScalePoints = 5) -> pd.Series:
+    """Each respondent's barrier element, None when adopted, UNDETERMINED when unknowable.
+
+    `elements` has one row per respondent and a column per ADKAR element (other columns,
+    such as team_id, are ignored); `scale_points` is the scale of every element, or a
+    mapping from element to its scale.
+    """
+    codes = _barrier_codes(_element_scores(elements), scale_points)
+    return pd.Series(_LABELS[codes], index=elements.index, name="barrier", dtype=object)
+
+
+def progress(barriers: pd.Series) -> pd.Series:
+    """ADKAR progress 0-100 per respondent; NaN where the barrier is undetermined."""
+    figures = {**STAGE_PROGRESS, UNDETERMINED: np.nan}
+    unknown = {b for b in barriers.to_numpy() if b is not None and b not in figures}
+    if unknown:
+        raise ValueError(f"not barrier points: {sorted(map(str, unknown))}")
+    values = [ADOPTED_PROGRESS if b is None else figures[b] for b in barriers.to_numpy()]
+    return pd.Series(values, index=barriers.index, name="progress", dtype="float64")
+
+
+def respondent_adoption(elements: pd.DataFrame, scale_points: ScalePoints = 5) -> pd.DataFrame:
+    """Per respondent: team_id, barrier and progress."""
+    codes = _barrier_codes(_element_scores(elements), scale_points)
+    return pd.DataFrame(
+        {
+            "team_id": elements["team_id"],
+            "barrier": pd.Series(_LABELS[codes], index=elements.index, dtype=object),
+            "progress": pd.Series(_PROGRESS[codes], index=elements.index, dtype="float64"),
+        }
+    )
+
+
+def adoption_columns() -> list[str]:
+    """The columns of team_adoption, in order."""
+    barrier = [f"barrier_{name}" for name in (*ADKAR, "none", UNDETERMINED)]
+    means = [name for element in ADKAR for name in (element, f"{element}_normalised")]
+    return ["n", "n_undetermined", "adoption_index", "adoption_rate", *barrier, *means]
+
+
+def team_adoption(elements: pd.DataFrame, scale_points: ScalePoints = 5) -> pd.DataFrame:
+    """Adoption per team: one row per team_id (sorted), the columns of adoption_columns().
+
+    - n: respondents; n_undetermined: those whose barrier point is undetermined.
+    - adoption_index, adoption_rate: Estimates (0-100) over the determined respondents.
+    - barrier_<element>, barrier_none, barrier_unknown: respondents per barrier point.
+    - <element>: Estimate of the element's mean on its item scale, over the respondents
+      who have a score for it; <element>_normalised: the same on 0-100.
+
+    Estimates sit in object columns: `frame.loc[team_id, "adoption_index"].value`, or
+    `frame.to_dict("index")` for a template.
+    """
+    if "team_id" not in elements.columns:
+        raise ValueError("elements lack the column team_id")
+    scores = _element_scores(elements)
+    codes = _barrier_codes(scores, scale_points)
+    group = elements["team_id"]
+    teams = pd.Index(sorted(pd.unique(group.dropna())), name="team_id")
+    result = pd.DataFrame(index=teams)
+    team_code = teams.get_indexer(group)
+    known = team_code >= 0  # rows without a team count nowhere
+    counts = np.bincount(
+        team_code[known] * len(_LABELS) + codes[known], minlength=len(teams) * len(_LABELS)
+    ).reshape(len(teams), len(_LABELS))
+    result["n"] = counts.sum(axis=1)
+    for position, name in enumerate((*ADKAR, UNDETERMINED, "none")):
+        result[f"barrier_{name}"] = counts[:, position]
+    result["n_undetermined"] = result[f"barrier_{UNDETERMINED}"]
+    index = _mean_intervals(_PROGRESS[codes], team_code, len(teams), 0.0, 100.0)
+    result["adoption_index"] = _estimates(*index, NO_DETERMINED)
+    result["adoption_rate"] = proportion_ci_by(
+        result["barrier_none"], result["n"] - result["n_undetermined"], NO_DETERMINED
+    )
+    for position, element in enumerate(ADKAR):
+        k = points_of(scale_points, element)
+        n, *figures = _mean_intervals(scores[:, position], team_code, len(teams), 1.0, k)
+        result[element] = _estimates(n, *figures, NO_SCORE)
+        normalised = [(x - 1) / (k - 1) * 100 for x in figures]
+        result[f"{element}_normalised"] = _estimates(n, *normalised, NO_SCORE)
+    return result[adoption_columns()]
+
+
+@dataclass(frozen=True)
+class StageComparison:
+    """The change agents' observed stage beside the survey's adoption index."""
+
+    #: The survey's adoption index, 0-100; None when there is none.
+    survey: float | None
+    #: The element the agents see the team working on; None when nobody observed it.
+    observed_stage: str | None
+    #: That stage as a progress figure: awareness 0 ... reinforcement 80.
+    observed: float | None
+    #: survey - observed, in points; None when either is missing.
+    difference: float | None
+    #: True when the two differ by more than DISAGREEMENT_POINTS.
+    disagrees: bool
+    reason: str | None = None
+
+
+def observed_vs_survey(
+    survey_index: Estimate | float | None, observed_stage: str | None
+) -> StageComparison:
+    """Compare the observed stage with the adoption index; flag a gap over 20 points."""
+    survey = survey_index.value if isinstance(survey_index, Estimate) else survey_index
+    if survey is not None and np.isnan(survey):
+        survey = None
+    if observed_stage is not None and observed_stage not in STAGE_PROGRESS:
+        raise ValueError(f"{observed_stage!r} is not an ADKAR element")
+    observed = None if observed_stage is None else STAGE_PROGRESS[observed_stage]
+    if survey is None or observed is None:
+        reason = "no adoption index" if survey is None else "no observed stage"
+        return StageComparison(survey, observed_stage, observed, None, False, reason)
+    difference = survey - observed
+    return StageComparison(
+        survey, observed_stage, observed, difference, abs(difference) > DISAGREEMENT_POINTS
+    )
+
+
+def mean_ci_by(
+    values: pd.Series,
+    groups: pd.Series,
+    teams: pd.Index,
+    low: float | None = None,
+    high: float | None = None,
+    empty_reason: str = "no responses",
+) -> list[Estimate]:
+    """stats.mean_ci of the values of each group in `teams`, vectorised; NaN left out.
+
+    The interval is clipped to [low, high] when given.
+    """
+    codes = teams.get_indexer(groups)
+    moments = _mean_intervals(values.to_numpy(dtype="float64"), codes, len(teams), low, high)
+    return _estimates(*moments, empty_reason)
+
+
+def _mean_intervals(
+    values: np.ndarray, codes: np.ndarray, size: int, low: float | None, high: float | None
+) -> tuple[np.ndarray, ...]:
+    """n, mean and t 95% interval of the values per group code (-1 and NaN left out)."""
+    keep = (codes >= 0) & ~np.isnan(values)
+    x, code = values[keep], codes[keep]
+    n = np.bincount(code, minlength=size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.bincount(code, weights=x, minlength=size) / n
+        # Two passes, so that equal values give a standard deviation of exactly 0.
+        squares = np.bincount(code, weights=(x - mean[code]) ** 2, minlength=size)
+        sd = np.sqrt(squares / (n - 1))
+    t = np.full(size, np.nan)
+    several = n > 1
+    t[several] = distributions.t.ppf(QUANTILE, n[several] - 1)
+    half = t * sd / np.sqrt(np.maximum(n, 1))
+    lows, highs = mean - half, mean + half
+    if low is not None:
+        lows, highs = np.maximum(lows, low), np.maximum(highs, low)
+    if high is not None:
+        lows, highs = np.minimum(lows, high), np.minimum(highs, high)
+    return n, mean, lows, highs
+
+
+def _estimates(
+    n: np.ndarray, mean: np.ndarray, lows: np.ndarray, highs: np.ndarray, empty_reason: str
+) -> list[Estimate]:
+    result = []
+    for count, m, a, b in zip(
+        n.tolist(), mean.tolist(), lows.tolist(), highs.tolist(), strict=True
+    ):
+        if count == 0:
+            result.append(Estimate.missing(empty_reason))
+        elif count == 1:
+            result.append(Estimate(m, n=1, reason="one respondent: no interval"))
+        else:
+            result.append(Estimate(m, a, b, count))
+    return result
+
+
+def proportion_ci_by(
+    successes: pd.Series, totals: pd.Series, empty_reason: str = "no responses"
+) -> list[Estimate]:
+    """stats.proportion_ci (percent, Wilson 95%) of each pair, vectorised."""
+    x = successes.to_numpy(dtype="float64")
+    n = totals.to_numpy(dtype="float64")
+    z = float(distributions.norm.ppf(QUANTILE))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / n
+        denominator = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denominator
+        half = z / denominator * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    low = np.maximum(0.0, centre - half)
+    high = np.minimum(1.0, centre + half)
+    result = []
+    for count, share, a, b in zip(
+        n.tolist(), p.tolist(), low.tolist(), high.tolist(), strict=True
+    ):
+        if count == 0:
+            result.append(Estimate.missing(empty_reason))
+        else:
+            result.append(Estimate(100 * share, 100 * a, 100 * b, int(count)))
+    return result
+
+
+#: Barrier codes: 0-4 the ADKAR elements, 5 undetermined, 6 no barrier.
+_LABELS = np.array([*ADKAR, UNDETERMINED, None], dtype=object)
+_PROGRESS = np.array([*STAGE_PROGRESS.values(), np.nan, ADOPTED_PROGRESS])
+
+
+def _barrier_codes(scores: np.ndarray, scale_points: ScalePoints) -> np.ndarray:
+    """The barrier code of each row of respondents x ADKAR scores."""
+    thresholds = np.array([barrier_threshold(points_of(scale_points, e)) for e in ADKAR])
+    missing = np.isnan(scores)
+    stops = (scores <= thresholds + _TOLERANCE) | missing
+    first = stops.argmax(axis=1)
+    code = np.where(missing[np.arange(len(scores)), first], len(ADKAR), first)
+    return np.where(stops.any(axis=1), code, len(ADKAR) + 1)
+
+
+def points_of(scale_points: ScalePoints, element: str) -> int:
+    """The scale of one element (or subscale): the one scale, or its entry in the mapping."""
+    if isinstance(scale_points, Mapping):
+        return int(scale_points[element])
+    return int(scale_points)
+
+
+def _element_scores(elements: pd.DataFrame) -> np.ndarray:
+    missing = [element for element in ADKAR if element not in elements.columns]
+    if missing:
+        raise ValueError(f"elements lack the ADKAR columns {missing}")
+    return elements[list(ADKAR)].to_numpy(dtype="float64").reshape(len(elements), len(ADKAR))
