@@ -4,12 +4,14 @@ from flask import Blueprint, abort, flash, render_template, request
 from flask_login import current_user, login_required
 
 from transform.access import programme_access_or_404
+from transform.adoption.history import team_history
 from transform.extensions import db
 from transform.feedback import queries, service
 from transform.feedback.forms import FeedbackForm, FeedFilterForm
 from transform.feedback.themes_view import themes_context
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import Adkar, BarrierCategory, Resistance
+from transform.scoring.adkar import ADKAR
 
 bp = Blueprint("feedback", __name__, url_prefix="/programmes/<int:programme_id>")
 
@@ -166,6 +168,8 @@ def team(programme_id: int, team_id: int):
         form=feedback_form(access, team_id=team.id),
         return_page="team",
         today=date.today(),
+        history=team_history(access.programme, team.id),
+        elements=[element.capitalize() for element in ADKAR],
     )
 
 
