@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.extensions import db
 from transform.models import (
     GateCriterion,
@@ -21,6 +22,7 @@ from transform.models import (
     Wave,
     WaveStatus,
 )
+from transform.scoring.adkar import ADKAR as ADKAR_ORDER
 
 
 class CriterionState(enum.StrEnum):
@@ -93,6 +95,51 @@ def _response_minimum(programme: Programme, criterion: GateCriterion) -> Criteri
     return CriterionResult(criterion, CriterionState.MET, detail)
 
 
+def _no_early_barrier(programme: Programme, criterion: GateCriterion) -> CriterionResult:
+    """No impacted team is stuck at Awareness or Desire in the latest ADKAR wave.
+
+    A team's barrier point is the first ADKAR element whose team mean is at or below the
+    middle of the scale (50 on 0-100); teams whose figures are hidden for anonymity
+    cannot be judged and are named as such.
+    """
+    waves = adkar_waves(programme)
+    if not waves:
+        return CriterionResult(
+            criterion, CriterionState.NOT_MET, "No ADKAR survey wave has opened yet."
+        )
+    impacted = set(
+        db.session.scalars(
+            select(ImpactedTeam.team_id).where(ImpactedTeam.programme_id == programme.id)
+        )
+    )
+    rows = [r for r in wave_dashboard(programme, waves[0], None).rows if r.team_id in impacted]
+    early, hidden = [], []
+    for row in rows:
+        if row.state.value != "shown":
+            hidden.append(row.name)
+            continue
+        stage = next(
+            (
+                name
+                for name, e in zip(ADKAR_ORDER, row.elements, strict=True)
+                if e.value is not None and e.value <= 50
+            ),
+            None,
+        )
+        if stage in ("awareness", "desire"):
+            early.append(f"{row.name} ({stage})")
+    detail = f"In “{waves[0].name}”: "
+    detail += (
+        ("stuck early: " + ", ".join(early) + ". ")
+        if early
+        else "no team stuck at Awareness or Desire. "
+    )
+    if hidden:
+        detail += "Not judged (hidden for anonymity): " + ", ".join(hidden) + "."
+    state = CriterionState.NOT_MET if early else CriterionState.MET
+    return CriterionResult(criterion, state, detail.strip())
+
+
 def _pending(reason: str) -> Callable[[Programme, GateCriterion], CriterionResult]:
     def evaluate(_programme: Programme, criterion: GateCriterion) -> CriterionResult:
         return CriterionResult(criterion, CriterionState.PENDING, reason)
@@ -103,9 +150,7 @@ def _pending(reason: str) -> Callable[[Programme, GateCriterion], CriterionResul
 _EVALUATORS: dict[GateCriterionKind, Callable[[Programme, GateCriterion], CriterionResult]] = {
     GateCriterionKind.CHECKLIST: _checklist,
     GateCriterionKind.RESPONSE_MINIMUM: _response_minimum,
-    GateCriterionKind.NO_EARLY_BARRIER: _pending(
-        "Evaluated from ADKAR barrier points once adoption scoring is switched on."
-    ),
+    GateCriterionKind.NO_EARLY_BARRIER: _no_early_barrier,
     GateCriterionKind.READINESS_MINIMUM: _pending(
         "Evaluated from team readiness indices once readiness scoring is switched on."
     ),
