@@ -22,3 +22,15 @@ def renumber(rows) -> None:
     for index, row in enumerate(rows, start=1):
         row.position = index
     db.session.flush()
+
+
+def move(rows, row, offset: int) -> bool:
+    """Move `row` earlier (offset -1) or later (+1) among `rows`; False at either end."""
+    rows = list(rows)
+    index = rows.index(row)
+    target = index + offset
+    if not 0 <= target < len(rows):
+        return False
+    rows[index], rows[target] = rows[target], rows[index]
+    renumber(rows)
+    return True

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from transform.audit import record_change, snapshot
 from transform.extensions import db
 from transform.models import Adkar, Instrument, InstrumentKind, Item, Response, Wave
-from transform.ordering import next_position, renumber
+from transform.ordering import move, next_position, renumber
 from transform.seeds.instruments import COMMITMENT, EFFICACY
 
 NAME_MAX = 160
@@ -303,14 +303,9 @@ def move_item(item: Item, offset: int) -> None:
     """Move an item earlier (offset -1) or later (+1); at either end it stays put."""
     instrument = item.instrument
     _refuse_locked(instrument)
-    items = list(instrument.items)
-    index = items.index(item)
-    target = index + offset
-    if not 0 <= target < len(items):
-        return
     before = _item_snapshot(item)
-    items[index], items[target] = items[target], items[index]
-    renumber(items)
+    if not move(instrument.items, item, offset):
+        return
     # The loaded collection still holds the old order; reload it from the positions.
     db.session.expire(instrument, ["items"])
     record_change("updated", item, None, before=before, after=_item_snapshot(item))

@@ -16,7 +16,7 @@ from transform.models import (
     TemplateGateCriterion,
     TemplatePhase,
 )
-from transform.ordering import next_position, renumber
+from transform.ordering import move, next_position, renumber
 
 NAME_MAX = 120
 
@@ -219,14 +219,9 @@ def move_phase(phase: TemplatePhase, offset: int) -> None:
     """Move a phase earlier (offset -1) or later (+1); at either end it stays put."""
     template = phase.template
     _refuse_builtin(template)
-    phases = list(template.phases)
-    index = phases.index(phase)
-    target = index + offset
-    if not 0 <= target < len(phases):
-        return
     before = _phase_snapshot(phase)
-    phases[index], phases[target] = phases[target], phases[index]
-    renumber(phases)
+    if not move(template.phases, phase, offset):
+        return
     # The loaded collection still holds the old order; reload it from the positions.
     db.session.expire(template, ["phases"])
     record_change("updated", phase, None, before=before, after=_phase_snapshot(phase))
