@@ -7,7 +7,6 @@ template, so a suppressed figure never leaves this module.
 
 from dataclasses import dataclass
 
-import pandas as pd
 from sqlalchemy import select
 
 from transform.extensions import db
@@ -88,8 +87,11 @@ def wave_dashboard(programme: Programme, wave: Wave, root_team_id: int | None) -
     elements = elements.reindex(columns=["team_id", *ADKAR])
     own_counts = elements.groupby("team_id").size().to_dict()
     control = disclosure(own_counts, frames.parents, programme.anonymity_threshold)
-    pooled = rollup_adoption(elements, frames.parents, scale)
-    whole = rollup_adoption(elements.assign(team_id=WHOLE_WAVE), {WHOLE_WAVE: None}, scale)
+    # Rows as dicts: one conversion instead of a DataFrame lookup per team.
+    pooled = rollup_adoption(elements, frames.parents, scale).to_dict("index")
+    whole = rollup_adoption(
+        elements.assign(team_id=WHOLE_WAVE), {WHOLE_WAVE: None}, scale
+    ).to_dict("index")
     total = _figures(WHOLE_WAVE, "All teams", 0, control.total_state, whole)
     rows = [
         _figures(team.id, team.name, depth, control.cell_state(team.id), pooled)
@@ -104,11 +106,11 @@ def wave_dashboard(programme: Programme, wave: Wave, root_team_id: int | None) -
 
 
 def _figures(
-    team_id: int, name: str, depth: int, state: CellState, adoption: pd.DataFrame
+    team_id: int, name: str, depth: int, state: CellState, adoption: dict[int, dict]
 ) -> TeamFigures:
-    if state != CellState.SHOWN or team_id not in adoption.index:
+    if state != CellState.SHOWN or team_id not in adoption:
         return TeamFigures(team_id, name, depth, state)
-    row = adoption.loc[team_id]
+    row = adoption[team_id]
     return TeamFigures(
         team_id,
         name,
