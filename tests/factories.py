@@ -64,3 +64,10 @@ def programme(
         db.session.add(Membership(programme=record, user=member, role=role))
     db.session.flush()
     return record
+
+
+def logged_in(app, email: str = "pmo@example.com", password: str = PASSWORD):
+    """A fresh test client (its own cookies) logged in as the user with this email."""
+    client = app.test_client()
+    client.post("/auth/login", data={"email": email, "password": password})
+    return client

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests import factories
 from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
@@ -25,9 +26,7 @@ def demo(db):
 
 
 def _client(app, email="pmo@example.com"):
-    client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
-    return client
+    return factories.logged_in(app, email, DEMO_PASSWORD)
 
 
 def _team_id(name: str) -> int:

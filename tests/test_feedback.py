@@ -64,12 +64,6 @@ def world(db):
     }
 
 
-def _client(app, email):
-    client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": factories.PASSWORD})
-    return client
-
-
 def _entry(team, **changes) -> dict:
     data = {
         "team_id": team.id,
@@ -93,7 +87,7 @@ def _url(world, suffix=""):
 
 
 def test_agent_quick_logs_and_the_entry_joins_the_feed_in_place(app, world):
-    ari = _client(app, "ari@example.com")
+    ari = factories.logged_in(app, "ari@example.com")
     response = ari.post(
         _url(world, "/feedback"),
         data=_entry(
@@ -122,7 +116,7 @@ def test_agent_quick_logs_and_the_entry_joins_the_feed_in_place(app, world):
 
 
 def test_the_quick_log_works_without_javascript(app, world):
-    ari = _client(app, "ari@example.com")
+    ari = factories.logged_in(app, "ari@example.com")
     response = ari.post(
         _url(world, "/feedback"), data=_entry(world["billing"], return_page="team")
     )
@@ -132,7 +126,7 @@ def test_the_quick_log_works_without_javascript(app, world):
 
 
 def test_an_agent_cannot_log_for_a_team_they_do_not_cover(app, world):
-    ari = _client(app, "ari@example.com")
+    ari = factories.logged_in(app, "ari@example.com")
     response = ari.post(_url(world, "/feedback"), data=_entry(world["records"]), headers=HTMX)
     assert response.status_code == 422
     assert b'id="team_id-error"' in response.data
@@ -165,7 +159,7 @@ def test_an_agent_cannot_log_for_a_team_they_do_not_cover(app, world):
     ],
 )
 def test_bad_observations_are_refused_at_the_field(app, world, changes, field, message):
-    ari = _client(app, "ari@example.com")
+    ari = factories.logged_in(app, "ari@example.com")
     response = ari.post(
         _url(world, "/feedback"), data=_entry(world["billing"], **changes), headers=HTMX
     )
@@ -176,9 +170,9 @@ def test_bad_observations_are_refused_at_the_field(app, world, changes, field, m
 
 
 def test_pmo_admins_log_for_any_impacted_team_and_sponsors_for_none(app, world):
-    pmo = _client(app, "pmo@example.com")
+    pmo = factories.logged_in(app, "pmo@example.com")
     assert pmo.post(_url(world, "/feedback"), data=_entry(world["records"])).status_code == 303
-    sponsor = _client(app, "sponsor@example.com")
+    sponsor = factories.logged_in(app, "sponsor@example.com")
     refused = sponsor.post(_url(world, "/feedback"), data=_entry(world["records"]))
     assert refused.status_code == 422
     assert _count(FeedbackEntry) == 1
@@ -222,7 +216,7 @@ def _seed_entries(world):
 )
 def test_feed_filters(app, world, query, expected):
     _seed_entries(world)
-    pmo = _client(app, "pmo@example.com")
+    pmo = factories.logged_in(app, "pmo@example.com")
     query = query.format(
         billing=world["billing"].id,
         bo=world["bo"].id,
@@ -240,7 +234,9 @@ def test_feed_filters(app, world, query, expected):
 
 def test_an_invalid_filter_is_shown_and_ignored(app, world):
     _seed_entries(world)
-    page = _client(app, "pmo@example.com").get(_url(world, "/feedback?team=999999&stage=zzz"))
+    page = factories.logged_in(app, "pmo@example.com").get(
+        _url(world, "/feedback?team=999999&stage=zzz")
+    )
     assert page.status_code == 200
     assert b'id="team-error"' in page.data
     assert b"Records note 70" in page.data
@@ -257,7 +253,11 @@ def test_team_page_shows_agents_feed_and_follow_ups(app, world):
         )
     )
     db.session.flush()
-    page = _client(app, "pmo@example.com").get(_url(world, f"/teams/{world['records'].id}")).data
+    page = (
+        factories.logged_in(app, "pmo@example.com")
+        .get(_url(world, f"/teams/{world['records'].id}"))
+        .data
+    )
     assert b"Bo Agent" in page
     assert b"Records note 5" in page and b"Billing note 40" not in page
     assert b"Fix printer mapping" in page and b"overdue" in page
@@ -267,17 +267,17 @@ def test_team_pages_only_for_impacted_teams_and_members(app, world):
     stranger = Team(name="Stranger", headcount=1)
     db.session.add(stranger)
     db.session.flush()
-    pmo = _client(app, "pmo@example.com")
+    pmo = factories.logged_in(app, "pmo@example.com")
     assert pmo.get(_url(world, f"/teams/{stranger.id}")).status_code == 404
     factories.user("out@example.com")
-    outsider = _client(app, "out@example.com")
+    outsider = factories.logged_in(app, "out@example.com")
     assert outsider.get(_url(world, f"/teams/{world['billing'].id}")).status_code == 404
     assert outsider.get(_url(world, "/feedback")).status_code == 404
 
 
 def test_my_teams_lists_an_agents_teams_and_flags_quiet_ones(app, world):
     _seed_entries(world)
-    page = _client(app, "ari@example.com").get(_url(world, "/my-teams")).data.decode()
+    page = factories.logged_in(app, "ari@example.com").get(_url(world, "/my-teams")).data.decode()
     assert "Billing" in page and "Collections" in page and ">Records<" not in page
     billing_line = page[page.index(">Billing<") : page.index(">Collections<")]
     assert "text-danger" in billing_line
@@ -286,7 +286,11 @@ def test_my_teams_lists_an_agents_teams_and_flags_quiet_ones(app, world):
 
 def test_themes_count_barriers_and_stages_by_month(app, world):
     _seed_entries(world)
-    page = _client(app, "pmo@example.com").get(_url(world, "/feedback/themes")).data.decode()
+    page = (
+        factories.logged_in(app, "pmo@example.com")
+        .get(_url(world, "/feedback/themes"))
+        .data.decode()
+    )
     assert "4 observations" in page
     assert "Unclear why" in page and "Tool issues" in page
     assert ">None<" not in page

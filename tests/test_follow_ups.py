@@ -41,14 +41,8 @@ def follow_up(db):
     return entry.follow_ups[0]
 
 
-def _client(app, email):
-    client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": factories.PASSWORD})
-    return client
-
-
 def test_owner_sees_their_follow_ups_with_overdue_flagged(app, follow_up):
-    page = _client(app, "owner@example.com").get("/follow-ups/").data
+    page = factories.logged_in(app, "owner@example.com").get("/follow-ups/").data
     assert b"Pair with a super-user" in page
     assert b"is-overdue" in page
     assert b"Test programme" in page
@@ -56,12 +50,13 @@ def test_owner_sees_their_follow_ups_with_overdue_flagged(app, follow_up):
 
 def test_others_do_not_see_someone_elses_follow_ups(app, follow_up):
     assert (
-        b"Pair with a super-user" not in _client(app, "other@example.com").get("/follow-ups/").data
+        b"Pair with a super-user"
+        not in factories.logged_in(app, "other@example.com").get("/follow-ups/").data
     )
 
 
 def test_owner_marks_a_follow_up_done_in_place(app, follow_up):
-    response = _client(app, "owner@example.com").post(
+    response = factories.logged_in(app, "owner@example.com").post(
         f"/follow-ups/{follow_up.id}/status",
         data={"version": follow_up.version, "status": "done"},
         headers=HTMX,
@@ -70,12 +65,13 @@ def test_owner_marks_a_follow_up_done_in_place(app, follow_up):
     assert b"<html" not in response.data
     assert db.session.get(FollowUp, follow_up.id).status == FollowUpStatus.DONE
     assert (
-        b"Pair with a super-user" not in _client(app, "owner@example.com").get("/follow-ups/").data
+        b"Pair with a super-user"
+        not in factories.logged_in(app, "owner@example.com").get("/follow-ups/").data
     )
 
 
 def test_a_stale_status_change_is_refused(app, follow_up):
-    owner = _client(app, "owner@example.com")
+    owner = factories.logged_in(app, "owner@example.com")
     version = follow_up.version
     owner.post(f"/follow-ups/{follow_up.id}/status", data={"version": version, "status": "done"})
     stale = owner.post(
@@ -99,11 +95,11 @@ def test_only_owner_raiser_or_admin_may_change_it(app, follow_up):
         )
     )
     db.session.flush()
-    response = _client(app, "agent2@example.com").post(
+    response = factories.logged_in(app, "agent2@example.com").post(
         f"/follow-ups/{follow_up.id}/status", data={"version": follow_up.version, "status": "done"}
     )
     assert response.status_code == 403
-    outsider = _client(app, "other@example.com").post(
+    outsider = factories.logged_in(app, "other@example.com").post(
         f"/follow-ups/{follow_up.id}/status", data={"version": follow_up.version, "status": "done"}
     )
     assert outsider.status_code == 404

@@ -40,12 +40,6 @@ def gate(programme) -> Gate:
     return programme.phases[0].gate
 
 
-def _as(app, email):
-    client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": factories.PASSWORD})
-    return client
-
-
 def _gate_url(gate: Gate, suffix: str) -> str:
     phase = gate.phase
     return f"/programmes/{phase.programme_id}/phases/{phase.id}/gate/{suffix}"
@@ -56,7 +50,7 @@ def _phase_url(gate: Gate) -> str:
 
 
 def test_pmo_ticks_a_checklist_criterion_in_place(app, gate):
-    pmo = _as(app, "pmo@example.com")
+    pmo = factories.logged_in(app, "pmo@example.com")
     criterion = gate.criteria[0]
     response = pmo.post(
         _gate_url(gate, f"criteria/{criterion.id}"),
@@ -69,7 +63,7 @@ def test_pmo_ticks_a_checklist_criterion_in_place(app, gate):
 
 
 def test_a_stale_tick_is_refused(app, gate):
-    pmo = _as(app, "pmo@example.com")
+    pmo = factories.logged_in(app, "pmo@example.com")
     criterion = gate.criteria[0]
     opened_version = criterion.version
     url = _gate_url(gate, f"criteria/{criterion.id}")
@@ -81,8 +75,8 @@ def test_a_stale_tick_is_refused(app, gate):
 
 
 def test_the_full_gate_cycle_with_history(app, gate):
-    pmo = _as(app, "pmo@example.com")
-    sponsor = _as(app, "sponsor@example.com")
+    pmo = factories.logged_in(app, "pmo@example.com")
+    sponsor = factories.logged_in(app, "sponsor@example.com")
     assert pmo.post(_gate_url(gate, "submit")).status_code == 303
     assert db.session.get(Gate, gate.id).status == GateStatus.SUBMITTED
 
@@ -116,7 +110,7 @@ def test_the_full_gate_cycle_with_history(app, gate):
 def test_only_a_sponsor_decides(app, gate, email):
     gate.submit(gate.phase.programme.memberships[0].user_id)
     db.session.flush()
-    client = _as(app, email)
+    client = factories.logged_in(app, email)
     response = client.post(
         _gate_url(gate, "decide"), data={"decision": "approved", "reason": "I say so"}
     )
@@ -128,7 +122,7 @@ def test_only_a_sponsor_decides(app, gate, email):
 def test_a_decision_needs_a_reason(app, gate):
     gate.submit(gate.phase.programme.memberships[0].user_id)
     db.session.flush()
-    sponsor = _as(app, "sponsor@example.com")
+    sponsor = factories.logged_in(app, "sponsor@example.com")
     response = sponsor.post(
         _gate_url(gate, "decide"), data={"decision": "approved", "reason": "  "}
     )
@@ -139,7 +133,7 @@ def test_a_decision_needs_a_reason(app, gate):
 
 
 def test_a_gate_not_submitted_cannot_be_decided(app, gate):
-    sponsor = _as(app, "sponsor@example.com")
+    sponsor = factories.logged_in(app, "sponsor@example.com")
     response = sponsor.post(
         _gate_url(gate, "decide"), data={"decision": "approved", "reason": "Early"}
     )
@@ -149,7 +143,7 @@ def test_a_gate_not_submitted_cannot_be_decided(app, gate):
 
 
 def test_only_pmo_admins_submit_and_tick(app, gate):
-    sponsor = _as(app, "sponsor@example.com")
+    sponsor = factories.logged_in(app, "sponsor@example.com")
     assert sponsor.post(_gate_url(gate, "submit")).status_code == 403
     criterion = gate.criteria[0]
     assert (
@@ -162,7 +156,7 @@ def test_only_pmo_admins_submit_and_tick(app, gate):
 
 
 def test_sponsor_sees_the_decision_form_only_once_submitted(app, gate):
-    sponsor = _as(app, "sponsor@example.com")
+    sponsor = factories.logged_in(app, "sponsor@example.com")
     assert b"Your decision" not in sponsor.get(_phase_url(gate)).data
     gate.submit(gate.phase.programme.memberships[0].user_id)
     db.session.flush()
@@ -205,7 +199,7 @@ def _response_minimum_setup(programme, counts: dict[str, int]):
 
 def test_response_minimum_is_evaluated_from_the_latest_wave(app, programme):
     gate = _response_minimum_setup(programme, {"Billing": 6, "Payroll": 3})
-    page = _as(app, "pmo@example.com").get(_phase_url(gate)).data
+    page = factories.logged_in(app, "pmo@example.com").get(_phase_url(gate)).data
     assert b"1 of 2 impacted teams have at least 5 responses" in page
     assert b"Short: Payroll (3)" in page
     assert b"criterion-not_met" in page
@@ -213,14 +207,14 @@ def test_response_minimum_is_evaluated_from_the_latest_wave(app, programme):
 
 def test_response_minimum_is_met_when_every_team_reached_it(app, programme):
     gate = _response_minimum_setup(programme, {"Billing": 6, "Payroll": 5})
-    page = _as(app, "pmo@example.com").get(_phase_url(gate)).data
+    page = factories.logged_in(app, "pmo@example.com").get(_phase_url(gate)).data
     assert b"2 of 2 impacted teams have at least 5 responses" in page
 
 
 def test_computed_criteria_cannot_be_ticked_by_hand(app, programme):
     gate = _response_minimum_setup(programme, {"Billing": 1})
     computed = gate.criteria[-1]
-    response = _as(app, "pmo@example.com").post(
+    response = factories.logged_in(app, "pmo@example.com").post(
         _gate_url(gate, f"criteria/{computed.id}"),
         data={"version": computed.version, "is_met": "y"},
         headers=HTMX,

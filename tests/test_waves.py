@@ -19,12 +19,6 @@ def world(db):
     return survey_world(status=WaveStatus.DRAFT)
 
 
-def _client(app, email="pmo@example.com"):
-    client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": factories.PASSWORD})
-    return client
-
-
 def _url(world, suffix=""):
     return f"/programmes/{world['programme'].id}/waves/{suffix}"
 
@@ -41,7 +35,7 @@ def _wave_form(world, **changes):
 
 
 def test_pmo_creates_a_wave_for_chosen_teams(app, world):
-    response = _client(app).post(
+    response = factories.logged_in(app).post(
         _url(world, "new"), data=_wave_form(world, team_ids=[world["billing"].id])
     )
     assert response.status_code == 303
@@ -68,7 +62,7 @@ def test_pmo_creates_a_wave_for_chosen_teams(app, world):
     ],
 )
 def test_bad_waves_are_refused_at_the_field(app, world, changes, field, message):
-    response = _client(app).post(_url(world, "new"), data=_wave_form(world, **changes))
+    response = factories.logged_in(app).post(_url(world, "new"), data=_wave_form(world, **changes))
     assert response.status_code == 422
     assert f'id="{field}-error"'.encode() in response.data
     assert message in response.data
@@ -77,7 +71,7 @@ def test_bad_waves_are_refused_at_the_field(app, world, changes, field, message)
 
 def test_only_pmo_admins_create_waves(app, world):
     assert (
-        _client(app, "sponsor@example.com")
+        factories.logged_in(app, "sponsor@example.com")
         .post(_url(world, "new"), data=_wave_form(world))
         .status_code
         == 403
@@ -85,7 +79,7 @@ def test_only_pmo_admins_create_waves(app, world):
 
 
 def test_a_wave_opens_and_closes(app, world):
-    client = _client(app)
+    client = factories.logged_in(app)
     wave_id = world["wave"].id
     assert client.post(_url(world, f"{wave_id}/open")).status_code == 303
     assert db.session.get(Wave, wave_id).status == WaveStatus.OPEN
@@ -96,7 +90,7 @@ def test_a_wave_opens_and_closes(app, world):
 
 
 def test_links_download_once_as_csv_and_only_hashes_are_kept(app, world):
-    client = _client(app)
+    client = factories.logged_in(app)
     response = client.post(
         _url(world, f"{world['wave'].id}/links"), data={"team_id": world["billing"].id, "count": 8}
     )
@@ -115,7 +109,7 @@ def test_links_download_once_as_csv_and_only_hashes_are_kept(app, world):
 
 
 def test_issuing_again_replaces_only_unused_links(app, world):
-    client = _client(app)
+    client = factories.logged_in(app)
     url = _url(world, f"{world['wave'].id}/links")
     client.post(url, data={"team_id": world["billing"].id, "count": 3})
     used = db.session.scalars(select(SurveyLink)).first()
@@ -129,7 +123,7 @@ def test_issuing_again_replaces_only_unused_links(app, world):
 
 @pytest.mark.parametrize("count", ["0", "5001", "many"])
 def test_link_counts_out_of_range_are_refused(app, world, count):
-    response = _client(app).post(
+    response = factories.logged_in(app).post(
         _url(world, f"{world['wave'].id}/links"),
         data={"team_id": world["billing"].id, "count": count},
     )
@@ -139,7 +133,7 @@ def test_link_counts_out_of_range_are_refused(app, world, count):
 
 
 def test_a_team_link_is_shown_once_and_stored_hashed(app, world):
-    response = _client(app).post(
+    response = factories.logged_in(app).post(
         _url(world, f"{world['wave'].id}/team-link"), data={"team_id": world["records"].id}
     )
     assert response.status_code == 200
@@ -149,13 +143,15 @@ def test_a_team_link_is_shown_once_and_stored_hashed(app, world):
     token = link.rsplit("/", 1)[1]
     wave_team = db.session.scalar(select(WaveTeam).where(WaveTeam.team_id == world["records"].id))
     assert wave_team.team_link_hash == token_hash(token)
-    assert token not in _client(app).get(_url(world, str(world["wave"].id))).get_data(as_text=True)
+    assert token not in factories.logged_in(app).get(_url(world, str(world["wave"].id))).get_data(
+        as_text=True
+    )
 
 
 def test_wave_page_shows_rates_and_polls_while_open(app, world):
     world["wave"].status = WaveStatus.OPEN
     db.session.flush()
-    client = _client(app)
+    client = factories.logged_in(app)
     page = client.get(_url(world, str(world["wave"].id)))
     assert b'hx-trigger="every 10s"' in page.data
     partial = client.get(_url(world, str(world["wave"].id)), headers={"HX-Request": "true"})
@@ -166,7 +162,15 @@ def test_wave_page_shows_rates_and_polls_while_open(app, world):
 def test_waves_of_other_programmes_are_not_found(app, world):
     factories.user("out@example.com")
     assert (
-        _client(app, "out@example.com").get(_url(world, str(world["wave"].id))).status_code == 404
+        factories.logged_in(app, "out@example.com")
+        .get(_url(world, str(world["wave"].id)))
+        .status_code
+        == 404
     )
     other = factories.programme(admin=world["pmo"], name="Other")
-    assert _client(app).get(f"/programmes/{other.id}/waves/{world['wave'].id}").status_code == 404
+    assert (
+        factories.logged_in(app)
+        .get(f"/programmes/{other.id}/waves/{world['wave'].id}")
+        .status_code
+        == 404
+    )
