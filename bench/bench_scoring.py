@@ -132,7 +132,7 @@ def _render_dashboard(app, programme_id: int, wave_id: int) -> str:
     programme = db.session.get(Programme, programme_id)
     wave = db.session.get(Wave, wave_id)
     with app.test_request_context():
-        data = wave_dashboard(programme, wave, None)
+        data = wave_dashboard(programme, wave, None, wave.closes_on)
         return render_template(
             "adoption/_dashboard.html",
             programme=programme,

@@ -16,12 +16,13 @@ from transform.scoring.adkar import ADKAR
 from transform.scoring.items import dimension_scores
 from transform.scoring.rollup import rollup_adoption
 
+TODAY = date(2026, 11, 22)
 BACKOFFICE = "Back-office optimisation"
 
 
 @pytest.fixture
 def demo(db):
-    load_demo(date(2026, 11, 22))
+    load_demo(TODAY)
     return db.session.scalar(select(Programme).where(Programme.name == BACKOFFICE))
 
 
@@ -35,7 +36,7 @@ def _team_id(name: str) -> int:
 
 def test_dashboard_figures_equal_the_scoring_core(demo):
     wave = adkar_waves(demo)[0]
-    dashboard = wave_dashboard(demo, wave, None)
+    dashboard = wave_dashboard(demo, wave, None, TODAY)
     frames = wave_frames(wave.id)
     elements = dimension_scores(frames.answers, frames.items).reindex(columns=["team_id", *ADKAR])
     expected = rollup_adoption(elements, frames.parents)
@@ -49,7 +50,7 @@ def test_dashboard_figures_equal_the_scoring_core(demo):
 
 def test_small_teams_and_their_complement_are_suppressed(demo):
     wave = adkar_waves(demo)[0]
-    rows = {r.name: r for r in wave_dashboard(demo, wave, None).rows}
+    rows = {r.name: r for r in wave_dashboard(demo, wave, None, TODAY).rows}
     assert rows["Payroll"].state.value == "below_threshold"
     assert rows["Payroll"].n is None and rows["Payroll"].adoption_index is None
     assert rows["Accounts Payable"].state.value == "below_threshold"
@@ -82,7 +83,7 @@ def test_filters_by_wave_and_subtree_swap_the_dashboard(app, demo):
 
 def test_adoption_grows_across_the_demo_waves(demo):
     indices = [
-        wave_dashboard(demo, w, None).total.adoption_rate.value
+        wave_dashboard(demo, w, None, TODAY).total.adoption_rate.value
         for w in reversed(adkar_waves(demo))
     ]
     assert indices == sorted(indices)
@@ -99,3 +100,78 @@ def test_members_only(app, demo):
         _client(app, "sponsor@example.com").get(f"/programmes/{demo.id}/adoption/").status_code
         == 200
     )
+
+
+def test_readiness_beside_each_shown_team_equals_the_core(demo):
+    from transform.adoption.readiness import latest_readiness_wave
+    from transform.scoring.readiness import readiness_index, survey_component
+    from transform.scoring.rollup import pooled
+
+    wave = adkar_waves(demo)[0]
+    dashboard = wave_dashboard(demo, wave, None, TODAY)
+    ops = next(r for r in dashboard.rows if r.name == "Billing Operations")
+    readiness_wave = latest_readiness_wave(demo, TODAY)
+    assert dashboard.readiness.wave == readiness_wave
+    frames = wave_frames(readiness_wave.id)
+    scores = dimension_scores(frames.answers, frames.items)
+    survey = survey_component(pooled(scores, frames.parents)).loc[ops.team_id]
+    parts = {c.name: c.value for c in ops.readiness.result.components}
+    assert parts["readiness_survey"] == pytest.approx(survey["readiness_survey"].value)
+    assert ops.readiness.commitment == survey["commitment"]
+    expected = readiness_index(parts, dashboard.readiness.weights)
+    assert ops.readiness.result.value == pytest.approx(expected.value)
+    assert 0 <= ops.readiness.agreement.value <= 1
+
+
+def test_withheld_teams_show_no_readiness_and_missing_components_are_reweighted(app, demo):
+    wave = adkar_waves(demo)[0]
+    rows = {r.name: r for r in wave_dashboard(demo, wave, None, TODAY).rows}
+    assert rows["Payroll"].readiness is None
+    finance = rows["Finance"].readiness.result
+    assert finance.missing_components == ("training",)
+    page = _client(app).get(f"/programmes/{demo.id}/adoption/").get_data(as_text=True)
+    section = page[page.index('id="readiness"') :]
+    finance_row = section[section.index(">Finance<") :]
+    finance_row = finance_row[: finance_row.index("</tr>")]
+    assert "re-weighted without training" in finance_row
+    assert f"<strong>{round(finance.value)}</strong>" in finance_row
+    payroll_row = section[section.index(">Payroll<") :]
+    payroll_row = payroll_row[: payroll_row.index("</tr>")]
+    assert "Hidden for anonymity" in payroll_row
+    assert not re.search(r">\s*\d+\s*<", payroll_row)
+
+
+def test_a_withheld_readiness_survey_drops_out_of_the_index(demo):
+    """A threshold above a team's readiness respondents withholds its survey part only."""
+    wave = adkar_waves(demo)[0]
+    before = {r.name: r for r in wave_dashboard(demo, wave, None, TODAY).rows if r.readiness}
+    threshold = 8
+    demo.anonymity_threshold = demo.comment_threshold = threshold
+    db.session.flush()
+    after = [r for r in wave_dashboard(demo, wave, None, TODAY).rows if r.readiness]
+    withheld = [r for r in after if before[r.name].readiness.agreement.n < threshold]
+    assert withheld, "some shown team has fewer readiness respondents than the threshold"
+    for row in withheld:
+        survey = row.readiness.result.components[0]
+        assert survey.reason == f"fewer than {threshold} readiness responses"
+        assert row.readiness.commitment.is_missing and row.readiness.agreement.is_missing
+        assert "readiness_survey" in row.readiness.result.missing_components
+        present = [c for c in row.readiness.result.components if not c.is_missing]
+        expected = sum(c.value * c.weight for c in present) / sum(c.weight for c in present)
+        assert row.readiness.result.value == pytest.approx(expected)
+
+
+def test_a_large_tree_shows_its_upper_levels_and_the_filter_opens_the_rest(demo, monkeypatch):
+    import transform.adoption.service as service
+
+    wave = adkar_waves(demo)[0]
+    everything = wave_dashboard(demo, wave, None, TODAY)
+    assert everything.depth_limit is None
+    monkeypatch.setattr(service, "MAX_ROWS", 8)
+    cut = wave_dashboard(demo, wave, None, TODAY)
+    assert cut.depth_limit == 1 and cut.team_count == len(everything.rows)
+    assert [r.name for r in cut.rows] == [r.name for r in everything.rows if r.depth <= 1]
+    assert all(r.depth <= 1 for r in cut.rows)
+    billing = next(r for r in cut.rows if r.name == "Billing")
+    below = wave_dashboard(demo, wave, billing.team_id, TODAY)
+    assert [r.name for r in below.rows] == ["Billing", "Billing Operations", "Collections"]

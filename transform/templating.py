@@ -5,6 +5,8 @@ from datetime import date, datetime
 from flask import Flask
 from flask_login import current_user
 
+from transform.scoring.readiness import COMPONENT_LABELS
+
 HTMX_ASSET = "js/htmx-2.0.11.min.js"
 
 
@@ -31,6 +33,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["size"] = size_label
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["component_label"] = COMPONENT_LABELS.__getitem__
+    app.jinja_env.globals["component_labels"] = COMPONENT_LABELS
 
     @app.context_processor
     def navigation():

@@ -6,18 +6,19 @@ template, so a suppressed figure never leaves this module.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
+from transform.adoption.readiness import ReadinessView, TeamReadiness, readiness_view
+from transform.adoption.waves import opened_waves
 from transform.extensions import db
 from transform.loaders import wave_frames
 from transform.models import (
-    Instrument,
     InstrumentKind,
     Programme,
     Team,
     Wave,
-    WaveStatus,
     WaveTeam,
 )
 from transform.scoring.adkar import ADKAR
@@ -28,6 +29,15 @@ from transform.scoring.reliability import alpha_by_dimension
 from transform.scoring.rollup import rollup_adoption
 
 WHOLE_WAVE = -1
+#: Past this many rows the dashboard shows the tree's upper levels only: a heatmap of
+#: thousands of teams reads as noise, and the team filter opens any subtree below.
+MAX_ROWS = 250
+
+
+@dataclass(frozen=True)
+class TeamName:
+    id: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class TeamFigures:
     elements: tuple[Estimate, ...] = ()
     #: Respondents per barrier point (each element, then "none").
     barriers: tuple[int, ...] = ()
+    readiness: TeamReadiness | None = None
 
     @property
     def main_barrier(self) -> str | None:
@@ -62,25 +73,26 @@ class WaveDashboard:
     rows: list[TeamFigures]
     #: Cronbach's alpha of each ADKAR element over the wave (None when suppressed).
     reliability: dict[str, Estimate] | None
+    readiness: ReadinessView
+    #: The deepest level shown when the tree was cut at MAX_ROWS; None when all is shown.
+    depth_limit: int | None = None
+    #: The teams the wave (and filter) covers, shown or not.
+    team_count: int = 0
 
 
 def adkar_waves(programme: Programme) -> list[Wave]:
     """The programme's opened ADKAR waves, newest first."""
-    return list(
-        db.session.scalars(
-            select(Wave)
-            .join(Instrument, Instrument.id == Wave.instrument_id)
-            .where(
-                Wave.programme_id == programme.id,
-                Instrument.kind == InstrumentKind.ADKAR,
-                Wave.status != WaveStatus.DRAFT,
-            )
-            .order_by(Wave.opens_on.desc(), Wave.id.desc())
-        )
-    )
+    return opened_waves(programme, InstrumentKind.ADKAR)
 
 
-def wave_dashboard(programme: Programme, wave: Wave, root_team_id: int | None) -> WaveDashboard:
+def readiness_date(wave: Wave, today: date) -> date:
+    """Readiness sits beside a wave as it stood when the wave closed (today if still open)."""
+    return min(wave.closes_on, today)
+
+
+def wave_dashboard(
+    programme: Programme, wave: Wave, root_team_id: int | None, today: date
+) -> WaveDashboard:
     frames = wave_frames(wave.id)
     scale = int(dimension_scale_points(frames.items).max()) if len(frames.items) else 5
     elements = dimension_scores(frames.answers, frames.items)
@@ -88,25 +100,75 @@ def wave_dashboard(programme: Programme, wave: Wave, root_team_id: int | None) -
     own_counts = elements.groupby("team_id").size().to_dict()
     control = disclosure(own_counts, frames.parents, programme.anonymity_threshold)
     # Rows as dicts: one conversion instead of a DataFrame lookup per team.
-    pooled = rollup_adoption(elements, frames.parents, scale).to_dict("index")
+    adoption = rollup_adoption(elements, frames.parents, scale)
+    every_row = _team_rows(wave, frames.parents, root_team_id)
+    team_rows, depth_limit = _cut_at_depth(every_row, MAX_ROWS)
+    readiness = readiness_view(
+        programme,
+        readiness_date(wave, today),
+        frames.parents,
+        adoption,
+        [team.id for team, _ in team_rows],
+    )
+    pooled = adoption.to_dict("index")
     whole = rollup_adoption(
         elements.assign(team_id=WHOLE_WAVE), {WHOLE_WAVE: None}, scale
     ).to_dict("index")
-    total = _figures(WHOLE_WAVE, "All teams", 0, control.total_state, whole)
+    total = _figures(WHOLE_WAVE, "All teams", 0, control.total_state, whole, None)
     rows = [
-        _figures(team.id, team.name, depth, control.cell_state(team.id), pooled)
-        for team, depth in _team_rows(wave, frames.parents, root_team_id)
+        _figures(
+            team.id,
+            team.name,
+            depth,
+            control.cell_state(team.id),
+            pooled,
+            readiness.teams.get(team.id),
+        )
+        for team, depth in team_rows
     ]
     reliability = (
         {d: a for d, a in alpha_by_dimension(frames.answers, frames.items).items() if d in ADKAR}
         if control.total_state == CellState.SHOWN
         else None
     )
-    return WaveDashboard(wave, control.threshold, total, rows, reliability)
+    return WaveDashboard(
+        wave,
+        control.threshold,
+        total,
+        rows,
+        reliability,
+        readiness,
+        depth_limit,
+        len(every_row),
+    )
+
+
+def _cut_at_depth(
+    rows: list[tuple[TeamName, int]], limit: int
+) -> tuple[list[tuple[TeamName, int]], int | None]:
+    """The rows down to the deepest level that keeps them within `limit` (the top level
+    always), and that level; all the rows and None when they fit."""
+    if len(rows) <= limit:
+        return rows, None
+    per_depth: dict[int, int] = {}
+    for _, depth in rows:
+        per_depth[depth] = per_depth.get(depth, 0) + 1
+    deepest, shown = 0, 0
+    for depth in sorted(per_depth):
+        shown += per_depth[depth]
+        if shown > limit and depth > 0:
+            break
+        deepest = depth
+    return [row for row in rows if row[1] <= deepest], deepest
 
 
 def _figures(
-    team_id: int, name: str, depth: int, state: CellState, adoption: dict[int, dict]
+    team_id: int,
+    name: str,
+    depth: int,
+    state: CellState,
+    adoption: dict[int, dict],
+    readiness: TeamReadiness | None,
 ) -> TeamFigures:
     if state != CellState.SHOWN or team_id not in adoption:
         return TeamFigures(team_id, name, depth, state)
@@ -121,12 +183,13 @@ def _figures(
         row["adoption_rate"],
         tuple(row[f"{element}_normalised"] for element in ADKAR),
         tuple(int(row[f"barrier_{name}"]) for name in (*ADKAR, "none")),
+        readiness,
     )
 
 
 def _team_rows(
     wave: Wave, parents: dict[int, int | None], root_team_id: int | None
-) -> list[tuple[Team, int]]:
+) -> list[tuple[TeamName, int]]:
     """The wave's teams and their ancestors, depth first, limited to a subtree if asked."""
     targets = set(db.session.scalars(select(WaveTeam.team_id).where(WaveTeam.wave_id == wave.id)))
     shown = set()
@@ -134,13 +197,19 @@ def _team_rows(
         while team_id is not None and team_id not in shown:
             shown.add(team_id)
             team_id = parents.get(team_id)
-    teams = {t.id: t for t in db.session.scalars(select(Team).where(Team.id.in_(shown)))}
+    # Ids and names only: thousands of Team objects would cost more than the scoring.
+    teams = {
+        team_id: TeamName(team_id, name)
+        for team_id, name in db.session.execute(
+            select(Team.id, Team.name).where(Team.id.in_(shown))
+        )
+    }
     children: dict[int | None, list[int]] = {}
     for team_id in shown:
         parent = parents.get(team_id)
         children.setdefault(parent if parent in shown else None, []).append(team_id)
     start = [root_team_id] if root_team_id in shown else children.get(None, [])
-    ordered: list[tuple[Team, int]] = []
+    ordered: list[tuple[TeamName, int]] = []
     stack = [(team_id, 0) for team_id in sorted(start, key=lambda i: teams[i].name, reverse=True)]
     while stack:
         team_id, depth = stack.pop()

@@ -1,5 +1,7 @@
 """The programme adoption dashboard: ADKAR heatmap, indices with n and CI, barriers."""
 
+from datetime import date
+
 from flask import Blueprint, abort, request
 from flask_login import login_required
 
@@ -25,7 +27,7 @@ def index(programme_id: int):
     dashboard = None
     if wave is not None:
         dashboard = service.wave_dashboard(
-            access.programme, wave, request.args.get("team", type=int)
+            access.programme, wave, request.args.get("team", type=int), date.today()
         )
     return render_page_or_fragment(
         "adoption/index.html",

@@ -83,7 +83,7 @@ def change_load(user: User, teams: list[TeamInfo], first: date, months: int) -> 
     """The heatmap of the given teams for the window, with programmes named for `user`."""
     month_list = core.window(first, months)
     only_team = teams[0].id if len(teams) == 1 else None
-    changes = _changes(month_list[0], month_list[-1], only_team)
+    changes = changes_in_window(month_list[0], month_list[-1], only_team)
     grid = core.change_load(
         changes, {team.id: team.change_capacity for team in teams}, first, months
     )
@@ -115,7 +115,7 @@ def _cell_view(team: TeamInfo, cell_: core.Cell, names: dict[int, str]) -> CellV
     return CellView(team, cell_, sources)
 
 
-def _changes(first: date, last: date, team_id: int | None) -> list[core.Change]:
+def changes_in_window(first: date, last: date, team_id: int | None) -> list[core.Change]:
     """The changes of programmes not archived that may hit teams within the months.
 
     The database narrows by the window (and to one team if given); the core decides

@@ -7,10 +7,11 @@ built yet say so as "pending" with the reason, instead of guessing met or not me
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 
-from transform.adoption.service import adkar_waves, wave_dashboard
+from transform.adoption.service import TeamFigures, adkar_waves, wave_dashboard
 from transform.extensions import db
 from transform.models import (
     GateCriterion,
@@ -23,6 +24,7 @@ from transform.models import (
     WaveStatus,
 )
 from transform.scoring.adkar import ADKAR as ADKAR_ORDER
+from transform.scoring.readiness import READY_FROM
 
 
 class CriterionState(enum.StrEnum):
@@ -107,12 +109,7 @@ def _no_early_barrier(programme: Programme, criterion: GateCriterion) -> Criteri
         return CriterionResult(
             criterion, CriterionState.NOT_MET, "No ADKAR survey wave has opened yet."
         )
-    impacted = set(
-        db.session.scalars(
-            select(ImpactedTeam.team_id).where(ImpactedTeam.programme_id == programme.id)
-        )
-    )
-    rows = [r for r in wave_dashboard(programme, waves[0], None).rows if r.team_id in impacted]
+    rows = _impacted_rows(programme, waves[0])
     early, hidden = [], []
     for row in rows:
         if row.state.value != "shown":
@@ -140,6 +137,52 @@ def _no_early_barrier(programme: Programme, criterion: GateCriterion) -> Criteri
     return CriterionResult(criterion, state, detail.strip())
 
 
+def _readiness_minimum(programme: Programme, criterion: GateCriterion) -> CriterionResult:
+    """Every impacted team's readiness index at the latest ADKAR wave reaches the minimum.
+
+    A team whose figures are withheld for anonymity, or whose index is missing, cannot
+    be vouched for: it is named and the criterion is not met while it stays so.
+    """
+    minimum = float(criterion.threshold if criterion.threshold is not None else READY_FROM)
+    waves = adkar_waves(programme)
+    if not waves:
+        return CriterionResult(
+            criterion, CriterionState.NOT_MET, "No ADKAR survey wave has opened yet."
+        )
+    rows = _impacted_rows(programme, waves[0])
+    if not rows:
+        return CriterionResult(criterion, CriterionState.NOT_MET, "No impacted teams are set.")
+    low, unjudged = [], []
+    for row in rows:
+        result = row.readiness.result if row.readiness else None
+        if row.state.value != "shown" or result is None or result.is_missing:
+            unjudged.append(row.name)
+        elif result.value < minimum:
+            low.append(f"{row.name} ({result.value:.0f})")
+    reached = len(rows) - len(low) - len(unjudged)
+    detail = (
+        f"In “{waves[0].name}”: {reached} of {len(rows)} impacted teams have a readiness "
+        f"index of at least {minimum:.0f}."
+    )
+    if low:
+        detail += " Below: " + ", ".join(low) + "."
+    if unjudged:
+        detail += " Not judged (hidden for anonymity or no data): " + ", ".join(unjudged) + "."
+    state = CriterionState.NOT_MET if low or unjudged else CriterionState.MET
+    return CriterionResult(criterion, state, detail)
+
+
+def _impacted_rows(programme: Programme, wave: Wave) -> list[TeamFigures]:
+    """The dashboard rows of the programme's impacted teams for the wave."""
+    impacted = set(
+        db.session.scalars(
+            select(ImpactedTeam.team_id).where(ImpactedTeam.programme_id == programme.id)
+        )
+    )
+    dashboard = wave_dashboard(programme, wave, None, date.today())
+    return [row for row in dashboard.rows if row.team_id in impacted]
+
+
 def _pending(reason: str) -> Callable[[Programme, GateCriterion], CriterionResult]:
     def evaluate(_programme: Programme, criterion: GateCriterion) -> CriterionResult:
         return CriterionResult(criterion, CriterionState.PENDING, reason)
@@ -151,9 +194,7 @@ _EVALUATORS: dict[GateCriterionKind, Callable[[Programme, GateCriterion], Criter
     GateCriterionKind.CHECKLIST: _checklist,
     GateCriterionKind.RESPONSE_MINIMUM: _response_minimum,
     GateCriterionKind.NO_EARLY_BARRIER: _no_early_barrier,
-    GateCriterionKind.READINESS_MINIMUM: _pending(
-        "Evaluated from team readiness indices once readiness scoring is switched on."
-    ),
+    GateCriterionKind.READINESS_MINIMUM: _readiness_minimum,
     GateCriterionKind.KPI_ON_TRACK: _pending(
         "Evaluated from the KPI's status once KPI tracking is switched on."
     ),

@@ -24,6 +24,7 @@ data to score): an answer to an item not in `items`, two answers of one responde
 item, a value off its item's scale.
 """
 
+import numpy as np
 import pandas as pd
 
 ANSWER_COLUMNS = ("response_id", "team_id", "item_id", "value")
@@ -122,23 +123,37 @@ def item_matrix(answers: pd.DataFrame, items: pd.DataFrame, dimension: str) -> p
     the order of `items`), answered by anyone or not: the input of Cronbach's alpha and
     of rwg(j).
     """
-    return _matrix(scored_answers(answers, items), items, dimension)
+    return _dimension_columns(
+        _full_matrix(scored_answers(answers, items), items), items, dimension
+    )
 
 
 def item_matrices(answers: pd.DataFrame, items: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The item matrix of every dimension, in the order of `items`."""
-    scored = scored_answers(answers, items)
-    return {dimension: _matrix(scored, items, dimension) for dimension in dimensions(items)}
+    full = _full_matrix(scored_answers(answers, items), items)
+    return {
+        dimension: _dimension_columns(full, items, dimension) for dimension in dimensions(items)
+    }
 
 
-def _matrix(scored: pd.DataFrame, items: pd.DataFrame, dimension: str) -> pd.DataFrame:
+def _full_matrix(scored: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """Respondents (sorted) x every item of `items`, placed by numpy indexing: pivoting
+    per dimension costs ten times as much on a wave of 40,000 respondents."""
+    respondents, rows = np.unique(scored["response_id"].to_numpy(), return_inverse=True)
+    item_ids = items["item_id"].to_numpy()
+    columns = pd.Index(item_ids).get_indexer(scored["item_id"].to_numpy())
+    values = np.full((len(respondents), len(item_ids)), np.nan)
+    values[rows, columns] = scored["score"].to_numpy(dtype="float64")
+    return pd.DataFrame(
+        values,
+        index=pd.Index(respondents, name="response_id"),
+        columns=pd.Index(item_ids, name="item_id"),
+    )
+
+
+def _dimension_columns(full: pd.DataFrame, items: pd.DataFrame, dimension: str) -> pd.DataFrame:
     columns = list(items.loc[items["dimension"] == dimension, "item_id"])
-    mine = scored[scored["dimension"] == dimension]
-    matrix = mine.pivot(index="response_id", columns="item_id", values="score")
-    respondents = pd.Index(sorted(pd.unique(scored["response_id"])), name="response_id")
-    matrix = matrix.reindex(index=respondents, columns=columns).astype("float64")
-    matrix.columns = pd.Index(columns, name="item_id")
-    return matrix
+    return full.loc[:, columns]
 
 
 def _check_items(items: pd.DataFrame) -> None:

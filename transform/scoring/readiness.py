@@ -37,6 +37,7 @@ import pandas as pd
 from transform.scoring.adkar import ADKAR, ScalePoints, mean_ci_by, points_of
 from transform.scoring.estimate import Estimate
 from transform.scoring.items import dimension_scale_points, item_matrix
+from transform.scoring.rollup import Parents, pooled, subtree_counts
 from transform.scoring.stats import rwg_j
 
 COMPONENTS = ("readiness_survey", "adkar", "agent_coverage", "training", "change_load")
@@ -48,6 +49,16 @@ DEFAULT_WEIGHTS = MappingProxyType(
         "agent_coverage": 0.15,
         "training": 0.15,
         "change_load": 0.10,
+    }
+)
+#: How pages and reports name each component.
+COMPONENT_LABELS = MappingProxyType(
+    {
+        "readiness_survey": "readiness survey",
+        "adkar": "ADKAR A·D·K",
+        "agent_coverage": "agent coverage",
+        "training": "training",
+        "change_load": "change load",
     }
 )
 SUBSCALES = ("commitment", "efficacy")
@@ -232,9 +243,16 @@ def load_component(load_percent: float | None) -> Estimate:
     return Estimate(100.0 - min(100.0, max(0.0, float(load_percent))))
 
 
-def team_agreement(answers: pd.DataFrame, items: pd.DataFrame) -> pd.Series:
-    """rwg(j) per team over its readiness items (commitment and efficacy together)."""
+def team_agreement(
+    answers: pd.DataFrame, items: pd.DataFrame, parents: Parents | None = None
+) -> pd.Series:
+    """rwg(j) per team over its readiness items (commitment and efficacy together).
+
+    With `parents`, a team's figure pools the respondents of its whole subtree.
+    """
     teams = pd.Index(sorted(pd.unique(answers["team_id"].dropna())), name="team_id")
+    if parents is not None:
+        teams = pd.Index(sorted(subtree_counts(dict.fromkeys(teams, 1), parents)), name="team_id")
     mine = items[items["dimension"].isin(SUBSCALES)]
     if mine.empty:
         estimates = [Estimate.missing("no readiness items")] * len(teams)
@@ -247,10 +265,14 @@ def team_agreement(answers: pd.DataFrame, items: pd.DataFrame) -> pd.Series:
     matrix = pd.concat(
         [item_matrix(mine_answers, mine, dimension) for dimension in points.index], axis=1
     )
-    team_of = mine_answers.groupby("response_id")["team_id"].first()
-    by_team = matrix.groupby(team_of.reindex(matrix.index))
+    team_of = mine_answers.groupby("response_id")["team_id"].first().reindex(matrix.index)
+    frame = matrix.assign(team_id=team_of)
+    if parents is not None:
+        frame = pooled(frame, parents).drop(columns="own_team_id")
     k = int(points.iloc[0])
-    estimates = {team: rwg_j(frame, k) for team, frame in by_team}
+    estimates = {
+        team: rwg_j(group.drop(columns="team_id"), k) for team, group in frame.groupby("team_id")
+    }
     result = [estimates.get(team, Estimate.missing("no readiness answers")) for team in teams]
     return pd.Series(result, index=teams, name="agreement", dtype=object)
 
