@@ -78,6 +78,9 @@ def register_blueprints(app: Flask) -> None:
     from transform.feedback.views import bp as feedback_bp
     from transform.health import bp as health_bp
     from transform.instruments.views import bp as instruments_bp
+    from transform.kpis.import_views import bp as kpi_imports_bp
+    from transform.kpis.scorecard_views import bp as scorecards_bp
+    from transform.kpis.views import bp as kpis_bp
     from transform.load.views import bp as load_bp
     from transform.methodologies.views import bp as methodologies_bp
     from transform.phases.activity_views import bp as activities_bp
@@ -112,6 +115,9 @@ def register_blueprints(app: Flask) -> None:
         waves_bp,
         respond_bp,
         wave_data_bp,
+        scorecards_bp,
+        kpis_bp,
+        kpi_imports_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)

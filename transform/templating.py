@@ -29,12 +29,19 @@ def size_label(size_bytes: int) -> str:
     return f"{max(1, size_bytes // 1024)} KB"
 
 
+def _kpi_value(value: float | None, unit: str) -> str:
+    from transform.kpis.status import format_value
+
+    return format_value(value, unit)
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["size"] = size_label
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["component_label"] = COMPONENT_LABELS.__getitem__
     app.jinja_env.globals["component_labels"] = COMPONENT_LABELS
+    app.jinja_env.filters["kpi_value"] = _kpi_value
 
     @app.context_processor
     def navigation():

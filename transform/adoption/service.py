@@ -93,12 +93,7 @@ def readiness_date(wave: Wave, today: date) -> date:
 def wave_dashboard(
     programme: Programme, wave: Wave, root_team_id: int | None, today: date
 ) -> WaveDashboard:
-    frames = wave_frames(wave.id)
-    scale = int(dimension_scale_points(frames.items).max()) if len(frames.items) else 5
-    elements = dimension_scores(frames.answers, frames.items)
-    elements = elements.reindex(columns=["team_id", *ADKAR])
-    own_counts = elements.groupby("team_id").size().to_dict()
-    control = disclosure(own_counts, frames.parents, programme.anonymity_threshold)
+    frames, scale, elements, control = _scored_wave(programme, wave)
     # Rows as dicts: one conversion instead of a DataFrame lookup per team.
     adoption = rollup_adoption(elements, frames.parents, scale)
     every_row = _team_rows(wave, frames.parents, root_team_id)
@@ -111,10 +106,7 @@ def wave_dashboard(
         [team.id for team, _ in team_rows],
     )
     pooled = adoption.to_dict("index")
-    whole = rollup_adoption(
-        elements.assign(team_id=WHOLE_WAVE), {WHOLE_WAVE: None}, scale
-    ).to_dict("index")
-    total = _figures(WHOLE_WAVE, "All teams", 0, control.total_state, whole, None)
+    total = _whole_wave(elements, scale, control.total_state)
     rows = [
         _figures(
             team.id,
@@ -141,6 +133,31 @@ def wave_dashboard(
         depth_limit,
         len(every_row),
     )
+
+
+def wave_total(programme: Programme, wave: Wave) -> TeamFigures:
+    """The whole wave's figures alone, under the same disclosure control as the dashboard."""
+    frames, scale, elements, control = _scored_wave(programme, wave)
+    return _whole_wave(elements, scale, control.total_state)
+
+
+def _scored_wave(programme: Programme, wave: Wave):
+    """The wave's frames, scale, each respondent's ADKAR element scores, and what of
+    them may be shown."""
+    frames = wave_frames(wave.id)
+    scale = int(dimension_scale_points(frames.items).max()) if len(frames.items) else 5
+    elements = dimension_scores(frames.answers, frames.items)
+    elements = elements.reindex(columns=["team_id", *ADKAR])
+    own_counts = elements.groupby("team_id").size().to_dict()
+    control = disclosure(own_counts, frames.parents, programme.anonymity_threshold)
+    return frames, scale, elements, control
+
+
+def _whole_wave(elements, scale: int, state: CellState) -> TeamFigures:
+    whole = rollup_adoption(
+        elements.assign(team_id=WHOLE_WAVE), {WHOLE_WAVE: None}, scale
+    ).to_dict("index")
+    return _figures(WHOLE_WAVE, "All teams", 0, state, whole, None)
 
 
 def _cut_at_depth(

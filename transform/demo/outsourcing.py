@@ -127,10 +127,19 @@ def _kpi_plans(people: dict[str, User], starts_on: date) -> tuple[KpiPlan, ...]:
         "first_contact_resolution": (68.0, 76.0),
         "cost_per_contact": (6.80, 4.90),
     }
-    # Before the transfer the figures only wobble with the season around their baseline.
+    # Before the transfer the figures only wobble with the season around their baseline,
+    # except first contact resolution: knowledge-base quick wins were planned from the
+    # start, and they are landing at half the planned pace.
+    quick_wins = {"first_contact_resolution": 0.5}
     return tuple(
         KpiPlan(
-            key, baseline, target, pace=1.0, owner=owners[key], benefits_from=transfer, noise=0.04
+            key,
+            baseline,
+            target,
+            pace=quick_wins.get(key, 1.0),
+            owner=owners[key],
+            benefits_from=None if key in quick_wins else transfer,
+            noise=0.04,
         )
         for key, (baseline, target) in baselines_and_targets.items()
     )

@@ -1,7 +1,7 @@
 """Evaluate a stage gate's criteria: ticked checklists, and figures read from data.
 
-Each kind of computed criterion has one evaluator. Kinds whose data source is not
-built yet say so as "pending" with the reason, instead of guessing met or not met.
+Each kind of computed criterion has one evaluator, which says met or not met with the
+figures behind it.
 """
 
 import enum
@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 
 from transform.adoption.service import TeamFigures, adkar_waves, wave_dashboard
 from transform.extensions import db
+from transform.kpis.status import format_value, kpi_view
 from transform.models import (
     GateCriterion,
     GateCriterionKind,
     ImpactedTeam,
+    Kpi,
     Programme,
     Response,
     Team,
@@ -24,17 +26,18 @@ from transform.models import (
     WaveStatus,
 )
 from transform.scoring.adkar import ADKAR as ADKAR_ORDER
+from transform.scoring.kpi import Status
 from transform.scoring.readiness import READY_FROM
+from transform.templating import format_date
 
 
 class CriterionState(enum.StrEnum):
     MET = "met"
     NOT_MET = "not_met"
-    PENDING = "pending"
 
     @property
     def label(self) -> str:
-        return {"met": "Met", "not_met": "Not met", "pending": "Not evaluated"}[self.value]
+        return {"met": "Met", "not_met": "Not met"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -183,11 +186,21 @@ def _impacted_rows(programme: Programme, wave: Wave) -> list[TeamFigures]:
     return [row for row in dashboard.rows if row.team_id in impacted]
 
 
-def _pending(reason: str) -> Callable[[Programme, GateCriterion], CriterionResult]:
-    def evaluate(_programme: Programme, criterion: GateCriterion) -> CriterionResult:
-        return CriterionResult(criterion, CriterionState.PENDING, reason)
-
-    return evaluate
+def _kpi_on_track(programme: Programme, criterion: GateCriterion) -> CriterionResult:
+    """The watched KPI's latest actual is on track against its plan."""
+    kpi = db.session.get(Kpi, criterion.kpi_id) if criterion.kpi_id else None
+    if kpi is None or kpi.programme_id != programme.id:
+        return CriterionResult(criterion, CriterionState.NOT_MET, "The KPI it watches is gone.")
+    latest = kpi_view(kpi).status.latest
+    if latest is None:
+        return CriterionResult(criterion, CriterionState.NOT_MET, f"{kpi.name} has no actual yet.")
+    detail = (
+        f"{kpi.name}: {format_value(latest.actual, kpi.unit)} on {format_date(latest.on_date)}, "
+        f"{latest.progress:.0%} of the way to target against {latest.planned_progress:.0%} "
+        f"planned: {latest.status.label.lower()}."
+    )
+    state = CriterionState.MET if latest.status == Status.ON_TRACK else CriterionState.NOT_MET
+    return CriterionResult(criterion, state, detail)
 
 
 _EVALUATORS: dict[GateCriterionKind, Callable[[Programme, GateCriterion], CriterionResult]] = {
@@ -195,7 +208,5 @@ _EVALUATORS: dict[GateCriterionKind, Callable[[Programme, GateCriterion], Criter
     GateCriterionKind.RESPONSE_MINIMUM: _response_minimum,
     GateCriterionKind.NO_EARLY_BARRIER: _no_early_barrier,
     GateCriterionKind.READINESS_MINIMUM: _readiness_minimum,
-    GateCriterionKind.KPI_ON_TRACK: _pending(
-        "Evaluated from the KPI's status once KPI tracking is switched on."
-    ),
+    GateCriterionKind.KPI_ON_TRACK: _kpi_on_track,
 }

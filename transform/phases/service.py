@@ -5,6 +5,7 @@ from datetime import date
 
 from transform.audit import record_change, snapshot
 from transform.extensions import db
+from transform.kpis.service import lock_programme_kpis
 from transform.models import (
     Activity,
     Gate,
@@ -169,6 +170,10 @@ def decide_gate(
     record = gate.decide(decision, by.id, reason)
     record.decided_at = utcnow()
     db.session.flush()
+    if decision == GateDecisionKind.APPROVED:
+        # The first approval freezes the programme's KPI baselines (later ones find
+        # nothing left to lock).
+        lock_programme_kpis(programme_id, record.decided_at)
     record_change(
         f"gate.{decision.value}",
         gate,

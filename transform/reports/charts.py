@@ -5,13 +5,17 @@ needs no display. Text stays text in the SVG, so it takes the page's or report's
 """
 
 import io
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import matplotlib.dates as mdates
 from markupsafe import escape
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+
+from transform.scoring.kpi import Status
 
 INK = "#1c2430"
 MUTED = "#6b7280"
@@ -25,7 +29,14 @@ GATE_COLOURS = {
     "deferred": "#d08a00",
     "rejected": "#b42318",
 }
-SVG_STYLE = {"svg.fonttype": "none", "font.family": "sans-serif", "font.size": 10}
+# User text (phase names, KPI titles, units such as "$") is drawn as typed, never parsed
+# as mathtext.
+SVG_STYLE = {
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.size": 10,
+    "text.parse_math": False,
+}
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,7 @@ def timeline_svg(rows: list[TimelineRow], today: date, title: str) -> str:
         for side in ("top", "right", "left"):
             axes.spines[side].set_visible(False)
         axes.spines["bottom"].set_color(LINE)
-        return _to_svg(figure, title)
+        return _tidy_svg(figure, title)
 
 
 def _bar(axes, y: float, start: date, end: date, height: float, colour: str) -> None:
@@ -92,3 +103,210 @@ def _to_svg(figure: Figure, title: str) -> str:
     svg = svg[svg.index("<svg") :]
     label = escape(title)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="chart" ', 1)
+
+
+# KPI charts ----------------------------------------------------------------------------
+
+KPI_PLAN = "#175cd3"
+KPI_TARGET = RAG_COLOURS["green"]
+KPI_ADOPTION = "#8a63d2"
+STATUS_COLOURS = {
+    "on_track": RAG_COLOURS["green"],
+    "at_risk": RAG_COLOURS["amber"],
+    "off_track": RAG_COLOURS["red"],
+    "no_data": "#9aa4b2",
+}
+
+
+@dataclass(frozen=True)
+class KpiSeries:
+    title: str
+    unit: str
+    baseline: tuple[date, float]
+    target: tuple[date, float]
+    #: The current plan.
+    planned: list[tuple[date, float]]
+    actual: list[tuple[date, float]]
+    #: The plan when it was locked, drawn dashed when it differs from the current plan.
+    locked_planned: list[tuple[date, float]] = field(default_factory=list)
+    #: Adoption index (0-100) over time, drawn on a secondary axis when given.
+    adoption: list[tuple[date, float]] = field(default_factory=list)
+
+
+def kpi_chart_svg(series: KpiSeries) -> str:
+    """Plan, plan at lock and actuals of a KPI with baseline and target; adoption beside."""
+    plan = _plan_points(series.planned, series.baseline, series.target)
+    locked = _plan_points(series.locked_planned, series.baseline, series.target)
+    actual = _finite(series.actual)
+    with rc_context(SVG_STYLE):
+        figure = Figure(figsize=(7.5, 3.125), layout="constrained")
+        axes = figure.add_subplot()
+        handles = []
+        if series.locked_planned and locked != plan:
+            handles += _line(axes, locked, "Plan at lock", MUTED, 1.3, linestyle=(0, (4, 3)))
+        handles += _line(axes, plan, "Plan", KPI_PLAN, 1.8, alpha=0.85)
+        target_on, target = series.target
+        axes.axhline(target, color=KPI_TARGET, linewidth=0.9, linestyle=":", zorder=1)
+        handles += _line(
+            axes,
+            [series.target],
+            f"Target {_quantity(target, series.unit)}",
+            KPI_TARGET,
+            0,
+            marker="*",
+            markersize=13,
+            markeredgecolor="white",
+            zorder=4,
+        )
+        if actual:
+            # The actual line starts from the baseline, a measured value too.
+            joined = [series.baseline, *actual] if actual[0][0] > series.baseline[0] else actual
+            handles += _line(
+                axes,
+                joined,
+                "Actual",
+                INK,
+                2.0,
+                marker="o",
+                markersize=5,
+                markevery=list(range(len(joined) - len(actual), len(joined))),
+                zorder=5,
+            )
+        handles += _line(
+            axes,
+            [series.baseline],
+            f"Baseline {_quantity(series.baseline[1], series.unit)}",
+            INK,
+            0,
+            marker="o",
+            markersize=7,
+            markerfacecolor="white",
+            markeredgewidth=1.6,
+            zorder=6,
+        )
+        axes.set_ylabel(series.unit, color=MUTED)
+        axes.margins(x=0.03, y=0.12)
+        _date_axis(axes)
+        adoption = _finite(series.adoption)
+        if adoption:
+            right = axes.twinx()
+            handles += _line(
+                right,
+                adoption,
+                "Adoption index",
+                KPI_ADOPTION,
+                1.2,
+                marker="s",
+                markersize=3.5,
+                alpha=0.8,
+                zorder=2,
+            )
+            right.set_ylim(0, 100)
+            right.set_ylabel("Adoption index", color=KPI_ADOPTION)
+            right.tick_params(axis="y", colors=KPI_ADOPTION, labelsize=9)
+            for side in ("top", "left", "bottom", "right"):
+                right.spines[side].set_visible(False)
+            # Keep the KPI lines drawn above the adoption line.
+            axes.set_zorder(right.get_zorder() + 1)
+            axes.patch.set_visible(False)
+        figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=len(handles),
+            frameon=False,
+            fontsize=9,
+            handlelength=2.2,
+            columnspacing=1.4,
+            labelcolor=INK,
+        )
+        return _tidy_svg(figure, series.title)
+
+
+def sparkline_svg(values: list[float], status: str) -> str:
+    """A tiny line of actual values, its last point coloured by status; no axes."""
+    colour = STATUS_COLOURS[status]
+    points = [value for value in values if math.isfinite(value)]
+    with rc_context(SVG_STYLE):
+        figure = Figure(figsize=(1.25, 0.3))
+        # Margins inside the figure leave room for the last point's marker.
+        axes = figure.add_axes((0.04, 0.14, 0.9, 0.72))
+        axes.set_axis_off()
+        if points:
+            xs = list(range(len(points)))
+            axes.plot(xs, points, color=MUTED, linewidth=1.3, clip_on=False)
+            axes.plot(
+                xs[-1],
+                points[-1],
+                marker="o",
+                markersize=5.5,
+                color=colour,
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+                clip_on=False,
+            )
+            low, high = min(points), max(points)
+            if low == high:
+                low, high = low - 1, high + 1
+            axes.set_ylim(low, high)
+            axes.set_xlim(min(0, len(points) - 2), len(points) - 1)
+            label = f"Latest {_number(points[-1])}, {Status(status).label.lower()}"
+        else:
+            axes.plot([0, 1], [0, 0], color=STATUS_COLOURS["no_data"], linewidth=1.2)
+            axes.set_ylim(-1, 1)
+            label = "No actuals yet"
+        svg = _tidy_svg(figure, label)
+    return svg.replace('class="chart"', 'class="sparkline"', 1)
+
+
+def _plan_points(planned, baseline, target) -> list[tuple[date, float]]:
+    # As in scoring.kpi: the baseline and target are the ends unless a checkpoint is on
+    # their date.
+    points = dict([baseline, target])
+    points.update(_finite(planned))
+    return sorted(points.items())
+
+
+def _finite(points) -> list[tuple[date, float]]:
+    return sorted((on, value) for on, value in points if math.isfinite(value))
+
+
+def _line(axes, points, label: str, colour: str, width: float, **style) -> list:
+    xs = [mdates.date2num(on) for on, _ in points]
+    ys = [value for _, value in points]
+    return axes.plot(xs, ys, color=colour, linewidth=width, label=label, **style)
+
+
+def _date_axis(axes) -> None:
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    axes.tick_params(colors=MUTED, labelsize=9)
+    axes.grid(axis="y", color=LINE, linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.spines["bottom"].set_color(LINE)
+
+
+def _tidy_svg(figure: Figure, title: str) -> str:
+    """The SVG with a <title>, without matplotlib's metadata or ids nothing refers to."""
+    svg = _to_svg(figure, title)
+    # The metadata names external vocabularies and matplotlib's site by URL.
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.DOTALL)
+    # Group ids such as "figure_1" would repeat on a page with several charts.
+    referenced = set(re.findall(r"#([\w.-]+)", svg))
+    svg = re.sub(r' id="([^"]*)"', lambda m: m.group(0) if m.group(1) in referenced else "", svg)
+    opening = svg.index(">") + 1
+    return f"{svg[:opening]}\n <title>{escape(title)}</title>{svg[opening:]}"
+
+
+def _quantity(value: float, unit: str) -> str:
+    return f"{_number(value)} {unit}".strip()
+
+
+def _number(value: float) -> str:
+    """A value rounded for a label: 1,234,567 · 85.5 · 3.33 · 0.052."""
+    size = abs(value)
+    decimals = 0 if size >= 1000 else 1 if size >= 10 else 2 if size >= 1 else 3
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -28,6 +28,24 @@ from transform.scoring.items import (
     reverse_code,
     scored_answers,
 )
+from transform.scoring.kpi import (
+    DEFAULT_AT_RISK,
+    DEFAULT_OFF_TRACK,
+    KpiLine,
+    KpiStatus,
+    Reading,
+    Shape,
+    Status,
+    Trend,
+    kpi_status,
+    planned_progress_at,
+    planned_values,
+    readings,
+    shape_fraction,
+    status_of,
+    value_problem,
+)
+from transform.scoring.kpi import progress as kpi_progress
 from transform.scoring.readiness import ReadinessResult, readiness_index
 from transform.scoring.reliability import (
     ALPHA_FLAG,
@@ -90,4 +108,20 @@ __all__ = [
     "forecast_adoption",
     "rate_trend",
     "trend",
+    "DEFAULT_AT_RISK",
+    "DEFAULT_OFF_TRACK",
+    "KpiLine",
+    "KpiStatus",
+    "Reading",
+    "Shape",
+    "Status",
+    "Trend",
+    "kpi_progress",
+    "kpi_status",
+    "planned_progress_at",
+    "planned_values",
+    "readings",
+    "shape_fraction",
+    "status_of",
+    "value_problem",
 ]

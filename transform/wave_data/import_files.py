@@ -1,8 +1,8 @@
 """Reading an uploaded survey export, CSV or Excel, into a table: pure, no Flask.
 
-The bytes are read by the org-chart importer's readers (UTF-8 with or without a BOM,
-else Windows-1252; comma, semicolon or tab separated; the first worksheet of a
-workbook), so both importers accept the same files. Unlike the org chart, a survey
+The bytes are read by transform.tabular_files (UTF-8 with or without a BOM, else
+Windows-1252; comma, semicolon or tab separated; the first worksheet of a workbook),
+so every importer accepts the same files. Unlike the org chart, a survey
 export has columns of its own choosing: the header row is kept as it is and the user
 maps its columns to items in a second step. Problems with the whole file raise
 ImportRefused.
@@ -11,12 +11,11 @@ ImportRefused.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from transform.teams import import_files as org_files
-from transform.teams.importing import ImportRefused as OrgImportRefused
+from transform import tabular_files
+from transform.tabular_files import TableRefused
 from transform.wave_data.importing import ImportRefused, Problem
 
 MAX_ROWS = 20_000
-EXTENSIONS = ("csv", "xlsx")
 HEADER_LABEL_MAX = 60
 
 
@@ -70,28 +69,12 @@ def _refuse(message: str) -> ImportRefused:
     return ImportRefused([Problem(message)])
 
 
-def extension_of(filename: str) -> str:
-    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-
-
 def read_table(filename: str, data: bytes) -> Table:
     """The table in a .csv or .xlsx file, checking its type by extension and by content."""
-    extension = extension_of(filename)
-    if extension not in EXTENSIONS:
-        raise _refuse("Upload a .csv or .xlsx file (save older .xls workbooks as .xlsx).")
-    if not data.strip():
-        raise _refuse("The file is empty.")
-    is_zip = data.startswith(org_files.XLSX_SIGNATURE)
-    if extension == "xlsx" and not is_zip:
-        raise _refuse("The file is named .xlsx but is not an Excel workbook.")
-    if extension == "csv" and (is_zip or b"\x00" in data[:4096]):
-        raise _refuse("The file is named .csv but is not text; save it as CSV.")
-    # The org-chart readers: the same encodings, separators and workbook checks.
-    reader = org_files._xlsx_table if extension == "xlsx" else org_files._csv_table
     try:
-        return _table(reader(data))
-    except OrgImportRefused as refused:
-        raise ImportRefused([Problem(p.message) for p in refused.problems]) from None
+        return _table(tabular_files.read_table(filename, data))
+    except TableRefused as refused:
+        raise _refuse(refused.message) from None
 
 
 def _table(lines: Iterable[Sequence[str]]) -> Table:

@@ -12,41 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
 from transform.wave_data.answers import UNANSWERED, AnswerSpec, read_answer, read_day
 
 if TYPE_CHECKING:
     from transform.wave_data.import_files import Row, Table
 
-#: Problems kept for display; the rest are only counted.
-PROBLEMS_LISTED = 500
 #: The respondent form's limit on a comment.
 COMMENT_MAX = 2000
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong, and where: a row and column, or the whole file (line None)."""
-
-    message: str
-    line: int | None = None
-    column: str = ""
-
-    @property
-    def where(self) -> str:
-        return f"Row {self.line}" if self.line else "File"
-
-
-class ImportRefused(ValueError):
-    """The file cannot be imported; `problems` lists the first reasons, `total` counts all."""
-
-    def __init__(self, problems: Sequence[Problem], total: int | None = None):
-        super().__init__("; ".join(problem.message for problem in problems[:3]))
-        self.problems = list(problems)
-        self.total = len(self.problems) if total is None else total
-
-    @property
-    def unlisted(self) -> int:
-        return self.total - len(self.problems)
 
 
 class TeamMatch(enum.StrEnum):

@@ -1,0 +1,1 @@
+"""KPIs: definitions, planned trajectories, actuals, status and the balanced scorecard."""
