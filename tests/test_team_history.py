@@ -59,3 +59,15 @@ def test_the_team_page_shows_the_history(app, demo):
     assert "Agents&#39; view beside the survey" in text or "Agents' view beside the survey" in text
     payroll = client.get(f"/programmes/{demo.id}/teams/{_team('Payroll')}").get_data(as_text=True)
     assert "Hidden for anonymity" in payroll
+
+
+def test_a_team_page_with_a_forecast_date_renders_it(app, demo):
+    team_id = _team("Practice Support")
+    forecast = team_history(demo, team_id).forecast
+    assert forecast.target_date is not None and forecast.reason is None
+    client = app.test_client()
+    client.post("/auth/login", data={"email": "pmo@example.com", "password": DEMO_PASSWORD})
+    page = client.get(f"/programmes/{demo.id}/teams/{team_id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f"{forecast.target_date.day} {forecast.target_date:%b %Y}" in text

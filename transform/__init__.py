@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from transform.phases.views import bp as phases_bp
     from transform.programmes.views import bp as programmes_bp
     from transform.raid.views import bp as raid_bp
+    from transform.reports.views import bp as reports_bp
     from transform.surveys.respond_views import bp as respond_bp
     from transform.surveys.views import bp as waves_bp
     from transform.teams.impact_views import bp as impact_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         scorecards_bp,
         kpis_bp,
         kpi_imports_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)

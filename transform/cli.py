@@ -10,6 +10,7 @@ from transform.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Load the demo programmes.")
+report_cli = AppGroup("report", help="Render PDF reports.")
 
 
 @click.command("seed")
@@ -88,7 +89,59 @@ def users_create(email: str, name: str, password: str, site_admin: bool):
     click.echo(f"Created {user.email}{' (site administrator)' if site_admin else ''}.")
 
 
+@report_cli.command("render")
+@click.argument("kind")
+@click.option("--programme", "programme_id", type=int, required=True, help="Programme id.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--team", "team_id", type=int, default=None, help="Team id (team adoption).")
+@click.option("--wave", "wave_id", type=int, default=None, help="Wave id (survey wave).")
+def report_render(kind: str, programme_id: int, as_of, out: str, team_id, wave_id):
+    """Render a report KIND (e.g. sponsor-progress) as of a date to a PDF file."""
+    import time
+
+    from sqlalchemy import select
+
+    from transform.models import ImpactedTeam, Programme, Wave
+    from transform.reports import store
+    from transform.reports.registry import REPORTS, spec_for_slug
+
+    spec = spec_for_slug(kind)
+    if spec is None:
+        kinds = ", ".join(s.slug for s in REPORTS.values())
+        raise click.BadParameter(f"unknown report kind; one of: {kinds}", param_hint="KIND")
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        raise click.BadParameter("no programme with this id", param_hint="--programme")
+    if as_of.date() < programme.starts_on:
+        raise click.BadParameter(
+            f"before the programme starts ({programme.starts_on})", param_hint="--as-of"
+        )
+    if spec.needs_team != (team_id is not None):
+        need = "needs" if spec.needs_team else "takes no"
+        raise click.BadParameter(f"{spec.slug} {need} --team", param_hint="--team")
+    if spec.needs_wave != (wave_id is not None):
+        need = "needs" if spec.needs_wave else "takes no"
+        raise click.BadParameter(f"{spec.slug} {need} --wave", param_hint="--wave")
+    impacted = select(ImpactedTeam.id).where(
+        ImpactedTeam.programme_id == programme.id, ImpactedTeam.team_id == team_id
+    )
+    if team_id is not None and db.session.scalar(impacted) is None:
+        raise click.BadParameter("not a team this programme impacts", param_hint="--team")
+    wave = db.session.get(Wave, wave_id) if wave_id is not None else None
+    if wave_id is not None and (wave is None or wave.programme_id != programme.id):
+        raise click.BadParameter("not a survey wave of this programme", param_hint="--wave")
+    started = time.perf_counter()
+    report = store.report_pdf(spec.kind, programme, as_of.date(), team_id, wave_id)
+    db.session.commit()
+    with open(out, "wb") as file:
+        file.write(report.pdf)
+    seconds = time.perf_counter() - started
+    click.echo(f"Wrote {out}: {report.page_count} pages in {seconds:.2f} s.")
+
+
 def init_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(report_cli)

@@ -6,9 +6,10 @@ from datetime import date
 from sqlalchemy import select
 
 from transform.extensions import db
+from transform.kpis.chart import kpi_series
 from transform.kpis.status import KpiView, adoption_series, kpi_view
 from transform.models import Kpi, KpiRebaseline, Programme, User
-from transform.reports.charts import KpiSeries, kpi_chart_svg
+from transform.reports.charts import kpi_chart_svg
 from transform.scoring.kpi import Reading, progress, readings
 
 
@@ -73,28 +74,10 @@ def kpi_page(programme: Programme, kpi: Kpi, today: date) -> KpiPage:
     series = adoption_series(programme, kpi.team_id, today)
     measured = [(c.on_date, c.actual_value) for c in checkpoints if c.actual_value is not None]
     adoption = [_beside(view, day, index, measured) for day, index in series]
-    locked = [
-        (c.on_date, c.locked_planned_value)
-        for c in checkpoints
-        if c.locked_planned_value is not None
-    ]
     is_replanned = kpi.locked_at is not None and any(
         c.locked_planned_value != c.planned_value for c in checkpoints
     )
-    chart = kpi_chart_svg(
-        KpiSeries(
-            title=kpi.name,
-            unit=kpi.unit,
-            baseline=(kpi.baseline_on, kpi.baseline_value),
-            target=(kpi.target_on, kpi.target_value),
-            planned=[
-                (c.on_date, c.planned_value) for c in checkpoints if c.planned_value is not None
-            ],
-            actual=measured,
-            locked_planned=locked if is_replanned else [],
-            adoption=series,
-        )
-    )
+    chart = kpi_chart_svg(kpi_series(kpi, adoption=series, locked_planned=is_replanned))
     return KpiPage(
         view=view,
         chart_svg=chart,

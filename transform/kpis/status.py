@@ -70,8 +70,15 @@ def kpi_line(kpi: Kpi, programme: Programme) -> KpiLine:
     )
 
 
-def kpi_views(programme: Programme) -> list[KpiView]:
-    """Every KPI of the programme by perspective, then name: two queries in all."""
+def kpi_views(programme: Programme, as_of: date | None = None) -> list[KpiView]:
+    """Every KPI of the programme by perspective, then name: two queries in all.
+
+    With `as_of`, only the checkpoints on or before that date count, as a report for
+    that date saw them.
+    """
+    conditions = [Kpi.programme_id == programme.id]
+    if as_of is not None:
+        conditions.append(Checkpoint.on_date <= as_of)
     kpis = db.session.scalars(
         select(Kpi)
         .where(Kpi.programme_id == programme.id)
@@ -86,7 +93,7 @@ def kpi_views(programme: Programme) -> list[KpiView]:
             Checkpoint.actual_value,
         )
         .join(Kpi, Kpi.id == Checkpoint.kpi_id)
-        .where(Kpi.programme_id == programme.id)
+        .where(*conditions)
         .order_by(Checkpoint.kpi_id, Checkpoint.on_date)
     ):
         rows[kpi_id].append((on_date, planned, actual))

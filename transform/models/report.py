@@ -29,6 +29,9 @@ class Report(Base):
     as_of: Mapped[date]
     #: SHA-256 over the report's input data; an unchanged fingerprint reuses the PDF.
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    #: SHA-256 over cheap aggregates of the programme's data (transform.reports.store);
+    #: a draft with the current stamp is served without building the report again.
+    data_stamp: Mapped[str | None] = mapped_column(String(64), index=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     page_count: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,338 @@
+"""The sponsor progress report: where the programme stands on a date, in a few pages.
+
+Everything comes from the read models the pages use, taken as of the report's date:
+phases and schedule variance as of then, the latest ADKAR and readiness waves opened by
+then (anonymity applied by the adoption service), KPI checkpoints on or before it, and
+feedback logged in the 90 days up to it. Phase, gate, RAID and agent assignments have no
+history to go back to: the report shows them as they stand when it is generated, and
+says so.
+
+The overall status is the worst of three plain rules, printed in the report:
+- schedule: the RAG of the phase in progress (else the last phase started);
+- KPIs: red if any is off track, amber if any is at risk;
+- risks: red if an open high risk is past its due date, amber if any is open.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from transform.adoption.service import TeamFigures, adkar_waves, wave_dashboard
+from transform.agents.queries import coverage_page
+from transform.extensions import db
+from transform.kpis.chart import kpi_chart
+from transform.kpis.status import KpiView, kpi_views
+from transform.models import (
+    FeedbackEntry,
+    Gate,
+    GateDecision,
+    GateStatus,
+    Perspective,
+    Phase,
+    PhaseStatus,
+    Programme,
+    RaidItem,
+    RaidKind,
+    RaidStatus,
+)
+from transform.phases.queries import PhaseSummary
+from transform.phases.timeline import timeline_svg
+from transform.programmes.queries import HIGH_RISK_SCORE, programme_overview
+from transform.reports.content import ReportContent
+from transform.scoring.adkar import ADKAR
+from transform.scoring.kpi import Status
+from transform.scoring.schedule import Rag
+
+FEEDBACK_DAYS = 90
+RAG_ORDER = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
+SECTIONS = [
+    ("summary", "Executive summary"),
+    ("phases", "Phases and gate decisions"),
+    ("adoption", "Adoption and readiness by team"),
+    ("barriers", "ADKAR barriers and the teams that lag"),
+    ("kpis", "KPI scorecard"),
+    ("network", "Change agents and barrier themes"),
+    ("risks", "Open high risks and overdue actions"),
+    ("decisions", "Decisions needed from the sponsor"),
+]
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    name: str
+    rag: Rag
+    why: str
+
+
+@dataclass(frozen=True)
+class GateLine:
+    phase: Phase
+    gate: Gate | None
+    decisions: list[GateDecision]
+
+
+@dataclass(frozen=True)
+class Decision:
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class AgentActivity:
+    name: str
+    teams: int
+    people: int
+    entries: int
+    last_entry_on: date | None
+
+
+def build(
+    programme: Programme, as_of: date, *, team_id: int | None = None, wave_id: int | None = None
+) -> ReportContent:
+    overview = programme_overview(programme, as_of)
+    waves = [w for w in adkar_waves(programme) if w.opens_on <= as_of]
+    dashboard = wave_dashboard(programme, waves[0], None, as_of) if waves else None
+    kpis = kpi_views(programme, as_of)
+    high_risks = [r for r in overview.open_high_risks if r.kind == RaidKind.RISK]
+    rules = [
+        _schedule_rule(overview.phases),
+        _kpi_rule(kpis),
+        _risk_rule(high_risks, as_of),
+    ]
+    overall = max((rule.rag for rule in rules), key=RAG_ORDER.__getitem__)
+    shown_rows = [r for r in dashboard.rows if r.state.value == "shown"] if dashboard else []
+    lagging = sorted(
+        (r for r in shown_rows if r.adoption_index and r.adoption_index.value is not None),
+        key=lambda r: r.adoption_index.value,
+    )[:5]
+    themes, entries = _themes(programme, as_of)
+    context = {
+        "overall": overall,
+        "rules": rules,
+        "current": _current_phase(overview.phases),
+        "phases": overview.phases,
+        "gates": _gate_lines(programme, as_of),
+        "timeline": timeline_svg(programme, overview.phases, as_of),
+        "dashboard": dashboard,
+        "elements": [element.capitalize() for element in ADKAR],
+        "readiness_counts": _readiness_counts(shown_rows),
+        "lagging": lagging,
+        "kpi_groups": _by_perspective(kpis),
+        "kpi_counts": Counter(view.status.status for view in kpis),
+        "kpi_charts": {view.kpi.id: kpi_chart(view.kpi, as_of) for view in kpis},
+        "kpi_total": len(kpis),
+        "high_risks": high_risks,
+        "overdue_actions": _overdue_actions(programme, as_of),
+        "overdue_activities": overview.overdue_activities,
+        "themes": themes,
+        "entries": entries,
+        "feedback_from": as_of - timedelta(days=FEEDBACK_DAYS),
+        "agents": _agent_activity(programme, as_of),
+        "decisions": _decisions(programme, kpis, high_risks, as_of),
+        "high_risk_score": HIGH_RISK_SCORE,
+    }
+    return ReportContent(
+        template="reports/sponsor_progress.html",
+        title="Sponsor progress report",
+        subtitle=f"Where {programme.name} stands: delivery, adoption, value and risk",
+        sections=list(SECTIONS),
+        context=context,
+    )
+
+
+def _current_phase(phases: list[PhaseSummary]) -> PhaseSummary | None:
+    in_progress = [s for s in phases if s.phase.status == PhaseStatus.IN_PROGRESS]
+    if in_progress:
+        return in_progress[0]
+    started = [s for s in phases if s.phase.actual_start is not None]
+    return started[-1] if started else (phases[0] if phases else None)
+
+
+def _schedule_rule(phases: list[PhaseSummary]) -> StatusRule:
+    current = _current_phase(phases)
+    if current is None:
+        return StatusRule("Schedule", Rag.GREEN, "No phases yet.")
+    variance = current.schedule
+    return StatusRule(
+        "Schedule",
+        variance.rag,
+        f"{current.phase.name}: {variance.actual_percent:.0f}% done against "
+        f"{variance.planned_percent:.0f}% of its planned span elapsed.",
+    )
+
+
+def _kpi_rule(kpis: list[KpiView]) -> StatusRule:
+    counts = Counter(view.status.status for view in kpis)
+    if counts[Status.OFF_TRACK]:
+        rag = Rag.RED
+    elif counts[Status.AT_RISK]:
+        rag = Rag.AMBER
+    else:
+        rag = Rag.GREEN
+    measured = len(kpis) - counts[Status.NO_DATA]
+    why = (
+        f"{counts[Status.ON_TRACK]} of {measured} measured KPIs on track, "
+        f"{counts[Status.AT_RISK]} at risk, {counts[Status.OFF_TRACK]} off track."
+        if measured
+        else "No KPI has an actual yet."
+    )
+    return StatusRule("KPIs", rag, why)
+
+
+def _risk_rule(high_risks: list[RaidItem], as_of: date) -> StatusRule:
+    overdue = [r for r in high_risks if r.due_on is not None and r.due_on < as_of]
+    if overdue:
+        rag = Rag.RED
+    elif high_risks:
+        rag = Rag.AMBER
+    else:
+        rag = Rag.GREEN
+    why = f"{len(high_risks)} open high risk{'s' * (len(high_risks) != 1)}"
+    why += f", {len(overdue)} past due." if high_risks else "."
+    return StatusRule("Risks", rag, why)
+
+
+def _gate_lines(programme: Programme, as_of: date) -> list[GateLine]:
+    phases = db.session.scalars(
+        select(Phase)
+        .where(Phase.programme_id == programme.id)
+        .options(selectinload(Phase.gate).selectinload(Gate.decisions))
+        .order_by(Phase.position)
+    ).all()
+    lines = []
+    for phase in phases:
+        decisions = [
+            d for d in (phase.gate.decisions if phase.gate else []) if d.decided_at.date() <= as_of
+        ]
+        lines.append(GateLine(phase, phase.gate, sorted(decisions, key=lambda d: d.decided_at)))
+    return lines
+
+
+def _readiness_counts(rows: list[TeamFigures]) -> Counter:
+    counts: Counter = Counter()
+    for row in rows:
+        result = row.readiness.result if row.readiness else None
+        counts[result.band.value if result and result.band else "unknown"] += 1
+    return counts
+
+
+def _by_perspective(kpis: list[KpiView]) -> list[tuple[Perspective, list[KpiView]]]:
+    return [
+        (perspective, members)
+        for perspective in Perspective
+        if (members := [v for v in kpis if v.kpi.perspective == perspective])
+    ]
+
+
+def _overdue_actions(programme: Programme, as_of: date) -> list[RaidItem]:
+    """Open RAID items other than risks (issues, dependencies, assumptions) past due."""
+    return list(
+        db.session.scalars(
+            select(RaidItem)
+            .where(
+                RaidItem.programme_id == programme.id,
+                RaidItem.kind != RaidKind.RISK,
+                RaidItem.status != RaidStatus.CLOSED,
+                RaidItem.due_on < as_of,
+            )
+            .options(selectinload(RaidItem.owner))
+            .order_by(RaidItem.due_on, RaidItem.id)
+        )
+    )
+
+
+def _themes(programme: Programme, as_of: date) -> tuple[list[tuple[str, int]], int]:
+    """Barrier categories of the feedback of the last 90 days, most frequent first."""
+    since = as_of - timedelta(days=FEEDBACK_DAYS)
+    rows = db.session.execute(
+        select(FeedbackEntry.barrier, func.count(FeedbackEntry.id))
+        .where(
+            FeedbackEntry.programme_id == programme.id,
+            FeedbackEntry.observed_on > since,
+            FeedbackEntry.observed_on <= as_of,
+        )
+        .group_by(FeedbackEntry.barrier)
+    ).all()
+    total = sum(count for _, count in rows)
+    themes = sorted(
+        ((str(barrier), count) for barrier, count in rows if str(barrier) != "none"),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    return themes[:6], total
+
+
+def _agent_activity(programme: Programme, as_of: date) -> list[AgentActivity]:
+    coverage = coverage_page(programme, as_of)
+    since = as_of - timedelta(days=FEEDBACK_DAYS)
+    entries = dict(
+        db.session.execute(
+            select(FeedbackEntry.agent_id, func.count(FeedbackEntry.id))
+            .where(
+                FeedbackEntry.programme_id == programme.id,
+                FeedbackEntry.observed_on > since,
+                FeedbackEntry.observed_on <= as_of,
+            )
+            .group_by(FeedbackEntry.agent_id)
+        ).all()
+    )
+    last = dict(
+        db.session.execute(
+            select(FeedbackEntry.agent_id, func.max(FeedbackEntry.observed_on))
+            .where(FeedbackEntry.programme_id == programme.id, FeedbackEntry.observed_on <= as_of)
+            .group_by(FeedbackEntry.agent_id)
+        ).all()
+    )
+    loads = {load.agent_id: load for load in coverage.coverage.loads}
+    return [
+        AgentActivity(
+            name,
+            len(loads[agent_id].team_ids) if agent_id in loads else 0,
+            loads[agent_id].people if agent_id in loads else 0,
+            entries.get(agent_id, 0),
+            last.get(agent_id),
+        )
+        for agent_id, name in coverage.agents.items()
+    ]
+
+
+def _decisions(
+    programme: Programme, kpis: list[KpiView], high_risks: list[RaidItem], as_of: date
+) -> list[Decision]:
+    decisions = []
+    submitted = db.session.execute(
+        select(Phase.name)
+        .join(Gate, Gate.phase_id == Phase.id)
+        .where(Phase.programme_id == programme.id, Gate.status == GateStatus.SUBMITTED)
+        .order_by(Phase.position)
+    ).scalars()
+    for phase_name in submitted:
+        decisions.append(
+            Decision(
+                f"Gate decision: {phase_name}",
+                "Submitted by the PMO and waiting for a sponsor to approve, defer or reject it.",
+            )
+        )
+    for view in kpis:
+        if view.status.status == Status.OFF_TRACK:
+            latest = view.status.latest
+            decisions.append(
+                Decision(
+                    f"Corrective action or re-baseline: {view.kpi.name}",
+                    f"{latest.progress:.0%} of the way to target on {latest.on_date:%d %b %Y} "
+                    f"against {latest.planned_progress:.0%} planned.",
+                )
+            )
+    for risk in high_risks:
+        if risk.due_on is not None and risk.due_on < as_of:
+            owner = risk.owner.name if risk.owner else "no owner"
+            decisions.append(
+                Decision(
+                    f"Overdue high risk: {risk.title}",
+                    f"Score {risk.score} (severity {risk.severity} × likelihood "
+                    f"{risk.likelihood}), due {risk.due_on:%d %b %Y}, {owner}.",
+                )
+            )
+    return decisions

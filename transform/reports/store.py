@@ -1,0 +1,271 @@
+"""Draft reports cached by data stamp and fingerprint; published reports kept unchanged.
+
+A report is keyed by (programme, kind, as-of date, team, wave). Serving one goes:
+
+1. The **data stamp**: SHA-256 over one round trip of cheap aggregates that move whenever
+   anything a report shows changes —
+   - the highest audit event id, report publications aside: every service change
+     (phases, gates, KPIs and checkpoints, RAID, teams and the org tree, impact, agents,
+     waves and links, response imports, feedback, members) records one;
+   - the count and highest id of the responses to the programme's waves (answering a
+     survey is anonymous and so not audited);
+   - the count, highest id and summed versions of the programme's feedback entries and
+     their follow-ups, and the summed versions of the programme, its KPIs and their
+     checkpoints (edits that bump a version column);
+   - the code stamp: a hash of the report templates, report.css and the report modules,
+     so a deployment that changes how reports look does not serve stale drafts.
+   A draft with the key and the current stamp is returned as it is (the fast path).
+2. Otherwise the content is built and rendered to HTML; its SHA-256 is the report's
+   **fingerprint**. A draft with the same fingerprint takes the new stamp; a published
+   report with it lends its PDF to a new draft; only new HTML is rendered to PDF.
+
+Publishing stores an unchanged copy of a draft, audited. Published rows are never
+updated or deleted here; drafts beyond the latest few per key are pruned.
+"""
+
+import hashlib
+import re
+from datetime import date
+from functools import cache
+
+from flask import current_app, render_template
+from markupsafe import Markup
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import defer, joinedload
+
+from transform import PROJECT_ROOT
+from transform.audit import record_change, snapshot
+from transform.extensions import db
+from transform.models import (
+    AuditEvent,
+    Checkpoint,
+    FeedbackEntry,
+    FollowUp,
+    Kpi,
+    Programme,
+    Report,
+    ReportKind,
+    Response,
+    Team,
+    User,
+    Wave,
+    utcnow,
+)
+from transform.reports import registry
+from transform.reports.content import ReportContent
+
+#: Drafts kept per report key; older ones are pruned when a new one is stored.
+DRAFTS_KEPT = 3
+PUBLISHED_FIELDS = ("kind", "as_of", "team_id", "wave_id", "fingerprint", "page_count")
+
+
+def report_pdf(
+    kind: ReportKind,
+    programme: Programme,
+    as_of: date,
+    team_id: int | None = None,
+    wave_id: int | None = None,
+    user: User | None = None,
+) -> Report:
+    """The draft report for the key: cached when the data is unchanged; flush only."""
+    key = _Key(programme.id, kind, as_of, team_id, wave_id)
+    stamp = data_stamp(programme.id)
+    cached = db.session.scalars(
+        key.drafts().where(Report.data_stamp == stamp).order_by(Report.id.desc()).limit(1)
+    ).first()
+    if cached is not None:
+        return cached
+
+    content = registry.build(kind, programme, as_of, team_id=team_id, wave_id=wave_id)
+    html = report_html(content, programme, as_of)
+    fingerprint = hashlib.sha256(html.encode()).hexdigest()
+    same = db.session.scalars(
+        key.rows()
+        .where(Report.fingerprint == fingerprint)
+        .order_by(Report.is_published, Report.id.desc())
+        .limit(1)
+    ).first()
+    if same is not None and not same.is_published:
+        same.data_stamp = stamp
+        db.session.flush()
+        return same
+    if same is not None:
+        pdf, page_count = same.pdf, same.page_count
+    else:
+        # WeasyPrint loads on the first render, not with the app.
+        from transform.reports import render
+
+        rendered = render.render_pdf(html)
+        pdf, page_count = rendered.pdf, rendered.page_count
+    report = Report(
+        programme_id=programme.id,
+        kind=kind,
+        team_id=team_id,
+        wave_id=wave_id,
+        as_of=as_of,
+        fingerprint=fingerprint,
+        data_stamp=stamp,
+        pdf=pdf,
+        page_count=page_count,
+        created_by_id=user.id if user else None,
+        is_published=False,
+    )
+    db.session.add(report)
+    db.session.flush()
+    _prune_drafts(key)
+    return report
+
+
+def publish(report: Report, user: User | None) -> Report:
+    """Keep an unchanged copy of the report in the programme's history; flush only."""
+    copy = Report(
+        programme_id=report.programme_id,
+        kind=report.kind,
+        team_id=report.team_id,
+        wave_id=report.wave_id,
+        as_of=report.as_of,
+        fingerprint=report.fingerprint,
+        data_stamp=report.data_stamp,
+        pdf=report.pdf,
+        page_count=report.page_count,
+        created_by_id=user.id if user else None,
+        is_published=True,
+        published_at=utcnow(),
+    )
+    db.session.add(copy)
+    db.session.flush()
+    record_change(
+        "report.published", copy, copy.programme_id, None, snapshot(copy, *PUBLISHED_FIELDS)
+    )
+    db.session.flush()
+    return copy
+
+
+def report_html(content: ReportContent, programme: Programme, as_of: date) -> str:
+    """The report's HTML: the content template with the base template's context."""
+    context = {
+        **content.context,
+        "programme": programme,
+        "as_of": as_of,
+        "report": content,
+        "sections": content.sections,
+        "svg_safe": svg_safe,
+    }
+    # A request of its own: the HTML is the same whoever asks, from the web or the CLI,
+    # and url_for("static", ...) gives /static/..., which the fetcher serves.
+    with current_app.test_request_context("/"):
+        return render_template(content.template, **context)
+
+
+def svg_safe(svg: str) -> Markup:
+    """Mark a chart drawn by transform.reports.charts as HTML; refuse anything else."""
+    if not svg.lstrip().startswith("<svg"):
+        raise ValueError("svg_safe takes an <svg> element from transform.reports.charts")
+    return Markup(svg)
+
+
+def data_stamp(programme_id: int) -> str:
+    """SHA-256 over aggregates that change whenever the programme's data changes."""
+    waves = select(Wave.id).where(Wave.programme_id == programme_id)
+    entries = select(FeedbackEntry.id).where(FeedbackEntry.programme_id == programme_id)
+    kpis = select(Kpi.id).where(Kpi.programme_id == programme_id)
+    responses = Response.wave_id.in_(waves)
+    own_entries = FeedbackEntry.programme_id == programme_id
+    follow_ups = FollowUp.entry_id.in_(entries)
+    checkpoints = Checkpoint.kpi_id.in_(kpis)
+    own_kpis = Kpi.programme_id == programme_id
+    figures = [
+        select(func.max(AuditEvent.id)).where(AuditEvent.action.not_like("report.%")),
+        select(func.count(Response.id)).where(responses),
+        select(func.max(Response.id)).where(responses),
+        select(func.count(FeedbackEntry.id)).where(own_entries),
+        select(func.max(FeedbackEntry.id)).where(own_entries),
+        select(func.sum(FeedbackEntry.version)).where(own_entries),
+        select(func.count(FollowUp.id)).where(follow_ups),
+        select(func.sum(FollowUp.version)).where(follow_ups),
+        select(Programme.version).where(Programme.id == programme_id),
+        select(func.count(Kpi.id)).where(own_kpis),
+        select(func.sum(Kpi.version)).where(own_kpis),
+        select(func.count(Checkpoint.id)).where(checkpoints),
+        select(func.sum(Checkpoint.version)).where(checkpoints),
+    ]
+    row = db.session.execute(select(*(query.scalar_subquery() for query in figures))).one()
+    text = "|".join(str(value) for value in (*row, code_stamp()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@cache
+def code_stamp() -> str:
+    """A hash of what decides how reports look, computed once per process."""
+    digest = hashlib.sha256()
+    paths = sorted(
+        [
+            *(PROJECT_ROOT / "templates" / "reports").rglob("*.html"),
+            *(PROJECT_ROOT / "transform" / "reports").glob("*.py"),
+            PROJECT_ROOT / "static" / "css" / "report.css",
+        ]
+    )
+    for path in paths:
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def published_reports(programme: Programme) -> list[Report]:
+    """The programme's report history, newest first."""
+    return list(
+        db.session.scalars(
+            select(Report)
+            .options(defer(Report.pdf), joinedload(Report.created_by))
+            .where(Report.programme_id == programme.id, Report.is_published.is_(True))
+            .order_by(Report.published_at.desc(), Report.id.desc())
+        )
+    )
+
+
+def report_filename(programme: Programme, report: Report) -> str:
+    """E.g. back-office-optimisation-sponsor-progress-2026-11-22.pdf."""
+    parts = [_slug(programme.name), registry.REPORTS[report.kind].slug]
+    if report.team_id is not None:
+        parts.append(_slug(db.session.get(Team, report.team_id).name))
+    if report.wave_id is not None:
+        parts.append(_slug(db.session.get(Wave, report.wave_id).name))
+    return f"{'-'.join(part for part in parts if part)}-{report.as_of.isoformat()}.pdf"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+
+
+def report_or_none(programme: Programme, report_id: int) -> Report | None:
+    """A stored report of this programme, published or draft."""
+    report = db.session.get(Report, report_id)
+    return report if report is not None and report.programme_id == programme.id else None
+
+
+class _Key:
+    def __init__(self, programme_id, kind, as_of, team_id, wave_id):
+        self.programme_id, self.kind, self.as_of = programme_id, kind, as_of
+        self.team_id, self.wave_id = team_id, wave_id
+
+    def rows(self):
+        return select(Report).where(
+            Report.programme_id == self.programme_id,
+            Report.kind == self.kind,
+            Report.as_of == self.as_of,
+            Report.team_id.is_(None) if self.team_id is None else Report.team_id == self.team_id,
+            Report.wave_id.is_(None) if self.wave_id is None else Report.wave_id == self.wave_id,
+        )
+
+    def drafts(self):
+        return self.rows().where(Report.is_published.is_(False))
+
+
+def _prune_drafts(key: _Key) -> None:
+    drafts = key.drafts().with_only_columns(Report.id).order_by(Report.id.desc())
+    stale = db.session.scalars(drafts.offset(DRAFTS_KEPT)).all()
+    if stale:
+        db.session.execute(
+            delete(Report).where(Report.id.in_(stale)),
+            execution_options={"synchronize_session": False},
+        )

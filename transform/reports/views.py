@@ -1,0 +1,183 @@
+"""PDF reports of a programme: prepare drafts, download them, publish, the history.
+
+Any member may prepare and download any kind of report: what a role may not see (survey
+answers of small teams, comments) is withheld in the content itself, as on the pages.
+Only the programme's PMO admins publish.
+"""
+
+from datetime import date
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from transform.access import programme_access_or_404
+from transform.extensions import db
+from transform.htmx import is_htmx_request, redirect_after_post
+from transform.models import Report, Role
+from transform.reports import store
+from transform.reports.forms import PublishForm, ReportForm
+from transform.reports.registry import REPORTS, ReportSpec, spec_for_slug
+from transform.surveys import queries as survey_queries
+
+bp = Blueprint("reports", __name__, url_prefix="/programmes/<int:programme_id>/reports")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every report page needs a login."""
+
+
+@bp.get("/")
+def index(programme_id: int):
+    access = programme_access_or_404(programme_id)
+    programme = access.programme
+    teams, waves = _choices(programme)
+    forms = {
+        spec: ReportForm(spec, programme, teams, waves, date.today(), formdata=None)
+        for spec in REPORTS.values()
+    }
+    return render_template(
+        "reports/index.html",
+        access=access,
+        programme=programme,
+        forms=forms,
+        history=store.published_reports(programme),
+        report_labels={spec.kind: spec.label for spec in REPORTS.values()},
+        team_names={team.id: team.name for team in teams},
+        wave_names={wave.id: wave.name for wave in waves},
+    )
+
+
+@bp.post("/<kind>/prepare")
+def prepare(programme_id: int, kind: str):
+    access = programme_access_or_404(programme_id)
+    spec, form = _report_form(access.programme, kind, request.form)
+    if not form.validate():
+        return render_template("reports/_ready.html", spec=spec, error=form.first_error()), 422
+    report = _draft(access.programme, spec, form)
+    db.session.commit()
+    location = _download_url(access.programme, spec, form)
+    if request.form.get("download") or not is_htmx_request():
+        # The file itself: htmx navigates to it, which downloads without leaving the page.
+        target = (
+            url_for(**location, download=1)
+            if request.form.get("download")
+            else url_for(**location)
+        )
+        return _redirect_to(target)
+    return render_template(
+        "reports/_ready.html",
+        access=access,
+        programme=access.programme,
+        spec=spec,
+        report=report,
+        preview_url=url_for(**location),
+        download_url=url_for(**location, download=1),
+        publish_form=PublishForm(),
+    )
+
+
+@bp.get("/<kind>.pdf")
+def download(programme_id: int, kind: str):
+    access = programme_access_or_404(programme_id)
+    spec, form = _report_form(access.programme, kind, request.args, meta={"csrf": False})
+    if not form.validate():
+        abort(400, description=form.first_error())
+    report = _draft(access.programme, spec, form)
+    db.session.commit()
+    return _pdf_response(access.programme, report)
+
+
+@bp.get("/<int:report_id>.pdf")
+def published(programme_id: int, report_id: int):
+    access = programme_access_or_404(programme_id)
+    report = store.report_or_none(access.programme, report_id)
+    if report is None:
+        abort(404)
+    return _pdf_response(access.programme, report)
+
+
+@bp.post("/<int:report_id>/publish")
+def publish(programme_id: int, report_id: int):
+    access = programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
+    if not PublishForm().validate():
+        abort(400)
+    draft = store.report_or_none(access.programme, report_id)
+    if draft is None:
+        abort(404, description="That draft has been replaced; prepare the report again.")
+    if draft.is_published:
+        flash("That report is already published.", "info")
+    else:
+        store.publish(draft, current_user)
+        db.session.commit()
+        flash(f"Published the {REPORTS[draft.kind].label.lower()}.", "success")
+    return redirect_after_post("reports.index", programme_id=programme_id)
+
+
+def _choices(programme):
+    teams = survey_queries.impacted_teams(programme)
+    waves = [wave for wave, _responses in survey_queries.waves_of(programme)]
+    return teams, waves
+
+
+def _report_form(programme, kind: str, formdata, **kwargs) -> tuple[ReportSpec, ReportForm]:
+    spec = spec_for_slug(kind)
+    if spec is None:
+        abort(404, description="There is no such kind of report.")
+    teams, waves = _choices(programme)
+    form = ReportForm(spec, programme, teams, waves, date.today(), formdata=formdata, **kwargs)
+    return spec, form
+
+
+def _draft(programme, spec: ReportSpec, form: ReportForm) -> Report:
+    return store.report_pdf(
+        spec.kind, programme, form.as_of.data, form.team_id, form.wave_id, user=current_user
+    )
+
+
+def _download_url(programme, spec: ReportSpec, form: ReportForm) -> dict:
+    values = {"as_of": form.as_of.data.isoformat()}
+    if spec.needs_team:
+        values["team"] = form.team_id
+    if spec.needs_wave:
+        values["wave"] = form.wave_id
+    return {
+        "endpoint": "reports.download",
+        "programme_id": programme.id,
+        "kind": spec.slug,
+        **values,
+    }
+
+
+def _redirect_to(location: str) -> Response:
+    if is_htmx_request():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+    else:
+        response = make_response("", 303)
+        response.headers["Location"] = location
+    return response
+
+
+def _pdf_response(programme, report: Report) -> Response:
+    response = send_file(
+        BytesIO(report.pdf),
+        mimetype="application/pdf",
+        as_attachment=request.args.get("download") == "1",
+        download_name=store.report_filename(programme, report),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
