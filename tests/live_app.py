@@ -13,8 +13,8 @@ from transform.extensions import db
 
 
 def live_database_url(tmp_path_factory, suffix: str) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
         return f"sqlite:///{tmp_path_factory.mktemp(suffix) / 'live.db'}"
     base, _, name = url.rpartition("/")
     live_name = f"{name}_{suffix}"

@@ -47,7 +47,7 @@ def register_config(app: Flask, config: type[Config] | Mapping | None) -> None:
 def register_extensions(app: Flask) -> None:
     from transform import models  # noqa: F401  (registers every table on the metadata)
     from transform.database import configure_engine
-    from transform.extensions import csrf, db, htmx, login, migrate
+    from transform.extensions import csrf, db, htmx, limiter, login, migrate
 
     db.init_app(app)
     with app.app_context():
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     login.init_app(app)
+    limiter.init_app(app)
 
 
 def register_security(app: Flask) -> None:
@@ -73,6 +74,8 @@ def register_blueprints(app: Flask) -> None:
     from transform.admin.views import bp as admin_bp
     from transform.adoption.views import bp as adoption_bp
     from transform.agents.views import bp as agents_bp
+    from transform.api.blueprint import bp as api_bp
+    from transform.api.token_views import bp as tokens_bp
     from transform.auth.views import bp as auth_bp
     from transform.feedback.follow_up_views import bp as followups_bp
     from transform.feedback.views import bp as feedback_bp
@@ -120,6 +123,8 @@ def register_blueprints(app: Flask) -> None:
         kpis_bp,
         kpi_imports_bp,
         reports_bp,
+        api_bp,
+        tokens_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)

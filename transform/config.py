@@ -74,6 +74,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    #: Requests per token (or per address without one) to /api/v1.
+    API_RATE_LIMIT = "600 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:
@@ -109,6 +113,7 @@ class Config:
         if secret and len(secret) < 16:
             raise ConfigError("SECRET_KEY must be at least 16 characters long")
         settings["SECRET_KEY"] = secret
+        settings["API_RATE_LIMIT"] = os.environ.get("API_RATE_LIMIT", cls.API_RATE_LIMIT)
         return settings
 
 
@@ -126,6 +131,8 @@ class TestConfig(Config):
     PASSWORD_HASH_FAST = True
     #: Tests post forms directly; the csrf_enabled fixture switches it back on.
     WTF_CSRF_ENABLED = False
+    #: High enough for schemathesis; a test of the limit lowers it.
+    API_RATE_LIMIT = "100000 per minute"
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:

@@ -1,14 +1,16 @@
 """Error pages in the layout's style; no stack trace reaches a browser."""
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from transform.api.problems import ApiProblem, problem_response
 from transform.extensions import db
 from transform.surveys.tokens import redact
 
+API_PREFIX = "/api/"
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
     403: ("Not allowed", "Your role in this programme does not allow that."),
@@ -28,11 +30,17 @@ MESSAGES = {
 
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, ("Error", "The request failed."))
+    if request.path.startswith(API_PREFIX):
+        return problem_response(code, detail or message)
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     return render_template(template, code=code, title=title, message=detail or message), code
 
 
 def init_errors(app: Flask) -> None:
+    @app.errorhandler(ApiProblem)
+    def api_problem(error: ApiProblem):
+        return error.response()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "The form expired or was not sent from this site. Reload it.")
@@ -56,7 +64,11 @@ def init_errors(app: Flask) -> None:
     def http_error(error: HTTPException):
         # Our own abort(code, description=...) carries a message meant for the user.
         custom = error.description if error.description != type(error).description else None
-        return render_error(error.code or 500, custom)
+        response = render_error(error.code or 500, custom)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response = make_response(response)
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -41,8 +41,13 @@ class Observation:
     follow_up_due_on: date | None = None
 
 
-def log_feedback(programme: Programme, agent: User, observation: Observation) -> FeedbackEntry:
-    """Record an observation, and its follow-up (owned by the agent unless named)."""
+def log_feedback(
+    programme: Programme, agent: User, observation: Observation, via: str = "web"
+) -> FeedbackEntry:
+    """Record an observation, and its follow-up (owned by the agent unless named).
+
+    `via` is the source the audit trail records (the API passes its token's name).
+    """
     entry = FeedbackEntry(
         programme_id=programme.id,
         team_id=observation.team_id,
@@ -64,7 +69,8 @@ def log_feedback(programme: Programme, agent: User, observation: Observation) ->
         )
     db.session.add(entry)
     db.session.flush()
-    record_change("feedback.created", entry, programme.id, None, snapshot(entry, *ENTRY_FIELDS))
+    after = snapshot(entry, *ENTRY_FIELDS)
+    record_change("feedback.created", entry, programme.id, None, after, via=via)
     return entry
 
 

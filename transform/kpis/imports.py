@@ -4,6 +4,10 @@
 row against the programme's KPIs without touching the database and raises
 ImportRefused listing every problem, and `import_actuals` writes the actuals only when
 no row is wrong. Row numbers are the spreadsheet's: the header is row 1.
+
+The API sends actuals as typed values by KPI id: `check_actual_values` applies the same
+rules to them, `stale_values` finds those sent against a checkpoint version that has
+moved on, and `write_actuals` is the one writer of both.
 """
 
 import difflib
@@ -147,6 +151,49 @@ def check_actuals(rows: Sequence[SourceRow], kpis: Sequence[KpiSpec]) -> list[Ac
     return actuals
 
 
+@dataclass(frozen=True)
+class ActualValue:
+    """An actual as the API sends it: typed already, its KPI named by id. `line` is its
+    position in the request; `version` the checkpoint's version the sender last read."""
+
+    line: int
+    kpi_id: int
+    on_date: date
+    value: float
+    version: int | None = None
+
+
+def check_actual_values(values: Sequence[ActualValue], kpis: Sequence[KpiSpec]) -> list[Actual]:
+    """The actuals by the rules of check_actuals, or ImportRefused listing every problem,
+    each at its value's line and field (kpi_id, on_date or value)."""
+    by_id = {kpi.id: kpi for kpi in kpis}
+    problems: list[Problem] = []
+    actuals: list[Actual] = []
+    first_line: dict[tuple[int, date], int] = {}
+    for item in values:
+        kpi = by_id.get(item.kpi_id)
+        if kpi is None:
+            message = f"{item.kpi_id} is not the id of a KPI of this programme."
+            problems.append(Problem(message, item.line, "kpi_id"))
+            continue
+        found = len(problems)
+        message = _baseline_problem(item.on_date, kpi)
+        if message is None:
+            earlier = first_line.setdefault((kpi.id, item.on_date), item.line)
+            if earlier != item.line:
+                message = f"{kpi.name} on {format_date(item.on_date)} is also item {earlier}."
+        if message:
+            problems.append(Problem(message, item.line, "on_date"))
+        problem = value_problem(item.value, kpi.min_value, kpi.max_value, kpi.unit)
+        if problem:
+            problems.append(Problem(f"{item.value:.12g} {problem}.", item.line, "value"))
+        if len(problems) == found:
+            actuals.append(Actual(item.line, kpi.id, item.on_date, item.value))
+    if problems:
+        raise ImportRefused(problems[:PROBLEMS_LISTED], len(problems))
+    return actuals
+
+
 def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -181,14 +228,20 @@ def _read_date(row: SourceRow, kpi: KpiSpec | None, problems: list[Problem]) -> 
         message = f"“{row.date}” is not a date: write it as 2026-03-31 or 31/03/2026."
         problems.append(Problem(message, row.line, "Date"))
         return None
-    if kpi is not None and on_date < kpi.baseline_on:
-        message = (
-            f"{format_date(on_date)} is before the baseline date "
-            f"{format_date(kpi.baseline_on)} of {kpi.name}."
-        )
+    message = _baseline_problem(on_date, kpi) if kpi is not None else None
+    if message:
         problems.append(Problem(message, row.line, "Date"))
         return None
     return on_date
+
+
+def _baseline_problem(on_date: date, kpi: KpiSpec) -> str | None:
+    if on_date >= kpi.baseline_on:
+        return None
+    return (
+        f"{format_date(on_date)} is before the baseline date "
+        f"{format_date(kpi.baseline_on)} of {kpi.name}."
+    )
 
 
 def _read_value(row: SourceRow, kpi: KpiSpec | None, problems: list[Problem]) -> float | None:
@@ -289,14 +342,55 @@ class ImportSummary:
 def import_actuals(programme: Programme, filename: str, data: bytes) -> ImportSummary:
     """Set the file's actuals on the programme's KPIs, or raise ImportRefused; flush only."""
     rows = read_rows(filename, data)
-    kpis = db.session.scalars(
-        select(Kpi)
-        .where(Kpi.programme_id == programme.id)
-        .options(selectinload(Kpi.checkpoints))
-        .order_by(Kpi.id)
-    ).all()
-    specs = [KpiSpec(k.id, k.name, k.unit, k.baseline_on, k.min_value, k.max_value) for k in kpis]
-    actuals = check_actuals(rows, specs)
+    kpis = kpis_with_checkpoints(programme)
+    actuals = check_actuals(rows, kpi_specs(kpis))
+    return write_actuals(kpis, actuals, "import", {"file": filename})
+
+
+def kpis_with_checkpoints(programme: Programme) -> list[Kpi]:
+    return list(
+        db.session.scalars(
+            select(Kpi)
+            .where(Kpi.programme_id == programme.id)
+            .options(selectinload(Kpi.checkpoints))
+            .order_by(Kpi.id)
+        )
+    )
+
+
+def kpi_specs(kpis: Sequence[Kpi]) -> list[KpiSpec]:
+    return [KpiSpec(k.id, k.name, k.unit, k.baseline_on, k.min_value, k.max_value) for k in kpis]
+
+
+def stale_values(values: Sequence[ActualValue], kpis: Sequence[Kpi]) -> list[Problem]:
+    """The values sent with a checkpoint version that is not the checkpoint's current one
+    (or for a checkpoint that does not exist): each changed since its sender read it."""
+    existing = {(c.kpi_id, c.on_date): c for kpi in kpis for c in kpi.checkpoints}
+    names = {kpi.id: kpi.name for kpi in kpis}
+    problems = []
+    for item in values:
+        if item.version is None:
+            continue
+        checkpoint = existing.get((item.kpi_id, item.on_date))
+        where = f"{names.get(item.kpi_id, item.kpi_id)} on {format_date(item.on_date)}"
+        if checkpoint is None:
+            message = f"{where} has no checkpoint to be at version {item.version}."
+        elif checkpoint.version != item.version:
+            message = (
+                f"{where} is at version {checkpoint.version}, not {item.version}: "
+                "it changed since it was read."
+            )
+        else:
+            continue
+        problems.append(Problem(message, item.line, "version"))
+    return problems
+
+
+def write_actuals(
+    kpis: Sequence[Kpi], actuals: Sequence[Actual], via: str, source: dict
+) -> ImportSummary:
+    """Set checked actuals on the KPIs (loaded with their checkpoints), one audit event per
+    KPI changed, with `source` added to its after-values; flush only."""
     by_id = {kpi.id: kpi for kpi in kpis}
     existing = {(c.kpi_id, c.on_date): c for kpi in kpis for c in kpi.checkpoints}
     summary = ImportSummary(imported=len(actuals))
@@ -329,8 +423,8 @@ def import_actuals(programme: Programme, filename: str, data: bytes) -> ImportSu
             kpi,
             kpi.programme_id,
             {"actuals": before},
-            {"actuals": after, "file": filename},
-            via="import",
+            {"actuals": after, **source},
+            via=via,
         )
     summary.kpis_changed = len(changes)
     db.session.flush()

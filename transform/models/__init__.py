@@ -1,5 +1,6 @@
 """The domain vocabulary, one module per aggregate; importing this registers every table."""
 
+from transform.models.api_token import ApiToken
 from transform.models.audit import AuditEvent
 from transform.models.base import Adkar, Base, utcnow
 from transform.models.feedback import (
@@ -56,6 +57,7 @@ from transform.models.team import (
 )
 
 __all__ = [
+    "ApiToken",
     "Activity",
     "Adkar",
     "AgentAssignment",

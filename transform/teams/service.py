@@ -206,12 +206,15 @@ class ImportSummary:
     created: int
     updated: int
     unchanged: int
+    #: Of the updated teams, those given a different parent.
+    moved: int = 0
 
 
-def import_teams(rows: list[SourceRow]) -> ImportSummary:
+def import_teams(rows: list[SourceRow], via: str = "import") -> ImportSummary:
     """Create and update teams from checked rows, all or nothing; ImportRefused if bad.
 
     Every team is loaded once, so the cost grows with the file, not with its queries.
+    `via` is the source the audit trail records (the API passes its token's name).
     """
     teams = db.session.scalars(select(Team)).all()
     plan = plan_import(
@@ -226,7 +229,7 @@ def import_teams(rows: list[SourceRow]) -> ImportSummary:
         ids.update((team.external_id, team.id) for team in created)
         for team in created:
             after = snapshot(team, *AUDITED_FIELDS)
-            record_change("team.created", team, None, after=after, via="import")
+            record_change("team.created", team, None, after=after, via=via)
     by_id = {team.id: team for team in teams}
     changed = []
     for change in plan.updates:
@@ -238,9 +241,10 @@ def import_teams(rows: list[SourceRow]) -> ImportSummary:
     db.session.flush()
     for team, before in changed:
         after = snapshot(team, *AUDITED_FIELDS)
-        record_change("team.updated", team, None, before=before, after=after, via="import")
+        record_change("team.updated", team, None, before=before, after=after, via=via)
     db.session.flush()
-    return ImportSummary(len(plan.creates), len(plan.updates), plan.unchanged)
+    moved = sum(1 for team, before in changed if team.parent_id != before["parent_id"])
+    return ImportSummary(len(plan.creates), len(plan.updates), plan.unchanged, moved)
 
 
 def _batches(creates: list[TeamChange]) -> list[list[TeamChange]]:

@@ -27,6 +27,8 @@ class TeamMatch(enum.StrEnum):
 
     NAME = "name"
     EXTERNAL_ID = "external_id"
+    #: Our own team id, as the API names teams.
+    ID = "id"
 
 
 @dataclass(frozen=True)
@@ -117,13 +119,18 @@ class _TeamDirectory:
         self.match = match
         self.teams: dict[str, list[TeamRef]] = {}
         for team in teams:
-            key = self._key(team.external_id if match == TeamMatch.EXTERNAL_ID else team.name)
+            key = self._key(self._identity(team))
             if key:
                 self.teams.setdefault(key, []).append(team)
         self.resolved: dict[str, tuple[int | None, str]] = {}
 
+    def _identity(self, team: TeamRef) -> str | None:
+        if self.match == TeamMatch.ID:
+            return str(team.id)
+        return team.external_id if self.match == TeamMatch.EXTERNAL_ID else team.name
+
     def _key(self, text: str | None) -> str:
-        if self.match == TeamMatch.EXTERNAL_ID:
+        if self.match != TeamMatch.NAME:
             return (text or "").strip()
         return " ".join((text or "").split()).casefold()
 
@@ -134,7 +141,7 @@ class _TeamDirectory:
         return self.resolved[text]
 
     def _resolve(self, text: str) -> tuple[int | None, str]:
-        what = "team id" if self.match == TeamMatch.EXTERNAL_ID else "team"
+        what = "team" if self.match == TeamMatch.NAME else "team id"
         if not text:
             return None, f"The {what} is missing."
         found = self.teams.get(self._key(text), [])

@@ -31,13 +31,19 @@ class ImportSummary:
 
 
 def import_responses(
-    wave: Wave, table: Table, mapping: ColumnMapping, today: date, file_sha256: str
+    wave: Wave,
+    table: Table,
+    mapping: ColumnMapping,
+    today: date,
+    file_sha256: str,
+    via: str = "import",
 ) -> ImportSummary:
     """Add every response in the table to the wave, or ImportRefused listing every problem.
 
     Responses and answers go in as two bulk inserts, so 20,000 rows take seconds. Only
     wave, team, day, answers and comment are stored: whatever else the file holds
-    (respondent ids, e-mails, names, times) is never read.
+    (respondent ids, e-mails, names, times) is never read. `via` is the audit trail's
+    source: "import" for a file, the API token's for responses sent as JSON.
     """
     _refuse_a_second_import(wave, file_sha256)
     teams = team_refs(wave)
@@ -80,7 +86,7 @@ def import_responses(
         wave,
         wave.programme_id,
         after={"responses": len(checked), "answers": len(answers), "file_sha256": file_sha256},
-        via="import",
+        via=via,
     )
     db.session.flush()
     per_team = sorted((names[team_id], count) for team_id, count in counts.items())

@@ -1,0 +1,276 @@
+"""A wave's adoption and readiness indices over the API, per team, exactly as the adoption
+dashboard computes them (transform.adoption.service.wave_dashboard). Disclosure control
+is applied there: a team below the anonymity threshold gets its state and a message here,
+never a number, not even its n."""
+
+from datetime import date
+from typing import Literal
+
+from flask import abort
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from transform.access import programme_access_or_404
+from transform.adoption.readiness import TeamReadiness
+from transform.adoption.service import TeamFigures, wave_dashboard
+from transform.api.blueprint import api
+from transform.api.problems import ApiProblem
+from transform.api.spec import ID_MAX
+from transform.extensions import db
+from transform.models import InstrumentKind, Team, WaveStatus
+from transform.scoring.adkar import ADKAR
+from transform.scoring.anonymity import CellState
+from transform.scoring.estimate import Estimate
+from transform.scoring.readiness import COMPONENTS, Band
+from transform.wave_data.queries import wave_or_none
+
+TAG = "Indices"
+NOT_ADKAR = "Indices exist for ADKAR waves only."
+NOT_OPENED = "This wave has not opened; its indices exist once it opens."
+
+
+class IndicesQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    team_id: int | None = Field(
+        None, ge=1, le=ID_MAX, description="Only this team and the teams below it."
+    )
+
+
+class IndexEstimate(BaseModel):
+    """A figure with its 95% confidence interval and the respondents behind it."""
+
+    value: float | None = Field(description="Null when it cannot be estimated; see reason.")
+    ci_low: float | None
+    ci_high: float | None
+    n: int = Field(ge=0)
+    reason: str | None = Field(description="Why the value or the interval is missing.")
+
+
+class AdkarElements(BaseModel):
+    """The team's mean score on each ADKAR element, normalised to 0-100."""
+
+    awareness: IndexEstimate
+    desire: IndexEstimate
+    knowledge: IndexEstimate
+    ability: IndexEstimate
+    reinforcement: IndexEstimate
+
+
+class ReadinessComponent(BaseModel):
+    name: Literal[COMPONENTS]
+    value: float | None = Field(description="0-100; null when the component has no data.")
+    weight: float = Field(description="The programme's weight for it.")
+    effective_weight: float = Field(
+        description="Its share of the index once missing components dropped out."
+    )
+    reason: str | None
+
+
+class ReadinessIndex(BaseModel):
+    value: float | None = Field(description="0-100; null when no component has data.")
+    band: Band | None = Field(description="ready from 70, caution from 50, else not ready.")
+    reason: str | None
+    reweighted: bool = Field(description="Whether a missing component's weight moved.")
+    components: list[ReadinessComponent]
+    commitment: IndexEstimate = Field(description="The change commitment subscale.")
+    efficacy: IndexEstimate = Field(description="The change efficacy subscale.")
+    agreement: IndexEstimate = Field(description="rwg(j) over the readiness items.")
+
+
+class WaveFigures(BaseModel):
+    state: CellState = Field(
+        description="shown; below_threshold (fewer respondents than the programme's "
+        "anonymity threshold, or withheld so that such a figure cannot be recovered); "
+        "no_data. Only a shown entry carries figures: the others have null n and figures."
+    )
+    message: str | None = Field(description="Why nothing is shown, in words.")
+    n: int | None = Field(description="Respondents pooled over the team and those below it.")
+    adoption_index: IndexEstimate | None = Field(description="Mean ADKAR progress, 0-100.")
+    adoption_rate: IndexEstimate | None = Field(
+        description="Percentage of respondents with no ADKAR barrier."
+    )
+    elements: AdkarElements | None
+    main_barrier: Literal[ADKAR] | None = Field(
+        description="The element most respondents are stuck at; null when none is."
+    )
+
+
+class TeamIndices(WaveFigures):
+    team_id: int
+    name: str
+    parent_id: int | None
+    depth: int = Field(ge=0, description="0 for the top teams listed.")
+    readiness: ReadinessIndex | None
+
+
+class WaveRef(BaseModel):
+    id: int
+    name: str
+    status: WaveStatus
+    opens_on: date
+    closes_on: date
+
+
+class ReadinessWeights(BaseModel):
+    readiness_survey: float
+    adkar: float
+    agent_coverage: float
+    training: float
+    change_load: float
+
+
+class WaveIndices(BaseModel):
+    wave: WaveRef
+    threshold: int = Field(description="The anonymity threshold applied.")
+    total: WaveFigures = Field(description="The whole wave, every team pooled.")
+    teams: list[TeamIndices] = Field(
+        description="The wave's teams and their ancestors, depth first, as the dashboard."
+    )
+    team_count: int = Field(ge=0, description="The teams the wave (and filter) covers.")
+    depth_limit: int | None = Field(
+        description="When the tree is too large, the deepest level listed: filter by "
+        "team_id to see below it. Null when every team is listed."
+    )
+    readiness_as_of: date = Field(description="The wave's close, or today while it is open.")
+    readiness_wave_id: int | None = Field(
+        description="The readiness survey wave the readiness index uses; null if none."
+    )
+    readiness_weights: ReadinessWeights
+
+
+@api.operation(
+    "GET",
+    "/programmes/<int:programme_id>/waves/<int:wave_id>/indices",
+    summary="Read a wave's adoption and readiness indices per team",
+    tag=TAG,
+    description="The adoption dashboard's figures: per team the adoption index and rate "
+    "with n and 95% CI, the five ADKAR element means, the main barrier and the readiness "
+    "index with its band and components, plus the whole wave. A team below the anonymity "
+    "threshold has state below_threshold, a message and no figures. Indices exist for "
+    "opened ADKAR waves only: any other wave is 404. Send the ETag back in If-None-Match "
+    "to get 304 while nothing changed.",
+    query=IndicesQuery,
+    response=WaveIndices,
+    errors=(404,),
+    etag=True,
+)
+def wave_indices(programme_id: int, wave_id: int, query: IndicesQuery):
+    access = programme_access_or_404(programme_id)
+    wave = wave_or_none(access.programme, wave_id)
+    if wave is None:
+        abort(404)
+    if wave.instrument.kind != InstrumentKind.ADKAR:
+        raise ApiProblem(404, NOT_ADKAR)
+    if wave.status == WaveStatus.DRAFT:
+        raise ApiProblem(404, NOT_OPENED)
+    dashboard = wave_dashboard(access.programme, wave, query.team_id, date.today())
+    if query.team_id is not None and (
+        not dashboard.rows or dashboard.rows[0].team_id != query.team_id
+    ):
+        raise ApiProblem(
+            422,
+            "Some values are invalid; see errors.",
+            [{"path": "query/team_id", "message": "Not a team this wave surveys or above one."}],
+        )
+    parents = _parents([row.team_id for row in dashboard.rows])
+    readiness = dashboard.readiness
+    return WaveIndices(
+        wave=WaveRef.model_validate(wave, from_attributes=True),
+        threshold=dashboard.threshold,
+        total=_figures(dashboard.total, dashboard.threshold),
+        teams=[
+            TeamIndices(
+                team_id=row.team_id,
+                name=row.name,
+                parent_id=parents.get(row.team_id),
+                depth=row.depth,
+                readiness=_readiness(row.readiness) if _shown(row) else None,
+                **_figures(row, dashboard.threshold).model_dump(),
+            )
+            for row in dashboard.rows
+        ],
+        team_count=dashboard.team_count,
+        depth_limit=dashboard.depth_limit,
+        readiness_as_of=readiness.as_of,
+        readiness_wave_id=readiness.wave.id if readiness.wave else None,
+        readiness_weights=ReadinessWeights(**readiness.weights),
+    )
+
+
+def _shown(figures: TeamFigures) -> bool:
+    return figures.state == CellState.SHOWN and figures.n is not None
+
+
+def _figures(figures: TeamFigures, threshold: int) -> WaveFigures:
+    """A row's figures; words and nulls only when it is not shown."""
+    if not _shown(figures):
+        message = (
+            f"fewer than {threshold} responses"
+            if figures.state == CellState.BELOW_THRESHOLD
+            else "no responses"
+        )
+        return WaveFigures(
+            state=figures.state,
+            message=message,
+            n=None,
+            adoption_index=None,
+            adoption_rate=None,
+            elements=None,
+            main_barrier=None,
+        )
+    return WaveFigures(
+        state=figures.state,
+        message=None,
+        n=figures.n,
+        adoption_index=_estimate(figures.adoption_index),
+        adoption_rate=_estimate(figures.adoption_rate),
+        elements=AdkarElements(
+            **{name: _estimate(e) for name, e in zip(ADKAR, figures.elements, strict=True)}
+        ),
+        main_barrier=figures.main_barrier,
+    )
+
+
+def _estimate(estimate: Estimate | None) -> IndexEstimate | None:
+    if estimate is None:
+        return None
+    return IndexEstimate(
+        value=estimate.value,
+        ci_low=estimate.ci_low,
+        ci_high=estimate.ci_high,
+        n=estimate.n,
+        reason=estimate.reason,
+    )
+
+
+def _readiness(readiness: TeamReadiness | None) -> ReadinessIndex | None:
+    if readiness is None:
+        return None
+    result = readiness.result
+    return ReadinessIndex(
+        value=result.value,
+        band=result.band,
+        reason=result.reason,
+        reweighted=result.is_reweighted,
+        components=[
+            ReadinessComponent(
+                name=part.name,
+                value=part.value,
+                weight=part.weight,
+                effective_weight=part.effective_weight,
+                reason=part.reason,
+            )
+            for part in result.components
+        ],
+        commitment=_estimate(readiness.commitment),
+        efficacy=_estimate(readiness.efficacy),
+        agreement=_estimate(readiness.agreement),
+    )
+
+
+def _parents(team_ids: list[int]) -> dict[int, int | None]:
+    if not team_ids:
+        return {}
+    query = select(Team.id, Team.parent_id).where(Team.id.in_(team_ids))
+    return {team_id: parent_id for team_id, parent_id in db.session.execute(query)}

@@ -1,0 +1,64 @@
+"""What the API's schemas share: ids, dates, timestamps, the page query and envelope."""
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Annotated, Generic, TypeVar
+from urllib.parse import urlencode
+
+from flask import request
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from sqlalchemy import Select, func, select
+
+from transform.api.spec import ID_MAX
+from transform.extensions import db
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+
+
+def _iso_date(value):
+    """JSON has no dates: only a string written YYYY-MM-DD is one (not a number of seconds)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("write the date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+#: Stored as naive UTC; sent with its offset.
+UtcDateTime = Annotated[datetime, AfterValidator(lambda value: value.replace(tzinfo=UTC))]
+RowId = Annotated[int, Field(ge=1, le=ID_MAX, strict=True)]
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Items per page.")
+    offset: int = Field(0, ge=0, le=10_000_000, description="Items to skip.")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(ge=0)
+    limit: int
+    offset: int
+    #: The URL of the next page, or null on the last one.
+    next: str | None = None
+
+
+def page_of(query: Select, page: PageQuery, item: Callable[[object], T]) -> dict:
+    """One page of a query's rows (ordered by the query), with the total and next link."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows: Sequence = db.session.scalars(query.limit(page.limit).offset(page.offset)).all()
+    following = page.offset + page.limit
+    next_url = None
+    if following < total:
+        args = request.args.to_dict() | {"offset": following, "limit": page.limit}
+        next_url = f"{request.base_url}?{urlencode(args)}"
+    return {
+        "items": [item(row) for row in rows],
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+        "next": next_url,
+    }
