@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 export FLASK_APP := wsgi.py
 
-.PHONY: run install test test-sqlite test-postgres bench lint format migration clean
+.PHONY: run install test test-sqlite test-postgres bench lint format migration clean audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ test-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Audits requirements.lock (every installed distribution, pinned; regenerate it with
+# `$(BIN)/python -m pip freeze --exclude-editable` after changing dependencies) against
+# PyPI's vulnerability data. --strict fails on any known vulnerability and on any package
+# it could not check, so an unreachable vulnerability service fails the run too.
+audit: $(STAMP)
+	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r requirements.lock
 
 lint: $(STAMP)
 	$(BIN)/ruff check transform tests bench scripts

@@ -55,7 +55,7 @@ def test_site_admin_creates_a_user_who_can_then_log_in(app, client, site_admin):
         (
             {"email": "x@example.com", "name": "X", "password": "short"},
             "password",
-            b"Use at least 10 characters.",
+            b"Use at least 12 characters.",
         ),
     ],
 )

@@ -33,7 +33,7 @@ def test_users_create_refuses_a_short_password_and_a_duplicate(app):
         args=["users", "create", "--email", "a@example.com", "--name", "A", "--password", "short"]
     )
     assert short.exit_code != 0
-    assert "at least 10 characters" in short.output
+    assert "Use at least 12 characters." in short.output
     args = [
         "users",
         "create",

@@ -62,10 +62,12 @@ def register_extensions(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from transform.auth.sessions import init_sessions
     from transform.htmx import init_htmx_headers
+    from transform.security_headers import init_security_headers
     from transform.surveys.tokens import install_log_redaction
 
     init_sessions(app)
     init_htmx_headers(app)
+    init_security_headers(app)
     # Survey tokens are capabilities: keep them out of request logs and error logs.
     install_log_redaction("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name)
 
@@ -76,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from transform.agents.views import bp as agents_bp
     from transform.api.blueprint import bp as api_bp
     from transform.api.token_views import bp as tokens_bp
+    from transform.audit_views import bp as audit_bp
     from transform.auth.views import bp as auth_bp
     from transform.feedback.follow_up_views import bp as followups_bp
     from transform.feedback.views import bp as feedback_bp
@@ -125,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         api_bp,
         tokens_bp,
+        audit_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)

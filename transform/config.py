@@ -78,6 +78,14 @@ class Config:
     API_RATE_LIMIT = "600 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: Login and two-factor code posts per address.
+    LOGIN_RATE_LIMIT = "20 per minute"
+    #: Failed logins (passwords or codes) for one email within the window lock it out.
+    LOGIN_LOCK_THRESHOLD = 5
+    LOGIN_LOCK_WINDOW = timedelta(minutes=15)
+    LOGIN_LOCK_DURATION = timedelta(minutes=15)
+    #: Site administrators must enrol in two-factor login before using the app.
+    REQUIRE_ADMIN_2FA = False
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:
@@ -114,6 +122,13 @@ class Config:
             raise ConfigError("SECRET_KEY must be at least 16 characters long")
         settings["SECRET_KEY"] = secret
         settings["API_RATE_LIMIT"] = os.environ.get("API_RATE_LIMIT", cls.API_RATE_LIMIT)
+        # With several worker processes, a shared store (e.g. redis://…) makes the limits
+        # and the lock-out of unknown emails hold across them.
+        settings["RATELIMIT_STORAGE_URI"] = os.environ.get(
+            "RATELIMIT_STORAGE_URI", cls.RATELIMIT_STORAGE_URI
+        )
+        settings["LOGIN_RATE_LIMIT"] = os.environ.get("LOGIN_RATE_LIMIT", cls.LOGIN_RATE_LIMIT)
+        settings["REQUIRE_ADMIN_2FA"] = _bool_setting("REQUIRE_ADMIN_2FA", cls.REQUIRE_ADMIN_2FA)
         return settings
 
 
@@ -133,6 +148,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     #: High enough for schemathesis; a test of the limit lowers it.
     API_RATE_LIMIT = "100000 per minute"
+    LOGIN_RATE_LIMIT = "100000 per minute"
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:

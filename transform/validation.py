@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from wtforms import validators
 from wtforms.validators import ValidationError
 
 from transform.templating import format_date
@@ -22,3 +23,19 @@ class WithinProgramme:
                 f"Must fall within the programme, {format_date(self.starts_on)} to "
                 f"{format_date(self.ends_on)}."
             )
+
+
+class NumberRange(validators.NumberRange):
+    """WTForms' NumberRange, refusing a number too large for a float at the field.
+
+    WTForms checks `math.isnan(data)` first, which raises OverflowError for an integer
+    beyond float range (10**400 typed into a headcount); that is bad input, not a 500.
+    """
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except OverflowError:
+            raise validators.ValidationError(
+                self.message or "That number is far too large."
+            ) from None

@@ -21,25 +21,20 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from transform.auth.passwords import MIN_PASSWORD_LENGTH
+from transform.auth.passwords import new_password_problem
 from transform.models import Role
 
 
 class UserForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    password = PasswordField(
-        "Initial password",
-        validators=[
-            DataRequired(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=1024,
-                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
-            ),
-        ],
-    )
+    password = PasswordField("Initial password", validators=[DataRequired()])
     is_site_admin = BooleanField("Site administrator (may create programmes and users)")
+
+    def validate_password(self, field) -> None:
+        problem = new_password_problem(field.data, self.email.data or "", self.name.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class UserUpdateForm(FlaskForm):

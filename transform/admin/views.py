@@ -7,7 +7,7 @@ from transform.admin import service
 from transform.admin.forms import MembershipForm, ProgrammeForm, UserForm, UserUpdateForm
 from transform.auth import service as auth_service
 from transform.extensions import db
-from transform.models import Membership, MethodologyTemplate, Programme, Role, User
+from transform.models import Membership, MethodologyTemplate, Programme, Role, User, utcnow
 from transform.programmes.service import ProgrammeDraft, create_programme_from_template
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -70,7 +70,27 @@ def update_user(user_id: int):
             flash(f"Saved {user.email}.", "success")
             return redirect(url_for("admin.users"), code=303)
     status = 422 if form.errors else 200
-    return render_template("admin/update_user.html", form=form, user=user), status
+    return render_template("admin/update_user.html", form=form, user=user, now=utcnow()), status
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+def reset_two_factor(user_id: int):
+    """Recovery for a lost authenticator: the person enrols again at their next login."""
+    user = _get_or_404(User, user_id)
+    auth_service.disable_two_factor(user)
+    db.session.commit()
+    flash(f"Two-factor login is off for {user.email}; they can set it up again.", "success")
+    return redirect(url_for("admin.update_user", user_id=user.id), code=303)
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock_user(user_id: int):
+    """Lift a lock-out after too many failed logins."""
+    user = _get_or_404(User, user_id)
+    auth_service.unlock(user)
+    db.session.commit()
+    flash(f"{user.email} may log in again.", "success")
+    return redirect(url_for("admin.update_user", user_id=user.id), code=303)
 
 
 @bp.get("/programmes")

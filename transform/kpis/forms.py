@@ -13,19 +13,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from transform.models import Direction, Kpi, Perspective, Team, User
 from transform.scoring.kpi import Shape, value_problem
 from transform.seeds import KPI_LIBRARY
 from transform.templating import format_date
+from transform.validation import NumberRange
 
 NOBODY = 0
 CUSTOM = ""

@@ -5,11 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.fields import MonthField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from transform.load.org import TeamInfo
 from transform.scoring.change_load import month_start
+from transform.validation import NumberRange
 
 DEFAULT_MONTHS = 12
 MIN_MONTHS = 6

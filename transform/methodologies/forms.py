@@ -1,17 +1,11 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from transform.methodologies import service
 from transform.models import GateCriterionKind
+from transform.validation import NumberRange
 
 #: How each kind of gate criterion is checked, in words for the PMO.
 KIND_LABELS = {

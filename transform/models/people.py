@@ -36,6 +36,15 @@ class User(UserMixin, Base):
     session_counter: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: Wrong passwords or codes since the last success, counted within LOGIN_LOCK_WINDOW.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    last_failed_login_at: Mapped[datetime | None]
+    #: Login is refused, whatever the password, until this time (naive UTC).
+    locked_until: Mapped[datetime | None]
+    #: Base32 TOTP secret once two-factor login is confirmed; None when it is off.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The last time step whose code was accepted, so a code works only once.
+    totp_last_step: Mapped[int | None]
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -50,6 +59,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.is_enabled
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

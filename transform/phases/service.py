@@ -144,13 +144,14 @@ def set_criterion_met(criterion: GateCriterion, is_met: bool, programme_id: int)
         raise IllegalTransition("This criterion is evaluated from data, not ticked.")
     if criterion.gate.status == "approved":
         raise IllegalTransition("The gate is approved; its criteria are settled.")
+    before = snapshot(criterion, "text", "is_met")
     criterion.is_met = is_met
     db.session.flush()
     record_change(
         "gate_criterion.updated",
         criterion,
         programme_id,
-        None,
+        before,
         snapshot(criterion, "text", "is_met"),
     )
 

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from transform.phases.forms import VersionedForm
+from transform.validation import NumberRange
 
 
 class ProgrammeUpdateForm(VersionedForm):

@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice, enum_choices, enum_coerce
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from transform.models import Phase, Programme, RaidKind, RaidStatus, User
@@ -12,7 +12,7 @@ from transform.raid.queries import (
     RaidFilters,
 )
 from transform.raid.service import RaidDraft
-from transform.validation import WithinProgramme
+from transform.validation import NumberRange, WithinProgramme
 
 STALE_MESSAGE = "Someone changed this item since you opened it. Reload to see their changes."
 

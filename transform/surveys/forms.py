@@ -1,12 +1,12 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from transform.models import Instrument, Programme, Team
 from transform.surveys.service import MAX_LINKS_PER_ISSUE
-from transform.validation import WithinProgramme
+from transform.validation import NumberRange, WithinProgramme
 
 
 class CheckboxList(SelectMultipleField):

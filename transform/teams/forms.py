@@ -5,14 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice, enum_choices, enum_coerce
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from transform.models import ImpactAspect, ImpactedTeam, ImpactLevel, Programme, Team
 from transform.teams.importing import EXTERNAL_ID_MAX, HEADCOUNT_MAX, NAME_MAX
@@ -20,7 +13,7 @@ from transform.teams.queries import ASPECT_LABELS, SCORE_LABELS
 from transform.teams.service import TeamDraft, merge_refusal
 from transform.teams.tree import OrgTree
 from transform.templating import size_label
-from transform.validation import WithinProgramme
+from transform.validation import NumberRange, WithinProgramme
 
 CAPACITY_MAX = 100_000
 STALE_TEAM = "Someone changed this team since you opened it. Reload to see their changes."

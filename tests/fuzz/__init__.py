@@ -1,0 +1,1 @@
+"""Hypothesis-generated bad input to every form, import and the survey response page."""
