@@ -62,12 +62,14 @@ def register_extensions(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from transform.auth.sessions import init_sessions
     from transform.htmx import init_htmx_headers
+    from transform.input_guard import init_input_guard
     from transform.security_headers import init_security_headers
     from transform.surveys.tokens import install_log_redaction
 
     init_sessions(app)
     init_htmx_headers(app)
     init_security_headers(app)
+    init_input_guard(app)
     # Survey tokens are capabilities: keep them out of request logs and error logs.
     install_log_redaction("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name)
 

@@ -222,9 +222,10 @@ def _responses(op: Operation, keys: dict) -> dict:
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     statuses = {401, 429, *op.errors}
     if op.query is not None or op.body is not None:
-        statuses.add(422)
+        # 400: a NUL character anywhere in the request (transform/input_guard.py).
+        statuses.update({400, 422})
     if op.body is not None:
-        statuses.update({400, 415})
+        statuses.add(415)
     for status in sorted(statuses):
         responses[str(status)] = {"description": TITLES[status], "content": problem}
     return responses
