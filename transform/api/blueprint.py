@@ -3,7 +3,7 @@ the OpenAPI document with its reference page. Endpoint modules register on `api`
 
 import hashlib
 
-from flask import Blueprint, g, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request, session, url_for
 
 from transform.api.problems import ApiProblem
 from transform.api.spec import Registry, openapi_document
@@ -26,13 +26,11 @@ def rate_limit_key() -> str:
     return "address:" + (request.remote_addr or "unknown")
 
 
-limiter.limit(lambda: _api_rate(), key_func=rate_limit_key)(bp)
-
-
 def _api_rate() -> str:
-    from flask import current_app
-
     return current_app.config["API_RATE_LIMIT"]
+
+
+limiter.limit(_api_rate, key_func=rate_limit_key)(bp)
 
 
 @bp.before_request
@@ -56,8 +54,6 @@ def authenticate():
 @bp.after_request
 def no_session_cookie(response):
     """API responses never set or refresh a session cookie."""
-    from flask import session
-
     session.modified = False
     return response
 

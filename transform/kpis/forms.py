@@ -31,6 +31,15 @@ EVERY = (
 )
 
 
+def check_bounds(value: float | None, low: float | None, high: float | None, unit: str) -> None:
+    """A field error when a given value lies outside the KPI's possible range."""
+    if value is None:
+        return
+    problem = value_problem(value, low, high, unit)
+    if problem:
+        raise ValidationError(f"The value {problem}.")
+
+
 class NumberField(FloatField):
     """A float typed as people type it: thousands separators and a trailing % allowed."""
 
@@ -119,13 +128,7 @@ class KpiForm(FlaskForm):
             raise ValidationError("Off track must be at least as far behind as at risk.")
 
     def _within_bounds(self, field) -> None:
-        if field.data is None:
-            return
-        problem = value_problem(
-            field.data, self.min_value.data, self.max_value.data, self.unit.data or ""
-        )
-        if problem:
-            raise ValidationError(f"The value {problem}.")
+        check_bounds(field.data, self.min_value.data, self.max_value.data, self.unit.data or "")
 
 
 class NewKpiForm(KpiForm):
@@ -199,9 +202,7 @@ class CheckpointForm(FlaskForm):
             self._within_bounds(field)
 
     def _within_bounds(self, field) -> None:
-        problem = value_problem(field.data, self.kpi.min_value, self.kpi.max_value, self.kpi.unit)
-        if problem:
-            raise ValidationError(f"The value {problem}.")
+        check_bounds(field.data, self.kpi.min_value, self.kpi.max_value, self.kpi.unit)
 
 
 class ActualForm(VersionedForm):
@@ -214,11 +215,7 @@ class ActualForm(VersionedForm):
         self.kpi = kpi
 
     def validate_actual_value(self, field) -> None:
-        if field.data is None:
-            return
-        problem = value_problem(field.data, self.kpi.min_value, self.kpi.max_value, self.kpi.unit)
-        if problem:
-            raise ValidationError(f"The value {problem}.")
+        check_bounds(field.data, self.kpi.min_value, self.kpi.max_value, self.kpi.unit)
 
 
 class PlanForm(FlaskForm):
