@@ -35,11 +35,12 @@ test-sqlite: $(STAMP)
 
 # Runs on PostgreSQL when TEST_DATABASE_URL is set or a server answers on
 # 127.0.0.1:5432; under CI=true a missing server fails the run instead of skipping.
+# The fuzzers run 60 examples per form here, 200 on SQLite (tests/fuzz/conftest.py).
 test-postgres: $(STAMP)
 	@url="$${TEST_DATABASE_URL:-$(PG_TEST_URL)}"; \
 	if $(BIN)/python scripts/pg_answers.py "$$url"; then \
 		echo "== test suite on PostgreSQL =="; \
-		TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest; \
+		TEST_DATABASE_URL="$$url" FUZZ_EXAMPLES="$${FUZZ_EXAMPLES:-60}" $(BIN)/python -m pytest; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL does not answer at $$url; CI may not skip it." >&2; exit 1; \
 	else \

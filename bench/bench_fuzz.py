@@ -1,6 +1,6 @@
 """Fuzzed bad input (tests/fuzz) at the bench budget: 1,000 examples per form.
 
-CI runs the same suite with 60 examples per form (FUZZ_EXAMPLES unset). Here it runs
+CI runs the same suite with 200 examples per form on SQLite and 60 on PostgreSQL. Here it runs
 through `pytest.main` with FUZZ_EXAMPLES=1000, on SQLite, or on the database in
 TEST_DATABASE_URL when that is set (the test fixtures wipe its public schema).
 """

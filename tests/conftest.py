@@ -15,6 +15,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests import factories
 from transform import TestConfig, create_app
+from transform.adoption.dashboard_cache import dashboard_cache
 from transform.extensions import db as _db
 
 DEMO_PASSWORD = factories.PASSWORD
@@ -80,6 +81,9 @@ def db(app):
     Requests commit as usual; with create_savepoint each commit only releases a
     savepoint inside the outer transaction, which the teardown rolls back.
     """
+    # Each test rolls the database back under the app, so ids repeat between tests:
+    # a dashboard kept by one test must not be served to the next.
+    dashboard_cache(app).clear()
     with app.app_context():
         connection = _db.engine.connect()
         outer = connection.begin()

@@ -123,6 +123,12 @@ def test_a_token_cannot_reach_another_programme(client, demo):
     response = client.post(_url(other, "/actuals"), json=body, headers=headers)
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+    # Nor does a body it would refuse tell a non-member that the programme exists.
+    for refused in ({"actuals": "not a list"}, None):
+        response = client.post(_url(other, "/actuals"), json=refused, headers=headers)
+        assert response.status_code == 404
+    response = client.post(_url(other, "/actuals"), data="x", headers=headers)
+    assert response.status_code == 404
 
 
 def test_pushing_actuals_updates_creates_and_records_the_token(client, demo):

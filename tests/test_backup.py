@@ -222,6 +222,8 @@ def _page(app, path: str) -> str:
     html = re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", html)
     html = re.sub(r'<meta name="csrf-token" content="[^"]*"', "", html)
     html = re.sub(r'nonce="[^"]*"', "", html)
+    # When the dashboard was scored is a moment, not a figure of the programme.
+    html = re.sub(r"computed at \d\d:\d\d:\d\d UTC", "computed at <time> UTC", html)
     # Matplotlib names the markers and clip paths of an SVG chart at random.
     return re.sub(r"\b([mp])[0-9a-f]{10}\b", r"\1-svg-id", html)
 

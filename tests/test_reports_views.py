@@ -248,3 +248,19 @@ def test_cli_refuses_a_date_before_the_start(app, world, tmp_path):
     )  # fmt: skip
     assert result.exit_code == 2 and "before the programme starts" in result.output
     assert db.session.scalars(select(store.Report)).all() == []
+
+
+def test_a_wave_report_dated_before_the_wave_opened_is_refused_with_a_message(app, world):
+    wave = world["wave"]
+    world["programme"].starts_on = wave.opens_on - timedelta(days=30)
+    db.session.flush()
+    before = wave.opens_on - timedelta(days=1)
+    client = factories.logged_in(app, "pmo@example.com")
+    download = client.get(_url(world, f"survey-wave.pdf?as_of={before}&wave={wave.id}"))
+    assert download.status_code == 400
+    assert "opened on" in download.get_data(as_text=True)
+    prepared = client.post(
+        _url(world, "survey-wave/prepare"), data={"as_of": before, "wave": wave.id}, headers=HTMX
+    )
+    assert prepared.status_code == 422
+    assert "choose an as-of date from that day on" in prepared.get_data(as_text=True)

@@ -3,8 +3,10 @@ import time
 
 import pyotp
 import pytest
+from flask import Flask
 
 from tests import factories
+from transform.auth.sealed import SealBroken, seal, unseal
 from transform.auth.views import PENDING
 from transform.extensions import db
 from transform.models import User
@@ -17,9 +19,10 @@ def person(db):
 
 @pytest.fixture
 def secret(person):
-    person.totp_secret = pyotp.random_base32()
+    raw = pyotp.random_base32()
+    person.totp_secret = seal(raw)
     db.session.flush()
-    return person.totp_secret
+    return raw
 
 
 def _code(secret: str, steps: int = 0) -> str:
@@ -39,7 +42,8 @@ def _enrol(client) -> str:
 def test_enrolment_shows_a_qr_code_and_stores_the_secret_once_confirmed(client, auth, person):
     auth.login("pat@example.com")
     key = _enrol(client)
-    assert db.session.get(User, person.id).totp_secret == key
+    stored = db.session.get(User, person.id).totp_secret
+    assert unseal(stored) == key and key not in stored
     page = client.get("/auth/two-factor")
     assert b"Two-factor login is <strong>on</strong>" in page.data
     assert key.encode() not in page.data and key[:4].encode() not in page.data
@@ -118,7 +122,7 @@ def test_disabling_needs_a_current_code(client, auth, person, secret):
     _log_in_with_code(client, auth, secret)
     wrong = client.post("/auth/two-factor/disable", data={"code": "000000"})
     assert wrong.status_code == 422
-    assert db.session.get(User, person.id).totp_secret == secret
+    assert unseal(db.session.get(User, person.id).totp_secret) == secret
     right = client.post("/auth/two-factor/disable", data={"code": _code(secret, 1)})
     assert right.status_code == 303
     assert db.session.get(User, person.id).totp_secret is None
@@ -157,3 +161,34 @@ def test_site_admins_need_not_enrol_by_default(app, client, auth):
 def test_the_user_menu_links_to_two_factor(client, auth, person):
     auth.login("pat@example.com")
     assert b'href="/auth/two-factor"' in client.get("/programmes/").data
+
+
+def test_a_secret_is_sealed_afresh_each_time_and_only_this_key_opens_it():
+    raw = pyotp.random_base32()
+    first, second = seal(raw), seal(raw)
+    assert first != second and raw not in first and raw[:8] not in first
+    assert unseal(first) == raw == unseal(second)
+    other = app_with_key("another-secret-key-entirely")
+    with other.app_context(), pytest.raises(SealBroken):
+        unseal(first)
+
+
+def test_a_secret_sealed_under_an_old_key_gets_a_clear_message_not_a_lock_out(
+    client, auth, person
+):
+    raw = pyotp.random_base32()
+    with app_with_key("the-key-before-rotation").app_context():
+        person.totp_secret = seal(raw)
+    db.session.flush()
+    auth.login("pat@example.com")
+    statuses = [client.post("/auth/code", data={"code": _code(raw)}) for _ in range(6)]
+    assert {response.status_code for response in statuses} == {409}
+    assert b"Ask a site administrator to reset your two-factor login." in statuses[0].data
+    assert db.session.get(User, person.id).failed_logins == 0
+
+
+def app_with_key(key: str):
+    """A bare app whose SECRET_KEY differs: what a rotated key looks like to the seal."""
+    other = Flask(__name__)
+    other.secret_key = key
+    return other

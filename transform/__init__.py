@@ -57,6 +57,9 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     login.init_app(app)
     limiter.init_app(app)
+    from transform.adoption.dashboard_cache import init_dashboard_cache
+
+    init_dashboard_cache(app)
 
 
 def register_security(app: Flask) -> None:

@@ -86,6 +86,9 @@ class Config:
     LOGIN_LOCK_DURATION = timedelta(minutes=15)
     #: Site administrators must enrol in two-factor login before using the app.
     REQUIRE_ADMIN_2FA = False
+    #: How long a scored dashboard may be served after its data moved on (see
+    #: adoption/dashboard_cache.py); 0 rescores on every change.
+    DASHBOARD_MAX_STALENESS_SECONDS = 15
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:
@@ -129,6 +132,9 @@ class Config:
         )
         settings["LOGIN_RATE_LIMIT"] = os.environ.get("LOGIN_RATE_LIMIT", cls.LOGIN_RATE_LIMIT)
         settings["REQUIRE_ADMIN_2FA"] = _bool_setting("REQUIRE_ADMIN_2FA", cls.REQUIRE_ADMIN_2FA)
+        settings["DASHBOARD_MAX_STALENESS_SECONDS"] = _int_setting(
+            "DASHBOARD_MAX_STALENESS_SECONDS", cls.DASHBOARD_MAX_STALENESS_SECONDS, minimum=0
+        )
         return settings
 
 
@@ -149,6 +155,8 @@ class TestConfig(Config):
     #: High enough for schemathesis; a test of the limit lowers it.
     API_RATE_LIMIT = "100000 per minute"
     LOGIN_RATE_LIMIT = "100000 per minute"
+    #: A test sees every change at once; tests/test_dashboard_cache.py sets a window.
+    DASHBOARD_MAX_STALENESS_SECONDS = 0
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:

@@ -2,12 +2,14 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
+from markupsafe import Markup
 
 from transform.access import programme_access_or_404
 from transform.adoption import service
-from transform.htmx import render_page_or_fragment
+from transform.adoption.dashboard_cache import cached_dashboard
+from transform.htmx import is_htmx_request
 from transform.scoring.adkar import ADKAR
 
 bp = Blueprint("adoption", __name__, url_prefix="/programmes/<int:programme_id>/adoption")
@@ -24,22 +26,32 @@ def index(programme_id: int):
     access = programme_access_or_404(programme_id)
     waves = service.adkar_waves(access.programme)
     wave = _chosen_wave(waves)
-    dashboard = None
-    if wave is not None:
-        dashboard = service.wave_dashboard(
-            access.programme, wave, request.args.get("team", type=int), date.today()
-        )
-    return render_page_or_fragment(
-        "adoption/index.html",
-        "adoption/_dashboard.html",
-        access=access,
+    team_id = request.args.get("team", type=int)
+    context = dict(
         programme=access.programme,
         waves=waves,
         wave=wave,
-        dashboard=dashboard,
+        dashboard=None,
+        computed_at=None,
         elements=[element.capitalize() for element in ADKAR],
-        team_id=request.args.get("team", type=int),
+        team_id=team_id,
     )
+    if wave is None:
+        html = Markup(render_template("adoption/_dashboard.html", **context))
+    else:
+        today = date.today()
+        cached = cached_dashboard(
+            access.programme,
+            wave,
+            team_id,
+            today,
+            lambda: service.wave_dashboard(access.programme, wave, team_id, today),
+        )
+        context.update(dashboard=cached.dashboard, computed_at=cached.computed_at)
+        html = cached.html(lambda: render_template("adoption/_dashboard.html", **context))
+    if is_htmx_request():
+        return html
+    return render_template("adoption/index.html", access=access, dashboard_html=html, **context)
 
 
 def _chosen_wave(waves):

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, request
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from transform.access import programme_access_or_404
 from transform.api.problems import TITLES, ApiProblem, invalid
 
 API_VERSION = "1.0.0"
@@ -55,6 +56,10 @@ class Registry:
             def endpoint(**path):
                 if any(isinstance(value, int) and value > ID_MAX for value in path.values()):
                     raise ApiProblem(404, "There is nothing with that id.")
+                if "programme_id" in path:
+                    # Membership before validation: a non-member learns nothing, not even
+                    # that a body would have been refused (the view checks its role).
+                    programme_access_or_404(path["programme_id"])
                 arguments = dict(path)
                 if op.query is not None:
                     arguments["query"] = _validated(op.query, _query_values(), "query")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from transform.auth import two_factor
 from transform.auth.passwords import hash_password, verify_password
+from transform.auth.sealed import SealBroken, seal, unseal
 from transform.auth.sessions import end_all_sessions
 from transform.extensions import db, limiter
 from transform.models import User, utcnow
@@ -21,6 +22,8 @@ class LoginAttempt:
 
     user: User | None = None
     locked_until: datetime | None = None
+    #: The stored two-factor secret cannot be opened (SECRET_KEY changed since enrolment).
+    secret_unreadable: bool = False
 
 
 def normalise_email(email: str) -> str:
@@ -55,7 +58,11 @@ def check_second_factor(user: User, code: str) -> LoginAttempt:
     locked_until = _locked_until(user, user.email, now)
     if locked_until is not None:
         return LoginAttempt(locked_until=locked_until)
-    if not user.is_enabled or not use_code(user, code):
+    try:
+        accepted = user.is_enabled and use_code(user, code)
+    except SealBroken:
+        return LoginAttempt(secret_unreadable=True)
+    if not accepted:
         return LoginAttempt(locked_until=_record_failure(user, user.email, now))
     return LoginAttempt(user=user)
 
@@ -133,7 +140,7 @@ def use_code(user: User, code: str) -> bool:
     """True when the code is the user's current one (±1 step) and not used before."""
     if user.totp_secret is None:
         return False
-    step = two_factor.matching_step(user.totp_secret, code, user.totp_last_step)
+    step = two_factor.matching_step(unseal(user.totp_secret), code, user.totp_last_step)
     if step is None:
         return False
     user.totp_last_step = step
@@ -145,7 +152,7 @@ def enable_two_factor(user: User, secret: str, code: str) -> bool:
     step = two_factor.matching_step(secret, code, None)
     if step is None:
         return False
-    user.totp_secret = secret
+    user.totp_secret = seal(secret)
     user.totp_last_step = step
     return True
 

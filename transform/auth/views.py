@@ -25,6 +25,10 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 LOGIN_FAILED = "That email and password do not match an account."
 CODE_FAILED = "That code is not right. Check the time on your device and try again."
+SECRET_UNREADABLE = (
+    "Your two-factor login cannot be checked on this server: its secret key has changed "
+    "since you set it up. Ask a site administrator to reset your two-factor login."
+)
 LOCKED = "Too many failed attempts. Try again after {:%H:%M} UTC, or ask an administrator."
 #: The password step is good for this long while the code is asked for.
 PENDING_SECONDS = 5 * 60
@@ -68,6 +72,9 @@ def _refusal(form, attempt: service.LoginAttempt, message: str) -> int:
     if attempt.locked_until is not None:
         form.form_errors.append(LOCKED.format(attempt.locked_until))
         return 429
+    if attempt.secret_unreadable:
+        form.form_errors.append(SECRET_UNREADABLE)
+        return 409
     form.form_errors.append(message)
     return 401
 

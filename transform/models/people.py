@@ -41,8 +41,9 @@ class User(UserMixin, Base):
     last_failed_login_at: Mapped[datetime | None]
     #: Login is refused, whatever the password, until this time (naive UTC).
     locked_until: Mapped[datetime | None]
-    #: Base32 TOTP secret once two-factor login is confirmed; None when it is off.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The TOTP secret, sealed (auth/sealed.py), once two-factor login is confirmed;
+    #: None when it is off.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     #: The last time step whose code was accepted, so a code works only once.
     totp_last_step: Mapped[int | None]
 

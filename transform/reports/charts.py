@@ -2,15 +2,19 @@
 
 Only the object-oriented Figure API is used (no pyplot), so drawing is thread-safe and
 needs no display. Text stays text in the SVG, so it takes the page's or report's font.
+A KPI's chart and sparkline are drawn once per distinct series and kept (a page that is
+re-shown after a refused edit draws nothing new); matplotlib takes tens of milliseconds.
 """
 
 import io
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import matplotlib.dates as mdates
+from cachetools import LRUCache, cached
 from markupsafe import escape
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -133,6 +137,11 @@ class KpiSeries:
     adoption: list[tuple[date, float]] = field(default_factory=list)
 
 
+#: Distinct KPI series drawn per process; a programme has tens of KPIs.
+DRAWN_KPI_CHARTS = 512
+
+
+@cached(LRUCache(maxsize=DRAWN_KPI_CHARTS), key=repr, lock=threading.Lock())
 def kpi_chart_svg(series: KpiSeries) -> str:
     """Plan, plan at lock and actuals of a KPI with baseline and target; adoption beside."""
     plan = _plan_points(series.planned, series.baseline, series.target)
@@ -222,6 +231,11 @@ def kpi_chart_svg(series: KpiSeries) -> str:
         return _tidy_svg(figure, series.title)
 
 
+@cached(
+    LRUCache(maxsize=DRAWN_KPI_CHARTS),
+    key=lambda values, status: (tuple(values), status),
+    lock=threading.Lock(),
+)
 def sparkline_svg(values: list[float], status: str) -> str:
     """A tiny line of actual values, its last point coloured by status; no axes."""
     colour = STATUS_COLOURS[status]

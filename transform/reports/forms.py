@@ -7,7 +7,7 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from transform.models import Programme, Team, Wave
+from transform.models import Programme, Team, Wave, WaveStatus
 from transform.reports.registry import ReportSpec
 from transform.templating import format_date
 
@@ -34,6 +34,7 @@ class ReportForm(FlaskForm):
         self.spec, self.programme, self.today = spec, programme, today
         self.team.choices = [SelectChoice(team.id, team.name) for team in teams]
         self.wave.choices = [SelectChoice(wave.id, wave.name) for wave in waves]
+        self.waves_by_id = {wave.id: wave for wave in waves}
         if not spec.needs_team:
             del self.team
         if not spec.needs_wave:
@@ -52,6 +53,19 @@ class ReportForm(FlaskForm):
             )
         if field.data > self.today:
             raise ValidationError("A report cannot be dated after today.")
+
+    def validate_wave(self, field) -> None:
+        wave = self.waves_by_id.get(field.data)
+        if wave is None:
+            return  # not a choice: the field's own error
+        if wave.status == WaveStatus.DRAFT:
+            raise ValidationError(f"“{wave.name}” has not opened yet; choose another wave.")
+        as_of = self.as_of.data
+        if as_of is not None and wave.opens_on > as_of:
+            raise ValidationError(
+                f"“{wave.name}” opened on {format_date(wave.opens_on)}; choose an as-of date "
+                "from that day on."
+            )
 
     @property
     def team_id(self) -> int | None:

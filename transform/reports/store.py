@@ -30,7 +30,7 @@ from functools import cache
 
 from flask import current_app, render_template
 from markupsafe import Markup
-from sqlalchemy import delete, func, select
+from sqlalchemy import Integer, bindparam, delete, func, select
 from sqlalchemy.orm import defer, joinedload
 
 from transform import PROJECT_ROOT
@@ -166,6 +166,15 @@ def svg_safe(svg: str) -> Markup:
 
 def data_stamp(programme_id: int) -> str:
     """SHA-256 over aggregates that change whenever the programme's data changes."""
+    row = db.session.execute(_data_stamp_query(), {"programme_id": programme_id}).one()
+    text = "|".join(str(value) for value in (*row, code_stamp()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@cache
+def _data_stamp_query():
+    """Built once: every dashboard view asks for the stamp, and building is the slow part."""
+    programme_id = bindparam("programme_id", type_=Integer)
     waves = select(Wave.id).where(Wave.programme_id == programme_id)
     entries = select(FeedbackEntry.id).where(FeedbackEntry.programme_id == programme_id)
     kpis = select(Kpi.id).where(Kpi.programme_id == programme_id)
@@ -189,9 +198,7 @@ def data_stamp(programme_id: int) -> str:
         select(func.count(Checkpoint.id)).where(checkpoints),
         select(func.sum(Checkpoint.version)).where(checkpoints),
     ]
-    row = db.session.execute(select(*(query.scalar_subquery() for query in figures))).one()
-    text = "|".join(str(value) for value in (*row, code_stamp()))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return select(*(query.scalar_subquery() for query in figures))
 
 
 @cache

@@ -8,8 +8,10 @@ response, so two submissions through one link store exactly one response.
 import enum
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, String, bindparam, insert, literal, select, update
+from sqlalchemy.orm import selectinload
 
 from transform.extensions import db
 from transform.models import (
@@ -47,29 +49,23 @@ class Invitation:
 
 
 def find_invitation(token: str, is_team_link: bool, today: date) -> Invitation:
-    """Look the token up by its hash and say whether it can be answered today."""
-    digest = token_hash(token)
-    if is_team_link:
-        row = db.session.execute(
-            select(WaveTeam.wave_id, WaveTeam.team_id).where(WaveTeam.team_link_hash == digest)
-        ).first()
-        link_id, used = None, False
-    else:
-        row = db.session.execute(
-            select(
-                SurveyLink.wave_id, SurveyLink.team_id, SurveyLink.id, SurveyLink.is_used
-            ).where(SurveyLink.token_hash == digest)
-        ).first()
-        link_id, used = (row[2], row[3]) if row else (None, False)
+    """Look the token up by its hash and say whether it can be answered today.
+
+    One round trip finds the link with its wave, programme and instrument, a second
+    loads the items: every respondent page view and submission starts here.
+    """
+    row = db.session.execute(
+        _invitation_query(is_team_link), {"digest": token_hash(token)}
+    ).first()
     if row is None:
         return Invitation(LinkState.UNKNOWN)
-    wave = db.session.get(Wave, row[0])
+    team_id, link_id, used, wave, programme, instrument = row
     invitation = dict(
         wave=wave,
-        team_id=row[1],
+        team_id=team_id,
         link_id=link_id,
-        programme=db.session.get(Programme, wave.programme_id),
-        instrument=wave.instrument,
+        programme=programme,
+        instrument=instrument,
     )
     if used:
         return Invitation(LinkState.USED, **invitation)
@@ -78,6 +74,34 @@ def find_invitation(token: str, is_team_link: bool, today: date) -> Invitation:
     if wave.status == WaveStatus.CLOSED or today > wave.closes_on:
         return Invitation(LinkState.CLOSED, **invitation)
     return Invitation(LinkState.OPEN, **invitation)
+
+
+@cache
+def _invitation_query(is_team_link: bool):
+    """Built once per kind of link: statement building costs more than the lookup."""
+    digest = bindparam("digest", type_=String)
+    if is_team_link:
+        link = select(
+            WaveTeam.wave_id.label("wave_id"),
+            WaveTeam.team_id.label("team_id"),
+            literal(None, Integer).label("link_id"),
+            literal(False).label("used"),
+        ).where(WaveTeam.team_link_hash == digest)
+    else:
+        link = select(
+            SurveyLink.wave_id.label("wave_id"),
+            SurveyLink.team_id.label("team_id"),
+            SurveyLink.id.label("link_id"),
+            SurveyLink.is_used.label("used"),
+        ).where(SurveyLink.token_hash == digest)
+    link = link.subquery()
+    return (
+        select(link.c.team_id, link.c.link_id, link.c.used, Wave, Programme, Instrument)
+        .join(Wave, Wave.id == link.c.wave_id)
+        .join(Programme, Programme.id == Wave.programme_id)
+        .join(Instrument, Instrument.id == Wave.instrument_id)
+        .options(selectinload(Instrument.items))
+    )
 
 
 def spend_link(link_id: int) -> bool:
