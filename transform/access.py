@@ -38,11 +38,7 @@ def programme_access_or_404(
     existence is no secret to a member. Non-members get 404 so existence does not leak.
     With for_write, an archived programme is 403 too: archived programmes are read-only.
     """
-    row = db.session.execute(
-        select(Programme, Membership.role)
-        .join(Membership, Membership.programme_id == Programme.id)
-        .where(Programme.id == programme_id, Membership.user_id == current_user.id)
-    ).first()
+    row = _membership(programme_id)
     if row is None:
         abort(404)
     programme, role = row
@@ -51,6 +47,20 @@ def programme_access_or_404(
     if for_write and programme.is_archived:
         abort(403, description="This programme is archived and read-only.")
     return ProgrammeAccess(programme=programme, role=role)
+
+
+def _membership(programme_id: int):
+    """The programme and the user's role, looked up once per request (the API's
+    decorator checks membership before validating, then the view asks again)."""
+    memo = g.setdefault("memberships", {})
+    key = (programme_id, current_user.id)
+    if key not in memo:
+        memo[key] = db.session.execute(
+            select(Programme, Membership.role)
+            .join(Membership, Membership.programme_id == Programme.id)
+            .where(Programme.id == programme_id, Membership.user_id == current_user.id)
+        ).first()
+    return memo[key]
 
 
 def programmes_of_current_user(include_archived: bool = False) -> list[tuple[Programme, Role]]:
