@@ -1,6 +1,7 @@
 """The adoption dashboard is kept while its data is unchanged, and is never staler than set."""
 
 import re
+from concurrent.futures import Future
 from datetime import date
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from tests import factories
 from transform.adoption import service
+from transform.adoption.dashboard_cache import dashboard_cache
 from transform.adoption.service import adkar_waves
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
@@ -99,6 +101,66 @@ def test_within_the_window_a_busy_wave_is_not_rescored_and_the_page_says_so(
     computed = re.search(r"Figures computed at (\d\d:\d\d:\d\d) UTC", first).group(1)
     assert f"Figures computed at {computed} UTC" in second
     assert "at most every 3600 seconds" in second
+
+
+class QueuedExecutor:
+    """Stands in for the background thread: holds each rescore until the test runs it,
+    so the test sees what a viewer gets while the rescore is under way."""
+
+    def __init__(self):
+        self.queued = []
+
+    def submit(self, work, *args):
+        self.queued.append((work, args))
+        return Future()
+
+    def run_queued(self):
+        queued, self.queued = self.queued, []
+        for work, args in queued:
+            work(*args)
+
+
+def test_late_in_the_window_a_view_is_answered_at_once_and_rescored_in_the_background(
+    app, demo, scorings, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DASHBOARD_MAX_STALENESS_SECONDS", 10)
+    cache = dashboard_cache(app)
+    background = QueuedExecutor()
+    monkeypatch.setattr(cache, "_background", background)
+    now = [1000.0]
+    monkeypatch.setattr(cache, "clock", lambda: now[0])
+    client = factories.logged_in(app, "pmo@example.com", DEMO_PASSWORD)
+    url = f"/programmes/{demo.id}/adoption/"
+    before = _billing_operations_n(client.get(url).get_data(as_text=True))
+    _answer_for_billing_operations(app, demo)
+
+    now[0] += 4  # under half the window: the kept figures, nothing queued
+    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before
+    assert not background.queued
+
+    now[0] += 2  # past half the window: still the kept figures, and one rescore queued
+    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before
+    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before
+    assert len(background.queued) == 1 and len(scorings) == 1
+
+    background.run_queued()
+    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before + 1
+    assert len(scorings) == 2
+
+
+def test_after_the_window_a_view_waits_for_fresh_figures(app, demo, scorings, monkeypatch):
+    monkeypatch.setitem(app.config, "DASHBOARD_MAX_STALENESS_SECONDS", 10)
+    cache = dashboard_cache(app)
+    monkeypatch.setattr(cache, "_background", QueuedExecutor())
+    now = [1000.0]
+    monkeypatch.setattr(cache, "clock", lambda: now[0])
+    client = factories.logged_in(app, "pmo@example.com", DEMO_PASSWORD)
+    url = f"/programmes/{demo.id}/adoption/"
+    before = _billing_operations_n(client.get(url).get_data(as_text=True))
+    _answer_for_billing_operations(app, demo)
+    now[0] += 10
+    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before + 1
+    assert len(scorings) == 2
 
 
 def test_each_team_filter_and_wave_is_kept_apart(app, demo, scorings):

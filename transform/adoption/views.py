@@ -39,14 +39,7 @@ def index(programme_id: int):
     if wave is None:
         html = Markup(render_template("adoption/_dashboard.html", **context))
     else:
-        today = date.today()
-        cached = cached_dashboard(
-            access.programme,
-            wave,
-            team_id,
-            today,
-            lambda: service.wave_dashboard(access.programme, wave, team_id, today),
-        )
+        cached = cached_dashboard(access.programme, wave, team_id, date.today())
         context.update(dashboard=cached.dashboard, computed_at=cached.computed_at)
         html = cached.html(lambda: render_template("adoption/_dashboard.html", **context))
     if is_htmx_request():
