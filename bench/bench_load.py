@@ -6,9 +6,10 @@ by the migrations and loaded with the demo). Without it the benchmark is skipped
 Respondents answer the demo's open adoption wave through its team links, arriving at
 OFFERED_RATE a second (the target plus 5%), each in a browser of their own: a new
 connection and session, the form's GET for the CSRF token, then the POST. SUBMITTERS
-threads carry them. Meanwhile VIEWERS clients, logged in as the demo PMO, each open the
-adoption dashboard every VIEW_INTERVAL_S seconds. All against gunicorn with WORKERS
-processes of THREADS threads.
+threads in SUBMITTER_PROCESSES processes carry them. Meanwhile VIEWERS clients, logged in
+as the demo PMO, each open the adoption dashboard every VIEW_INTERVAL_S seconds. All
+against gunicorn with WORKERS processes of THREADS threads. The cores that the app,
+PostgreSQL and the load generator kept busy are printed with each rate.
 
 Both streams are paced, not flat out. A latency target means something only at a stated
 load, and clients that send as fast as they can only measure how long the queue grows
@@ -25,6 +26,7 @@ last being answered: a server that cannot keep up falls below the offered rate. 
 """
 
 import http.client
+import multiprocessing
 import os
 import re
 import secrets
@@ -37,6 +39,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -50,6 +54,7 @@ RUN_SECONDS = 15
 #: Lower rates first show where the machine runs out; the targets are judged at the last.
 OFFERED_RATES = (60.0, 80.0, 95.0)
 SUBMITTERS = 32
+SUBMITTER_PROCESSES = 2
 OFFERED_RATE = 105.0
 VIEWERS = 4
 VIEW_INTERVAL_S = 0.25
@@ -211,93 +216,53 @@ class _Client:
 
 
 def _drive(base: str, setup: dict, env: dict, offered_rate: float, judge: bool) -> bool:
-    """Offer respondents at `offered_rate` for RUN_SECONDS while the dashboards are viewed."""
+    """Offer respondents at `offered_rate` for RUN_SECONDS while the dashboards are viewed.
+
+    The clients run in processes of their own, a few threads each: in one Python process,
+    36 threads would queue for its lock, and the wait would count as the server's latency.
+    """
     submissions = round(offered_rate * RUN_SECONDS)
     before = _count_wave_responses(env, setup["wave_id"])
-    links = setup["links"]
-    lock = threading.Lock()
-    remaining = iter(range(submissions))
-    submission_times: list[float] = []
-    dashboard_times: list[float] = []
-    errors: list[str] = []
-    accepted = 0
-    started = time.perf_counter()
-    last_answered = started
-    submitting = threading.Event()
-    submitting.set()
-
-    def submitter():
-        nonlocal accepted, last_answered
-        while True:
-            with lock:
-                number = next(remaining, None)
-            if number is None:
-                return
-            due = started + number / offered_rate
-            time.sleep(max(0.0, due - time.perf_counter()))
-            client = _Client(base)
-            url = f"/t/{links[number % len(links)]}"
-            status, page = client.request(url)
-            token = CSRF.search(page)
-            if status != 200 or token is None:
-                with lock:
-                    errors.append(f"survey GET {status}")
-                continue
-            answers = dict.fromkeys(re.findall(r'name="(item-[^"]+)"', page), "4")
-            status, _ = client.request(url, {"csrf_token": token.group(1), **answers})
-            client.close()
-            answered = time.perf_counter()
-            with lock:
-                last_answered = max(last_answered, answered)
-                if status == 303:
-                    accepted += 1
-                    submission_times.append(answered - due)
-                else:
-                    errors.append(f"survey POST {status}")
-
-    def viewer():
-        client = _Client(base)
-        status, page = client.request("/auth/login")
-        token = CSRF.search(page)
-        data = {"email": PMO_EMAIL, "password": setup["password"]}
-        status, _ = client.request("/auth/login", data | {"csrf_token": token.group(1)})
-        if status != 303:
-            with lock:
-                errors.append(f"login {status}")
-            return
-        url = f"/programmes/{setup['programme_id']}/adoption/"
-        due = time.perf_counter()
-        while submitting.is_set():
-            time.sleep(max(0.0, due - time.perf_counter()))
-            status, page = client.request(url)
-            elapsed = time.perf_counter() - due
-            due += VIEW_INTERVAL_S
-            with lock:
-                if status == 200 and "Respondents" in page:
-                    dashboard_times.append(elapsed)
-                else:
-                    errors.append(f"dashboard {status}")
-
-    viewers = [threading.Thread(target=viewer) for _ in range(VIEWERS)]
-    submitters = [threading.Thread(target=submitter) for _ in range(SUBMITTERS)]
-    for thread in viewers + submitters:
-        thread.start()
-    for thread in submitters:
-        thread.join()
-    elapsed = last_answered - started
-    submitting.clear()
-    for thread in viewers:
-        thread.join()
+    start_at = time.monotonic() + 1.0
+    server_cpu = _ServerCpu()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(SUBMITTER_PROCESSES + 1, mp_context=context) as pool:
+        viewing = pool.submit(_view, base, setup, start_at)
+        submitting = [
+            pool.submit(
+                _submit,
+                base,
+                setup["links"],
+                range(p, submissions, SUBMITTER_PROCESSES),
+                offered_rate,
+                start_at,
+            )
+            for p in range(SUBMITTER_PROCESSES)
+        ]
+        parts = [future.result() for future in submitting]
+        views = viewing.result()
+    cpu = server_cpu.used()
     stored = _count_wave_responses(env, setup["wave_id"]) - before
 
+    accepted = sum(part.accepted for part in parts)
+    submission_times = [t for part in parts for t in part.latencies]
+    errors = [e for part in parts + [views] for e in part.errors]
+    dashboard_times = views.latencies
+    elapsed = max(part.last_answered for part in parts) - start_at
     rate = accepted / elapsed
     dashboard_p95 = _p95(dashboard_times)
+    generator = sum(part.cpu_s for part in parts + [views])
     print(
         f"offered {offered_rate:.0f}/s: {accepted:,} of {submissions:,} accepted in "
         f"{elapsed:.1f} s = {rate:.1f}/s (latency p50 {_median(submission_times) * 1000:.0f} ms,"
         f" p95 {_p95(submission_times) * 1000:.0f} ms); dashboard {len(dashboard_times):,} "
         f"views, p50 {_median(dashboard_times) * 1000:.0f} ms, p95 {dashboard_p95 * 1000:.0f} ms;"
         f" {len(errors)} errors {sorted(set(errors))[:3]}; {stored:,} stored"
+    )
+    print(
+        f"  cores busy over the run: app {cpu['app'] / elapsed:.2f}, PostgreSQL "
+        f"{cpu['postgres'] / elapsed:.2f}, load generator {generator / elapsed:.2f} "
+        f"(of {os.cpu_count()})"
     )
     if not judge:
         return True
@@ -317,6 +282,128 @@ def _drive(base: str, setup: dict, env: dict, offered_rate: float, judge: bool) 
     for label, passed in checks:
         print(f"{'PASS' if passed else 'FAIL'}  {label}")
     return all(passed for _, passed in checks)
+
+
+@dataclass
+class _Outcome:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    accepted: int = 0
+    last_answered: float = 0.0
+    cpu_s: float = 0.0
+
+
+def _submit(
+    base: str, links: list[str], numbers: range, offered_rate: float, start_at: float
+) -> _Outcome:
+    """Respondents number `numbers`, each due at start_at + number / offered_rate."""
+    cpu = time.process_time()
+    outcome = _Outcome(last_answered=start_at)
+    lock = threading.Lock()
+    remaining = iter(numbers)
+
+    def respondent():
+        while True:
+            with lock:
+                number = next(remaining, None)
+            if number is None:
+                return
+            due = start_at + number / offered_rate
+            time.sleep(max(0.0, due - time.monotonic()))
+            client = _Client(base)
+            url = f"/t/{links[number % len(links)]}"
+            status, page = client.request(url)
+            token = CSRF.search(page)
+            if status != 200 or token is None:
+                with lock:
+                    outcome.errors.append(f"survey GET {status}")
+                continue
+            answers = dict.fromkeys(re.findall(r'name="(item-[^"]+)"', page), "4")
+            status, _ = client.request(url, {"csrf_token": token.group(1), **answers})
+            client.close()
+            answered = time.monotonic()
+            with lock:
+                outcome.last_answered = max(outcome.last_answered, answered)
+                if status == 303:
+                    outcome.accepted += 1
+                    outcome.latencies.append(answered - due)
+                else:
+                    outcome.errors.append(f"survey POST {status}")
+
+    _run_threads(respondent, SUBMITTERS // SUBMITTER_PROCESSES)
+    outcome.cpu_s = time.process_time() - cpu
+    return outcome
+
+
+def _view(base: str, setup: dict, start_at: float) -> _Outcome:
+    """VIEWERS logged-in PMOs each open the dashboard every VIEW_INTERVAL_S while the
+    respondents arrive."""
+    cpu = time.process_time()
+    outcome = _Outcome()
+    lock = threading.Lock()
+    end_at = start_at + RUN_SECONDS
+
+    def viewer():
+        client = _Client(base)
+        status, page = client.request("/auth/login")
+        token = CSRF.search(page)
+        data = {"email": PMO_EMAIL, "password": setup["password"]}
+        status, _ = client.request("/auth/login", data | {"csrf_token": token.group(1)})
+        if status != 303:
+            with lock:
+                outcome.errors.append(f"login {status}")
+            return
+        url = f"/programmes/{setup['programme_id']}/adoption/"
+        due = start_at
+        while due < end_at:
+            time.sleep(max(0.0, due - time.monotonic()))
+            status, page = client.request(url)
+            elapsed = time.monotonic() - due
+            due += VIEW_INTERVAL_S
+            with lock:
+                if status == 200 and "Respondents" in page:
+                    outcome.latencies.append(elapsed)
+                else:
+                    outcome.errors.append(f"dashboard {status}")
+
+    _run_threads(viewer, VIEWERS)
+    outcome.cpu_s = time.process_time() - cpu
+    return outcome
+
+
+def _run_threads(target, count: int) -> None:
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+class _ServerCpu:
+    """CPU seconds used by the gunicorn processes and by PostgreSQL, read from /proc."""
+
+    def __init__(self):
+        self._start = self._read()
+
+    def used(self) -> dict[str, float]:
+        end = self._read()
+        return {group: end[group] - self._start[group] for group in end}
+
+    @staticmethod
+    def _read() -> dict[str, float]:
+        ticks = os.sysconf("SC_CLK_TCK")
+        used = {"app": 0.0, "postgres": 0.0}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:
+                continue
+            name = text[text.index("(") + 1 : text.rindex(")")]
+            fields = text[text.rindex(")") + 2 :].split()
+            group = "app" if name == "gunicorn" else "postgres" if name == "postgres" else None
+            if group:
+                used[group] += (int(fields[11]) + int(fields[12])) / ticks
+        return used
 
 
 def _median(times: list[float]) -> float:

@@ -120,47 +120,60 @@ class QueuedExecutor:
             work(*args)
 
 
+class WindowedCache:
+    """The cache with a 10 s window, a clock the test moves and a queued background."""
+
+    WINDOW_S = 10
+
+    def __init__(self, app, monkeypatch):
+        monkeypatch.setitem(app.config, "DASHBOARD_MAX_STALENESS_SECONDS", self.WINDOW_S)
+        cache = dashboard_cache(app)
+        self.background = QueuedExecutor()
+        monkeypatch.setattr(cache, "_background", self.background)
+        self.now = 1000.0
+        monkeypatch.setattr(cache, "clock", lambda: self.now)
+
+
+@pytest.fixture
+def windowed(app, monkeypatch):
+    return WindowedCache(app, monkeypatch)
+
+
+def _billing_operations_n_at(client, url: str) -> int:
+    return _billing_operations_n(client.get(url).get_data(as_text=True))
+
+
 def test_late_in_the_window_a_view_is_answered_at_once_and_rescored_in_the_background(
-    app, demo, scorings, monkeypatch
+    app, demo, scorings, windowed
 ):
-    monkeypatch.setitem(app.config, "DASHBOARD_MAX_STALENESS_SECONDS", 10)
-    cache = dashboard_cache(app)
-    background = QueuedExecutor()
-    monkeypatch.setattr(cache, "_background", background)
-    now = [1000.0]
-    monkeypatch.setattr(cache, "clock", lambda: now[0])
     client = factories.logged_in(app, "pmo@example.com", DEMO_PASSWORD)
     url = f"/programmes/{demo.id}/adoption/"
-    before = _billing_operations_n(client.get(url).get_data(as_text=True))
+    before = _billing_operations_n_at(client, url)
     _answer_for_billing_operations(app, demo)
 
-    now[0] += 4  # under half the window: the kept figures, nothing queued
-    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before
-    assert not background.queued
+    windowed.now += 4  # under half the window: the kept figures, nothing queued
+    assert _billing_operations_n_at(client, url) == before
+    assert not windowed.background.queued
 
-    now[0] += 2  # past half the window: still the kept figures, and one rescore queued
-    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before
-    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before
-    assert len(background.queued) == 1 and len(scorings) == 1
+    windowed.now += 2  # past half the window: still the kept figures, and one rescore queued
+    assert _billing_operations_n_at(client, url) == before
+    assert _billing_operations_n_at(client, url) == before
+    assert len(windowed.background.queued) == 1 and len(scorings) == 1
 
-    background.run_queued()
-    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before + 1
+    windowed.background.run_queued()
+    assert _billing_operations_n_at(client, url) == before + 1
     assert len(scorings) == 2
 
 
-def test_after_the_window_a_view_waits_for_fresh_figures(app, demo, scorings, monkeypatch):
-    monkeypatch.setitem(app.config, "DASHBOARD_MAX_STALENESS_SECONDS", 10)
-    cache = dashboard_cache(app)
-    monkeypatch.setattr(cache, "_background", QueuedExecutor())
-    now = [1000.0]
-    monkeypatch.setattr(cache, "clock", lambda: now[0])
+def test_after_the_window_a_view_waits_for_fresh_figures(app, demo, scorings, windowed):
     client = factories.logged_in(app, "pmo@example.com", DEMO_PASSWORD)
     url = f"/programmes/{demo.id}/adoption/"
-    before = _billing_operations_n(client.get(url).get_data(as_text=True))
+    before = _billing_operations_n_at(client, url)
     _answer_for_billing_operations(app, demo)
-    now[0] += 10
-    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before + 1
+    windowed.now += WindowedCache.WINDOW_S
+    assert _billing_operations_n_at(client, url) == before + 1
     assert len(scorings) == 2
+    assert not windowed.background.queued
 
 
 def test_each_team_filter_and_wave_is_kept_apart(app, demo, scorings):

@@ -174,3 +174,12 @@ def test_a_person_who_stops_being_a_change_agent_covers_no_team(client, setting)
     url = f"/programmes/{setting.id}/members"
     assert client.post(url, data={"user_id": agent.id, "role": "sponsor"}).status_code == 303
     assert db.session.scalar(select(func.count()).select_from(AgentAssignment)) == 0
+
+
+def test_the_programmes_menu_lists_the_users_own_programmes_only(client, setting):
+    other_admin = factories.user("other@example.com")
+    factories.programme(admin=other_admin, name="Someone else's programme")
+    page = client.get("/methodologies/").get_data(as_text=True)
+    menu = page[page.index("<summary>Programmes</summary>") : page.index("All my programmes")]
+    assert setting.name in menu and "PMO admin" in menu
+    assert "Someone else's programme" not in menu

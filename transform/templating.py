@@ -45,7 +45,11 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        from transform.access import programmes_of_current_user
+        # A function, so only a page drawing the menu queries for it (fragments do not).
+        return {"nav_programmes": _nav_programmes, "htmx_asset": HTMX_ASSET}
 
-        nav = programmes_of_current_user() if current_user.is_authenticated else []
-        return {"nav_programmes": nav, "htmx_asset": HTMX_ASSET}
+
+def _nav_programmes() -> list:
+    from transform.access import programmes_of_current_user
+
+    return programmes_of_current_user() if current_user.is_authenticated else []
