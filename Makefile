@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# The benchmarks' scratch database: THEY WIPE IT. Created when missing.
+PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/transform_bench
 
 export FLASK_APP := wsgi.py
 
@@ -47,8 +49,16 @@ test-postgres: $(STAMP)
 		echo "== PostgreSQL does not answer at $$url: skipped the PostgreSQL run =="; \
 	fi
 
+# On PostgreSQL too (the load benchmark only there) when BENCH_DATABASE_URL is set or a
+# server answers on 127.0.0.1:5432.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	@url="$${BENCH_DATABASE_URL:-$(PG_BENCH_URL)}"; \
+	if $(BIN)/python scripts/pg_answers.py --create "$$url"; then \
+		BENCH_DATABASE_URL="$$url" $(BIN)/python -m bench; \
+	else \
+		echo "== PostgreSQL does not answer at $$url: benchmarks on SQLite only =="; \
+		$(BIN)/python -m bench; \
+	fi
 
 # Audits requirements.lock (every installed distribution, pinned; regenerate it with
 # `$(BIN)/python -m pip freeze --exclude-editable` after changing dependencies) against
