@@ -25,6 +25,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pandas as pd
 from flask import render_template
@@ -128,7 +129,8 @@ def _run_on(label: str, url: str, size: Size) -> bool:
 
 
 def _render_dashboard(app, programme_id: int, wave_id: int) -> str:
-    """The adoption dashboard's HTML for one wave, as the page view builds it."""
+    """The adoption dashboard's HTML for one wave, as the page view builds it when its
+    cache holds nothing (adoption/dashboard_cache.py)."""
     programme = db.session.get(Programme, programme_id)
     wave = db.session.get(Wave, wave_id)
     with app.test_request_context():
@@ -139,6 +141,7 @@ def _render_dashboard(app, programme_id: int, wave_id: int) -> str:
             waves=[wave],
             wave=wave,
             dashboard=data,
+            computed_at=datetime.now(UTC).replace(tzinfo=None),
             elements=[e.capitalize() for e in adkar.ADKAR],
             team_id=None,
         )
