@@ -232,6 +232,8 @@ def test_a_file_just_over_the_limit_is_refused_at_the_field(client, activity):
             b"Give the link a title.",
         ),
         ({"title": "Nothing"}, "url", b"Give a link or choose a file."),
+        # Blank-looking links are no links (an em space, found by the fuzzer).
+        ({"title": "Kick-off deck", "url": "\u2003 "}, "url", b"Give a link or choose a file."),
     ],
 )
 def test_bad_links_are_refused_at_the_field(client, activity, data, field, message):

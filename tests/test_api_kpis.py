@@ -191,6 +191,7 @@ def test_one_bad_actual_refuses_them_all_with_every_path(client, demo):
             {"kpi_id": satisfaction.id, "on_date": "2025-01-01", "value": 70},
             {"kpi_id": satisfaction.id, "on_date": "2026-11-21", "value": 140},
             {"kpi_id": turnaround.id, "on_date": "2026-11-21", "value": 9.0},
+            {"kpi_id": turnaround.id, "on_date": "9999-12-31", "value": 9.0},
         ]
     }
     response = client.post(
@@ -204,11 +205,13 @@ def test_one_bad_actual_refuses_them_all_with_every_path(client, demo):
         "body/actuals/2/on_date",
         "body/actuals/3/value",
         "body/actuals/4/on_date",
+        "body/actuals/5/on_date",
     }
     assert "not the id of a KPI of this programme" in errors["body/actuals/1/kpi_id"]
     assert "before the baseline date" in errors["body/actuals/2/on_date"]
     assert "at most 100" in errors["body/actuals/3/value"]
     assert "also item 0" in errors["body/actuals/4/on_date"]
+    assert "Give a date between 1900 and 2999." in errors["body/actuals/5/on_date"]
     assert {kpi_id: _actuals(kpi_id) for kpi_id in before} == before
     assert _api_events() == []
 

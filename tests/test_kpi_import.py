@@ -354,11 +354,12 @@ def test_a_file_with_bad_rows_writes_nothing_and_lists_every_bad_row(client, pmo
         "Cost per invoice,2026-05-31,12%",  # 11: a percentage of euros
         ",,",  # blank: skipped
         "Adoption rate,,",  # 13: date and value missing
+        "Invoice cycle time,9999-12-31,9",  # 14: beyond the years a chart can draw
     )
     response = _upload(client, programme, data)
     assert response.status_code == 422
     html = unescape(response.data.decode())
-    assert "Nothing was imported: 11 problems to fix" in html
+    assert "Nothing was imported: 12 problems to fix" in html
     assert _problems(response) == [
         (
             "Row 3",
@@ -384,6 +385,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_lists_every_bad_row(client, pmo
             "Value",
             "The value is missing; leave the row out to keep the KPI's actual as it is.",
         ),
+        ("Row 14", "Date", "Give a date between 1900 and 2999."),
     ]
     assert _checkpoints() == before
     assert _audit_count() == audits

@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from transform.auth.passwords import new_password_problem
 from transform.models import Role
+from transform.validation import PlausibleDate
 
 
 class UserForm(FlaskForm):
@@ -48,8 +49,8 @@ class ProgrammeForm(FlaskForm):
     organisation = StringField("Organisation", validators=[Optional(), Length(max=160)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
     template_id = SelectField("Methodology", coerce=int, validators=[DataRequired()])
-    starts_on = DateField("Starts on", validators=[InputRequired()])
-    ends_on = DateField("Ends on", validators=[InputRequired()])
+    starts_on = DateField("Starts on", validators=[InputRequired(), PlausibleDate()])
+    ends_on = DateField("Ends on", validators=[InputRequired(), PlausibleDate()])
     target_adoption_rate = DecimalField(
         "Target adoption rate (%)",
         default=80,

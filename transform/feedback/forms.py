@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from transform.models import Adkar, BarrierCategory, FollowUpStatus, Resistance, Team, User
 from transform.phases.forms import VersionedForm
+from transform.validation import PlausibleDate
 
 SENTIMENTS = [
     SelectChoice(2, "+2 Very positive"),
@@ -23,7 +24,7 @@ class FeedbackForm(FlaskForm):
 
     #: Choices are the teams the user may log for; the view names a refused team.
     team_id = SelectField("Team", coerce=int, validate_choice=False, validators=[InputRequired()])
-    observed_on = DateField("Observed on", validators=[InputRequired()])
+    observed_on = DateField("Observed on", validators=[InputRequired(), PlausibleDate()])
     observed_stage = SelectField(
         "ADKAR stage the team is working on",
         choices=[SelectChoice(stage.value, stage.label) for stage in Adkar],
@@ -43,7 +44,7 @@ class FeedbackForm(FlaskForm):
     )
     follow_up_action = StringField("Follow-up action", validators=[Optional(), Length(max=300)])
     follow_up_owner_id = SelectField("Follow-up owner", coerce=int, default=NOBODY)
-    follow_up_due_on = DateField("Follow-up due", validators=[Optional()])
+    follow_up_due_on = DateField("Follow-up due", validators=[Optional(), PlausibleDate()])
 
     def __init__(
         self, teams: list[Team], people: list[User], today: date, starts_on: date, *args, **kwargs

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from transform.instruments import service
 from transform.models import Adkar, Instrument, InstrumentKind, Item
+from transform.validation import strip
 
 KIND_LABELS = {
     InstrumentKind.CUSTOM: "Custom",
@@ -50,10 +51,6 @@ def dimension_label(dimension: str) -> str:
     return DIMENSION_LABELS.get(dimension) or dimension[:1].upper() + dimension[1:]
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _int_or_none(value):
     try:
         return int(value)
@@ -79,7 +76,7 @@ def _dimension_choices(kind: InstrumentKind) -> list[SelectChoice]:
 
 class InstrumentForm(FlaskForm):
     name = StringField(
-        "Name", filters=[_strip], validators=[DataRequired(), Length(max=service.NAME_MAX)]
+        "Name", filters=[strip], validators=[DataRequired(), Length(max=service.NAME_MAX)]
     )
     kind = SelectField(
         "Kind",
@@ -90,11 +87,11 @@ class InstrumentForm(FlaskForm):
         invalid_value_message="Choose Custom, ADKAR or Readiness.",
     )
     description = TextAreaField(
-        "Description", filters=[_strip], validators=[Optional(), Length(max=5000)]
+        "Description", filters=[strip], validators=[Optional(), Length(max=5000)]
     )
     intro = TextAreaField(
         "Introduction for respondents",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=5000)],
     )
 
@@ -120,7 +117,7 @@ class InstrumentForm(FlaskForm):
 class ItemForm(FlaskForm):
     code = StringField(
         "Code",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(),
             Length(max=service.CODE_MAX),
@@ -128,10 +125,10 @@ class ItemForm(FlaskForm):
         ],
     )
     text = TextAreaField(
-        "Statement", filters=[_strip], validators=[DataRequired(), Length(max=service.TEXT_MAX)]
+        "Statement", filters=[strip], validators=[DataRequired(), Length(max=service.TEXT_MAX)]
     )
     dimension = SelectField("Dimension", validate_choice=False, validators=[DataRequired()])
-    custom_dimension = StringField("Name of the dimension", filters=[_strip])
+    custom_dimension = StringField("Name of the dimension", filters=[strip])
     scale_points = SelectField(
         "Scale",
         choices=[

@@ -19,7 +19,7 @@ from transform.models import Direction, Kpi, Perspective, Team, User
 from transform.scoring.kpi import Shape, value_problem
 from transform.seeds import KPI_LIBRARY
 from transform.templating import format_date
-from transform.validation import NumberRange
+from transform.validation import NumberRange, PlausibleDate
 
 NOBODY = 0
 CUSTOM = ""
@@ -82,9 +82,9 @@ class KpiForm(FlaskForm):
     team_id = SelectField("Team", coerce=int)
     owner_id = SelectField("Owner", coerce=int)
     baseline_value = NumberField("Baseline value", validators=[InputRequired(NUMBER_MESSAGE)])
-    baseline_on = DateField("Baseline date", validators=[InputRequired()])
+    baseline_on = DateField("Baseline date", validators=[InputRequired(), PlausibleDate()])
     target_value = NumberField("Target value", validators=[InputRequired(NUMBER_MESSAGE)])
-    target_on = DateField("Target date", validators=[InputRequired()])
+    target_on = DateField("Target date", validators=[InputRequired(), PlausibleDate()])
     min_value = NumberField("Lowest possible value", validators=[Optional()])
     max_value = NumberField("Highest possible value", validators=[Optional()])
     at_risk_points = NumberField(
@@ -171,7 +171,7 @@ class EditKpiForm(KpiForm, VersionedForm):
 class CheckpointForm(FlaskForm):
     """A checkpoint: its date, and the planned and actual values (either may wait)."""
 
-    on_date = DateField("Date", validators=[InputRequired()])
+    on_date = DateField("Date", validators=[InputRequired(), PlausibleDate()])
     planned_value = NumberField("Planned", validators=[Optional()])
     actual_value = NumberField("Actual", validators=[Optional()])
 

@@ -27,6 +27,7 @@ from transform.scoring.kpi import value_problem
 from transform.spreadsheets import FORMULA_STARTS
 from transform.tabular_files import TableRefused, data_rows, read_table
 from transform.templating import format_date
+from transform.validation import implausible_date
 
 MAX_ROWS = 20_000
 #: The columns as the template names them; the template adds each KPI's unit, not read.
@@ -177,7 +178,7 @@ def check_actual_values(values: Sequence[ActualValue], kpis: Sequence[KpiSpec]) 
             problems.append(Problem(message, item.line, "kpi_id"))
             continue
         found = len(problems)
-        message = _baseline_problem(item.on_date, kpi)
+        message = _date_problem(item.on_date, kpi)
         if message is None:
             earlier = first_line.setdefault((kpi.id, item.on_date), item.line)
             if earlier != item.line:
@@ -228,14 +229,17 @@ def _read_date(row: SourceRow, kpi: KpiSpec | None, problems: list[Problem]) -> 
         message = f"“{row.date}” is not a date: write it as 2026-03-31 or 31/03/2026."
         problems.append(Problem(message, row.line, "Date"))
         return None
-    message = _baseline_problem(on_date, kpi) if kpi is not None else None
+    message = _date_problem(on_date, kpi) if kpi is not None else None
     if message:
         problems.append(Problem(message, row.line, "Date"))
         return None
     return on_date
 
 
-def _baseline_problem(on_date: date, kpi: KpiSpec) -> str | None:
+def _date_problem(on_date: date, kpi: KpiSpec) -> str | None:
+    implausible = implausible_date(on_date)
+    if implausible:
+        return implausible
     if on_date >= kpi.baseline_on:
         return None
     return (

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from transform.methodologies import service
 from transform.models import GateCriterionKind
-from transform.validation import NumberRange
+from transform.validation import NumberRange, strip
 
 #: How each kind of gate criterion is checked, in words for the PMO.
 KIND_LABELS = {
@@ -29,16 +29,12 @@ def evaluated_from(kind: GateCriterionKind) -> str | None:
     return "Evaluated from survey data"
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class TemplateForm(FlaskForm):
     name = StringField(
-        "Name", filters=[_strip], validators=[DataRequired(), Length(max=service.NAME_MAX)]
+        "Name", filters=[strip], validators=[DataRequired(), Length(max=service.NAME_MAX)]
     )
     description = TextAreaField(
-        "Description", filters=[_strip], validators=[Optional(), Length(max=5000)]
+        "Description", filters=[strip], validators=[Optional(), Length(max=5000)]
     )
 
     def validate_name(self, field) -> None:
@@ -47,11 +43,9 @@ class TemplateForm(FlaskForm):
 
 
 class PhaseForm(FlaskForm):
-    name = StringField(
-        "Phase name", filters=[_strip], validators=[DataRequired(), Length(max=120)]
-    )
+    name = StringField("Phase name", filters=[strip], validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(
-        "Description", filters=[_strip], validators=[Optional(), Length(max=5000)]
+        "Description", filters=[strip], validators=[Optional(), Length(max=5000)]
     )
     duration_weeks = IntegerField(
         "Typical duration (weeks)",
@@ -65,14 +59,14 @@ class PhaseForm(FlaskForm):
 
 class ActivityForm(FlaskForm):
     name = StringField(
-        "Activity or deliverable", filters=[_strip], validators=[DataRequired(), Length(max=200)]
+        "Activity or deliverable", filters=[strip], validators=[DataRequired(), Length(max=200)]
     )
     is_deliverable = BooleanField("Deliverable")
 
 
 class CriterionForm(FlaskForm):
     text = StringField(
-        "Gate criterion", filters=[_strip], validators=[DataRequired(), Length(max=300)]
+        "Gate criterion", filters=[strip], validators=[DataRequired(), Length(max=300)]
     )
     kind = SelectField(
         "Checked by",

@@ -22,7 +22,7 @@ from wtforms.validators import (
 
 from transform.models import GateDecisionKind, PhaseStatus, Programme, User
 from transform.templating import size_label
-from transform.validation import WithinProgramme
+from transform.validation import PlausibleDate, WithinProgramme, strip
 
 NOBODY = 0
 
@@ -45,10 +45,10 @@ class PhaseForm(VersionedForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     owner_id = SelectField("Owner", coerce=int)
     status = SelectField("Status", choices=[SelectChoice(s.value, s.label) for s in PhaseStatus])
-    planned_start = DateField("Planned start", validators=[InputRequired()])
-    planned_end = DateField("Planned end", validators=[InputRequired()])
-    actual_start = DateField("Actual start", validators=[Optional()])
-    actual_end = DateField("Actual end", validators=[Optional()])
+    planned_start = DateField("Planned start", validators=[InputRequired(), PlausibleDate()])
+    planned_end = DateField("Planned end", validators=[InputRequired(), PlausibleDate()])
+    actual_start = DateField("Actual start", validators=[Optional(), PlausibleDate()])
+    actual_end = DateField("Actual end", validators=[Optional(), PlausibleDate()])
 
     def __init__(self, programme: Programme, members: list[User], today, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +79,7 @@ class PhaseForm(VersionedForm):
 
 class ActivityForm(VersionedForm):
     owner_id = SelectField("Owner", coerce=int)
-    due_on = DateField("Due", validators=[Optional()])
+    due_on = DateField("Due", validators=[Optional(), PlausibleDate()])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
     done = BooleanField("Done")
 
@@ -100,7 +100,7 @@ class NewActivityForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     is_deliverable = BooleanField("This is a deliverable")
     owner_id = SelectField("Owner", coerce=int)
-    due_on = DateField("Due", validators=[Optional()])
+    due_on = DateField("Due", validators=[Optional(), PlausibleDate()])
 
     def __init__(self, programme: Programme, members: list[User], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,8 +117,9 @@ def _http_url(_form, field) -> None:
 
 
 class EvidenceForm(FlaskForm):
-    title = StringField("Title", validators=[Optional(), Length(max=200)])
-    url = URLField("Link", validators=[Optional(), Length(max=2000), _http_url])
+    title = StringField("Title", filters=[strip], validators=[Optional(), Length(max=200)])
+    # Stripped, so a link of spaces is no link (it was stored empty, as a file without one).
+    url = URLField("Link", filters=[strip], validators=[Optional(), Length(max=2000), _http_url])
     file = FileField("Or upload a file")
 
     def validate_file(self, field) -> None:

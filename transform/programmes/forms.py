@@ -3,15 +3,15 @@ from wtforms import DateField, DecimalField, IntegerField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from transform.phases.forms import VersionedForm
-from transform.validation import NumberRange
+from transform.validation import NumberRange, PlausibleDate
 
 
 class ProgrammeUpdateForm(VersionedForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     organisation = StringField("Organisation", validators=[Optional(), Length(max=160)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
-    starts_on = DateField("Starts on", validators=[InputRequired()])
-    ends_on = DateField("Ends on", validators=[InputRequired()])
+    starts_on = DateField("Starts on", validators=[InputRequired(), PlausibleDate()])
+    ends_on = DateField("Ends on", validators=[InputRequired(), PlausibleDate()])
     target_adoption_rate = DecimalField(
         "Target adoption rate (%)",
         places=1,

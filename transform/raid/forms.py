@@ -12,7 +12,7 @@ from transform.raid.queries import (
     RaidFilters,
 )
 from transform.raid.service import RaidDraft
-from transform.validation import NumberRange, WithinProgramme
+from transform.validation import NumberRange, PlausibleDate, WithinProgramme, strip
 
 STALE_MESSAGE = "Someone changed this item since you opened it. Reload to see their changes."
 
@@ -28,10 +28,6 @@ def _optional_int(value) -> int | None:
     return int(value)
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _scale_choices(labels: dict[int, str]) -> list[SelectChoice]:
     return [SelectChoice(number, f"{number} {label}") for number, label in labels.items()]
 
@@ -43,9 +39,9 @@ class RaidItemForm(FlaskForm):
         coerce=enum_coerce(RaidKind),
         default=RaidKind.RISK,
     )
-    title = StringField("Title", filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", filters=[strip], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
-        "Description", filters=[_strip], validators=[Optional(), Length(max=5000)]
+        "Description", filters=[strip], validators=[Optional(), Length(max=5000)]
     )
     phase_id = SelectField("Phase", coerce=_optional_int)
     owner_id = SelectField("Owner", coerce=_optional_int)
@@ -61,7 +57,7 @@ class RaidItemForm(FlaskForm):
         coerce=enum_coerce(RaidStatus),
         default=RaidStatus.OPEN,
     )
-    due_on = DateField("Due date", validators=[Optional()])
+    due_on = DateField("Due date", validators=[Optional(), PlausibleDate()])
 
     def __init__(
         self, programme: Programme, phases: list[Phase], owners: list[User], *args, **kwargs

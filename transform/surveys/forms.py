@@ -6,7 +6,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from transform.models import Instrument, Programme, Team
 from transform.surveys.service import MAX_LINKS_PER_ISSUE
-from transform.validation import NumberRange, WithinProgramme
+from transform.validation import NumberRange, PlausibleDate, WithinProgramme
 
 
 class CheckboxList(SelectMultipleField):
@@ -17,8 +17,8 @@ class CheckboxList(SelectMultipleField):
 class WaveForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     instrument_id = SelectField("Survey", coerce=int)
-    opens_on = DateField("Opens on", validators=[InputRequired()])
-    closes_on = DateField("Closes on", validators=[InputRequired()])
+    opens_on = DateField("Opens on", validators=[InputRequired(), PlausibleDate()])
+    closes_on = DateField("Closes on", validators=[InputRequired(), PlausibleDate()])
     team_ids = CheckboxList("Teams it goes to", coerce=int)
 
     def __init__(

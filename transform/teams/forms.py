@@ -13,7 +13,7 @@ from transform.teams.queries import ASPECT_LABELS, SCORE_LABELS
 from transform.teams.service import TeamDraft, merge_refusal
 from transform.teams.tree import OrgTree
 from transform.templating import size_label
-from transform.validation import NumberRange, WithinProgramme
+from transform.validation import NumberRange, PlausibleDate, WithinProgramme, strip
 
 CAPACITY_MAX = 100_000
 STALE_TEAM = "Someone changed this team since you opened it. Reload to see their changes."
@@ -27,10 +27,6 @@ def _optional_int(value) -> int | None:
     if value is None or value == "":
         return None
     return int(value)
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _team_choices(tree: OrgTree, empty: str, exclude: set[int] = frozenset()) -> list:
@@ -50,9 +46,9 @@ class VersionedForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=NAME_MAX)])
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=NAME_MAX)])
     external_id = StringField(
-        "Team id", filters=[_strip], validators=[Optional(), Length(max=EXTERNAL_ID_MAX)]
+        "Team id", filters=[strip], validators=[Optional(), Length(max=EXTERNAL_ID_MAX)]
     )
     parent_id = SelectField("Parent team", coerce=_optional_int)
     headcount = IntegerField(
@@ -139,7 +135,7 @@ def _level_label(level: ImpactLevel) -> str:
 
 
 class ImpactFields(FlaskForm):
-    go_live_on = DateField("Go-live date", validators=[Optional()])
+    go_live_on = DateField("Go-live date", validators=[Optional(), PlausibleDate()])
     impact_level = SelectField(
         "Impact level",
         choices=enum_choices(ImpactLevel, label=_level_label),
