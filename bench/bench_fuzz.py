@@ -6,6 +6,7 @@ TEST_DATABASE_URL when that is set (the test fixtures wipe its public schema).
 """
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -31,3 +32,7 @@ def run() -> bool:
     result = "passed" if passed else f"FAILED (pytest exit code {int(code)})"
     print(f"fuzz: {EXAMPLES} examples per form, {elapsed:.0f} s, {result}")
     return passed
+
+
+if __name__ == "__main__":
+    sys.exit(0 if run() else 1)

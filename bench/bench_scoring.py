@@ -241,3 +241,7 @@ def _max_rss() -> int:
     """The process's peak resident size in bytes (Linux reports KiB, macOS bytes)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
+
+
+if __name__ == "__main__":
+    sys.exit(0 if run() else 1)
