@@ -10,14 +10,11 @@ from wtforms.widgets import HiddenInput
 
 from transform.load.org import TeamInfo
 from transform.scoring.change_load import month_start
-from transform.validation import NumberRange
+from transform.validation import FIRST_YEAR, LAST_YEAR, NumberRange
 
 DEFAULT_MONTHS = 12
 MIN_MONTHS = 6
 MAX_MONTHS = 24
-#: Months outside these years are refused: no PMO plans that far, and dates end at 9999.
-FIRST_YEAR = 1900
-LAST_YEAR = 2999
 #: Deepest indent shown in the team filter; deeper teams line up with it.
 MAX_INDENT = 6
 STALE_MESSAGE = (
