@@ -12,7 +12,7 @@ PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/transform_bench
 
 export FLASK_APP := wsgi.py
 
-.PHONY: run install test test-sqlite test-postgres bench lint format migration clean audit audit-if-reachable
+.PHONY: run install test test-sqlite test-postgres test-clock bench lint format migration clean audit audit-if-reachable
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,28 @@ run: $(STAMP)
 	TRANSFORM_ENV=development $(FLASK) demo logins
 	TRANSFORM_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
-test: test-sqlite test-postgres
+test: test-sqlite test-postgres test-clock
 
 test-sqlite: $(STAMP)
 	@echo "== test suite on SQLite =="
 	TEST_DATABASE_URL= $(BIN)/python -m pytest
+
+# The tests that load the demo, run again with the process's clock a year ahead and a
+# year back (Debian's faketime): a module that reads the wall clock instead of
+# transform.clock, or a test that mixes the two, fails here whatever day it is.
+# A conftest that loads the demo stands for its folder; the fuzzers run 20 examples.
+CLOCK_TESTS = $(sort $(foreach f,$(shell grep -rl --include='*.py' load_demo tests | grep -v '^tests/browser/'),$(if $(findstring conftest.py,$(f)),$(dir $(f)),$(f))))
+test-clock: $(STAMP)
+	@if ! command -v faketime >/dev/null; then \
+		if [ "$$CI" = "true" ]; then echo "faketime is missing; CI may not skip the clock run." >&2; exit 1; fi; \
+		echo "== faketime is not installed (apt-get install faketime): skipped the clock run =="; \
+	else \
+		for shift in +365d -365d; do \
+			echo "== demo tests with the clock moved $$shift =="; \
+			FAKETIME_DONT_FAKE_MONOTONIC=1 TEST_DATABASE_URL= FUZZ_EXAMPLES=20 faketime -f "$$shift" \
+				$(BIN)/python -m pytest -q -p no:cacheprovider $(CLOCK_TESTS) || exit 1; \
+		done; \
+	fi
 
 # Runs on PostgreSQL when TEST_DATABASE_URL is set or a server answers on
 # 127.0.0.1:5432; under CI=true a missing server fails the run instead of skipping.

@@ -41,13 +41,13 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from bench.bench_scoring import _psycopg_url, _reset_postgres
+from transform import clock
 
 #: Seconds of arrivals per offered rate.
 RUN_SECONDS = 15
@@ -136,7 +136,7 @@ def _prepare(env: dict) -> dict:
         with app.app_context():
             upgrade()
             ensure_builtins()
-            load_demo(date.today())
+            load_demo(clock.today())
             db.session.commit()
             wave = db.session.scalar(select(Wave).where(Wave.status == WaveStatus.OPEN))
             links = [issue_team_link(wave_team) for wave_team in wave.teams]

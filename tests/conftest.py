@@ -4,6 +4,7 @@ The database is SQLite in a temporary file, or PostgreSQL when TEST_DATABASE_URL
 """
 
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask.globals import _cv_app
@@ -14,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests import factories
-from transform import TestConfig, create_app
+from transform import TestConfig, clock, create_app
 from transform.adoption.dashboard_cache import dashboard_cache
 from transform.extensions import db as _db
 
@@ -27,6 +28,30 @@ def _reset_postgres_schema(url: str) -> None:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def suite_clock():
+    """The whole run happens on SUITE_DAY by the app's clock, whatever the wall clock says.
+
+    Session-scoped so that module fixtures building live apps see that day too.
+    """
+    clock.set_to(factories.SUITE_DAY)
+    yield clock
+    clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def clock_put_back(suite_clock):
+    """A test that moves the clock (`clock.set_to`) is put back on SUITE_DAY after it."""
+    shift = _clock_shift()
+    yield
+    if abs(_clock_shift() - shift) > timedelta(seconds=1):
+        clock.set_to(factories.SUITE_DAY)
+
+
+def _clock_shift() -> timedelta:
+    return clock.now() - datetime.now(UTC)
 
 
 @pytest.fixture(scope="session")

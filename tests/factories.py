@@ -18,6 +18,8 @@ from transform.models import (
 from transform.programmes.service import ProgrammeDraft, create_programme_from_template
 
 PASSWORD = "correct-horse-battery"
+#: The day every test runs on (the demo's day) unless it moves the app's clock itself.
+SUITE_DAY = date(2026, 11, 22)
 _sequence = count(1)
 
 

@@ -1,15 +1,16 @@
 """Shared set-up for survey tests: a programme, a team, a wave of the ADKAR pulse."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from tests import factories
+from tests.factories import SUITE_DAY
 from transform.extensions import db
 from transform.models import ImpactedTeam, Instrument, Role, Team, Wave, WaveStatus, WaveTeam
 from transform.seeds import ADKAR_PULSE_NAME, ensure_builtins
 
-TODAY = date.today()
+TODAY = SUITE_DAY
 
 
 def survey_world(status: WaveStatus = WaveStatus.OPEN) -> dict:

@@ -8,12 +8,12 @@ reports all mismatches in one table.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from tests.access_rules import LOGIN, OK, ROLES, RULES
+from tests.factories import SUITE_DAY
 from transform.api.tokens import create_token
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
@@ -41,7 +41,7 @@ from transform.models import (
 from transform.phases.evidence import stored_path
 from transform.surveys.service import issue_links, issue_team_link, wave_team_or_none
 
-DEMO_DAY = date(2026, 11, 22)
+DEMO_DAY = SUITE_DAY
 PROGRAMME = "Back-office optimisation"
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from transform import clock
 from transform.extensions import db
 from transform.models import Activity, Evidence, Role
 
@@ -61,7 +62,7 @@ def test_inline_edit_saves_and_returns_the_row(client, activity, programme):
     assert b"Call IT" in response.data and b"is-done" in response.data
     saved = db.session.get(Activity, activity.id)
     assert (saved.owner_id, saved.due_on, saved.notes) == (owner_id, date(2026, 1, 20), "Call IT")
-    assert saved.done_on == date.today()
+    assert saved.done_on == clock.today()
 
 
 def test_the_same_form_works_without_javascript(client, activity):
@@ -104,7 +105,7 @@ def test_ticking_done_toggles_in_place(client, activity):
     )
     assert response.status_code == 200
     assert b"is-done" in response.data
-    assert db.session.get(Activity, activity.id).done_on == date.today()
+    assert db.session.get(Activity, activity.id).done_on == clock.today()
     fresh = db.session.get(Activity, activity.id)
     response = client.post(_url(activity, "/done"), data={"version": fresh.version}, headers=HTMX)
     assert db.session.get(Activity, activity.id).done_on is None
@@ -115,7 +116,7 @@ def test_a_stale_tick_is_refused(client, activity):
     client.post(_url(activity, "/done"), data={"version": stale, "done": "y"}, headers=HTMX)
     response = client.post(_url(activity, "/done"), data={"version": stale}, headers=HTMX)
     assert response.status_code == 409
-    assert db.session.get(Activity, activity.id).done_on == date.today()
+    assert db.session.get(Activity, activity.id).done_on == clock.today()
 
 
 def test_pmo_adds_an_activity_and_a_deliverable(client, programme):

@@ -1,12 +1,12 @@
 """The adoption dashboard shows the scoring core's figures and never a suppressed one."""
 
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories
+from tests.factories import SUITE_DAY
 from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
@@ -16,7 +16,7 @@ from transform.scoring.adkar import ADKAR
 from transform.scoring.items import dimension_scores
 from transform.scoring.rollup import rollup_adoption
 
-TODAY = date(2026, 11, 22)
+TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
 
 

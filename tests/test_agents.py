@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tests import factories
+from transform import clock
 from transform.agents import service
 from transform.agents.queries import coverage_page
 from transform.extensions import db
@@ -205,7 +206,7 @@ def test_the_page_shows_the_figures_and_highlights_what_needs_attention(
 ):
     _assign(programme, teams["litigation"], people["agent"])  # 56 people: over 50
     _assign(programme, teams["payroll"], people["agent2"])
-    _feedback(programme, teams["payroll"], people["agent2"], date.today())
+    _feedback(programme, teams["payroll"], people["agent2"], clock.today())
     response = client.get(_url(programme))
     assert response.status_code == 200
     html = response.data.decode()
@@ -266,7 +267,7 @@ def test_pmo_assigns_an_agent_to_an_impacted_team(client, programme, people, tea
     assert response.headers["Location"] == _url(programme)
     assignment = db.session.scalar(select(AgentAssignment))
     assert (assignment.user_id, assignment.team_id) == (people["agent"].id, teams["litigation"].id)
-    assert assignment.assigned_on == date.today()
+    assert assignment.assigned_on == clock.today()
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "agent.assigned"))
     assert (audit.entity_id, audit.programme_id, audit.user_id) == (
         assignment.id,

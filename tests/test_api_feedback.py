@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.factories import SUITE_DAY
 from transform.api.tokens import create_token
 from transform.extensions import db
 from transform.models import (
@@ -19,7 +20,7 @@ from transform.models import (
     Team,
 )
 
-TODAY = date.today()
+TODAY = SUITE_DAY
 
 
 def _bearer(secret: str) -> dict:

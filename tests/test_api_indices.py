@@ -1,10 +1,10 @@
 """A wave's indices over the API: the dashboard's figures, never a suppressed one, ETags."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
+from tests.factories import SUITE_DAY
+from transform import clock
 from transform.adoption.service import wave_dashboard
 from transform.api.tokens import create_token
 from transform.demo import load_demo
@@ -12,7 +12,7 @@ from transform.extensions import db
 from transform.models import Programme, Team, User, Wave
 from transform.scoring.adkar import ADKAR
 
-TODAY = date(2026, 11, 22)
+TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
 OUTSOURCING = "Customer support outsourcing"
 SUPPRESSED = ("Payroll", "Accounts Payable")
@@ -89,7 +89,7 @@ def test_suppressed_teams_carry_words_and_no_number_at_all(client, demo):
 
 def test_the_figures_are_the_dashboards(client, demo):
     programme, pulse = demo["programme"], demo["pulse"]
-    dashboard = wave_dashboard(programme, pulse, None, date.today())
+    dashboard = wave_dashboard(programme, pulse, None, clock.today())
     response = client.get(_url(programme.id, pulse.id), headers=_bearer())
     body = response.json
     assert body["threshold"] == dashboard.threshold == 5

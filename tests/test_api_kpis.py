@@ -6,13 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
+from tests.factories import SUITE_DAY
 from transform.api.tokens import create_token
 from transform.demo import load_demo
 from transform.extensions import db
 from transform.kpis.status import kpi_views
 from transform.models import AuditEvent, Checkpoint, Kpi, Programme, User
 
-TODAY = date(2026, 11, 22)
+TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
 OUTSOURCING = "Customer support outsourcing"
 

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from tests import factories
+from transform import clock
 from transform.api.tokens import create_token
 from transform.extensions import db
 from transform.models import (
@@ -124,7 +125,7 @@ def test_phases_come_in_order_with_schedule_and_gate(client, world):
     )
     assert response.status_code == 200
     body = response.json
-    assert body["as_of"] == date.today().isoformat()
+    assert body["as_of"] == clock.today().isoformat()
     assert [phase["position"] for phase in body["items"]] == [1, 2]
     phase = body["items"][0]
     assert phase["name"] == "Phase 1" and phase["status"] == "not_started"

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import SUITE_DAY
 from transform.api.tokens import create_token
 from transform.demo import load_demo
 from transform.extensions import db
@@ -19,7 +20,7 @@ from transform.models import (
     Wave,
 )
 
-TODAY = date(2026, 11, 22)
+TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
 OUTSOURCING = "Customer support outsourcing"
 CODES = [f"{prefix}{n}" for prefix in ("AW", "DE", "KN", "AB", "RE") for n in (1, 2, 3)]

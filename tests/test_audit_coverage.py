@@ -1,10 +1,11 @@
 """Every change to phases, gates, KPIs, teams, waves and memberships leaves an audit event."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from tests.factories import SUITE_DAY
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
 from transform.models import (
@@ -18,7 +19,7 @@ from transform.models import (
     User,
 )
 
-DEMO_DAY = date(2026, 11, 22)
+DEMO_DAY = SUITE_DAY
 HTMX = {"HX-Request": "true"}
 
 

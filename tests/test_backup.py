@@ -4,12 +4,12 @@ import json
 import re
 import zipfile
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import SUITE_DAY
 from tests.live_app import dispose, make_live_app
 from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.backup.export import programme_rows
@@ -29,7 +29,7 @@ from transform.models import (
     User,
 )
 
-DEMO_DAY = date(2026, 11, 22)
+DEMO_DAY = SUITE_DAY
 PROGRAMME_ID = 1
 EVIDENCE_BYTES = b"%PDF-1.4 signed assessment report"
 PDF_BYTES = bytes(range(256)) * 4

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, select, update
 
 from tests import factories
+from transform import clock
 from transform.extensions import db
 from transform.load import queries
 from transform.load.org import org_teams, subtree
@@ -156,8 +157,8 @@ def test_the_default_window_is_this_month_and_the_next_eleven(client, auth, team
     auth.login("viewer@example.com")
     html = client.get("/change-load").data.decode()
     headers = _month_headers(html)
-    assert len(headers) == 12 and headers[0] == f"{date.today():%b}"
-    assert f'value="{date.today():%Y-%m}"' in html
+    assert len(headers) == 12 and headers[0] == f"{clock.today():%b}"
+    assert f'value="{clock.today():%Y-%m}"' in html
 
 
 def test_a_subtree_shows_the_team_and_the_teams_under_it(client, auth, teams):

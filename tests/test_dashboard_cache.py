@@ -2,12 +2,12 @@
 
 import re
 from concurrent.futures import Future
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories
+from transform import clock
 from transform.adoption import service
 from transform.adoption.dashboard_cache import dashboard_cache
 from transform.adoption.service import adkar_waves
@@ -21,7 +21,7 @@ BACKOFFICE = "Back-office optimisation"
 
 @pytest.fixture
 def demo(db):
-    load_demo(date.today())
+    load_demo(clock.today())
     return db.session.scalar(select(Programme).where(Programme.name == BACKOFFICE))
 
 

@@ -1,11 +1,10 @@
 """The demo programme: loads into an empty database, deterministic, realistic enough."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from tests.factories import SUITE_DAY
 from transform import TestConfig, create_app
 from transform.demo import DEMO_PASSWORD, database_is_empty, load_demo
 from transform.extensions import db
@@ -21,7 +20,7 @@ from transform.models import (
 )
 from transform.seeds import ADKAR_PULSE_NAME
 
-DEMO_DAY = date(2026, 11, 22)
+DEMO_DAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
 OUTSOURCING = "Customer support outsourcing"
 

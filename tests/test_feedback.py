@@ -1,11 +1,12 @@
 """The feedback log: quick-log rules, feeds and filters, team pages, themes."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.factories import SUITE_DAY
 from transform.extensions import db
 from transform.models import (
     AgentAssignment,
@@ -17,7 +18,7 @@ from transform.models import (
 )
 
 HTMX = {"HX-Request": "true"}
-TODAY = date.today()
+TODAY = SUITE_DAY
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests import factories
+from transform import clock
 from transform.extensions import db
 from transform.models import FeedbackEntry, FollowUp, FollowUpStatus, Role, Team
 
@@ -33,7 +34,7 @@ def follow_up(db):
         FollowUp(
             action="Pair with a super-user",
             owner_id=owner.id,
-            due_on=date.today() - timedelta(days=2),
+            due_on=clock.today() - timedelta(days=2),
         )
     )
     db.session.add(entry)

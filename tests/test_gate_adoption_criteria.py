@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from transform import clock
 from transform.adoption.service import TeamFigures
 from transform.demo import load_demo
 from transform.extensions import db
@@ -91,7 +92,7 @@ def _impacted_indices(programme: Programme) -> dict[str, float | None]:
             select(ImpactedTeam.team_id).where(ImpactedTeam.programme_id == programme.id)
         )
     )
-    rows = wave_dashboard(programme, adkar_waves(programme)[0], None, date.today()).rows
+    rows = wave_dashboard(programme, adkar_waves(programme)[0], None, clock.today()).rows
     return {
         r.name: (r.readiness.result.value if r.readiness else None)
         for r in rows

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from tests import factories
+from transform import clock
 from transform.extensions import db
 from transform.models import GateDecisionKind, GateStatus, Phase, PhaseStatus, Role
 
@@ -97,7 +98,7 @@ def test_starting_a_phase_stamps_its_actual_start(client, programme):
     client.post(_url(programme, f"{phase.id}/edit"), data=_phase_form(phase, status="in_progress"))
     saved = db.session.get(Phase, phase.id)
     assert saved.status == PhaseStatus.IN_PROGRESS
-    assert saved.actual_start == date.today()
+    assert saved.actual_start == clock.today()
 
 
 def test_a_phase_closes_once_its_gate_is_approved(client, programme):
@@ -112,7 +113,7 @@ def test_a_phase_closes_once_its_gate_is_approved(client, programme):
     assert response.status_code == 303
     saved = db.session.get(Phase, phase.id)
     assert saved.status == PhaseStatus.COMPLETE
-    assert saved.actual_end == date.today()
+    assert saved.actual_end == clock.today()
     assert saved.gate.status == GateStatus.APPROVED
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from tests import factories
+from transform import clock
 from transform.extensions import db
 from transform.models import (
     AuditEvent,
@@ -412,7 +413,7 @@ def test_overdue_is_past_due_and_not_closed_on_the_given_day(programme):
 
 
 def test_overdue_items_stand_out_in_the_list(client, programme, pmo):
-    today = date.today()
+    today = clock.today()
     late = _item(programme, "Late", due_on=today - timedelta(days=1))
     on_time = _item(programme, "On time", due_on=today + timedelta(days=1))
     closed = _item(

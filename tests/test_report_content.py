@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.factories import SUITE_DAY
 from transform.adoption.history import team_history
 from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.demo import load_demo
@@ -39,7 +40,7 @@ from transform.scoring.stats import mean_ci
 from transform.surveys.queries import team_rates
 from transform.teams.queries import impact_overview
 
-TODAY = date(2026, 11, 22)
+TODAY = SUITE_DAY
 #: Between the second and third adoption pulses of the demo.
 OCTOBER = date(2026, 10, 15)
 #: The day the demo's assessment phase closed, before any adoption pulse.

@@ -8,6 +8,7 @@ import pytest
 from flask import render_template
 from sqlalchemy import select
 
+from tests.factories import SUITE_DAY
 from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.demo import load_demo
 from transform.extensions import db
@@ -16,7 +17,7 @@ from transform.models import Gate, GateStatus, Phase, Programme
 from transform.reports import sponsor
 from transform.scoring.kpi import Status
 
-TODAY = date(2026, 11, 22)
+TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
 
 

@@ -5,7 +5,7 @@ about the storage, not what a report says.
 """
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -13,13 +13,15 @@ from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import select
 
 from tests import factories
+from tests.factories import SUITE_DAY
 from tests.survey_setup import survey_world
+from transform import clock
 from transform.extensions import db
 from transform.models import AuditEvent, Report, ReportKind, Response, ResponseSource
 from transform.reports import registry, render, store
 from transform.reports.content import ReportContent
 
-AS_OF = date.today() - timedelta(days=1)
+AS_OF = SUITE_DAY - timedelta(days=1)
 STUB_TEMPLATE = """{% extends "reports/_base.html" %}
 {% block cover_extra %}<p>Stub cover</p>{% endblock %}
 {% block content %}
@@ -130,7 +132,7 @@ def test_a_new_survey_response_changes_the_stamp(stub_report):
         Response(
             wave_id=world["wave"].id,
             team_id=world["billing"].id,
-            submitted_on=date.today(),
+            submitted_on=clock.today(),
             source=ResponseSource.LINK,
         )
     )
@@ -146,7 +148,7 @@ def test_another_programmes_responses_leave_the_stamp_alone(stub_report):
         Response(
             wave_id=world["wave"].id,
             team_id=world["billing"].id,
-            submitted_on=date.today(),
+            submitted_on=clock.today(),
             source=ResponseSource.LINK,
         )
     )

@@ -1,20 +1,22 @@
 """The reports page: prepare and download drafts, publish, the history; and the CLI."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories
+from tests.factories import SUITE_DAY
 from tests.survey_setup import survey_world
 from tests.test_reports_store import stub_report  # noqa: F401  (fixture)
+from transform import clock
 from transform.extensions import db
 from transform.models import ReportKind, Team
 from transform.reports import store
 
 pytestmark = pytest.mark.usefixtures("stub_report")
 
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = SUITE_DAY - timedelta(days=1)
 HTMX = {"HX-Request": "true"}
 
 
@@ -71,7 +73,7 @@ def test_download_defaults_to_today(app, world, stub_report):  # noqa: F811
     client = factories.logged_in(app, "sponsor@example.com")
     response = client.get(_url(world, "operational-assessment.pdf"))
     assert response.status_code == 200
-    assert date.today().isoformat() in response.headers["Content-Disposition"]
+    assert clock.today().isoformat() in response.headers["Content-Disposition"]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +95,7 @@ def test_bad_requests_get_a_clear_message(app, world, path, status, message):
     db.session.flush()
     url = path.format(
         yesterday=YESTERDAY,
-        tomorrow=date.today() + timedelta(days=1),
+        tomorrow=clock.today() + timedelta(days=1),
         before_start=world["programme"].starts_on - timedelta(days=1),
         outside_team=outside.id,
     )

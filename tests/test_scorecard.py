@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests import factories
+from tests.factories import SUITE_DAY
 from transform.adoption.history import team_history
 from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.demo import DEMO_PASSWORD, load_demo
@@ -17,7 +18,7 @@ from transform.models import Checkpoint, Direction, Kpi, Perspective, Programme,
 from transform.scoring.anonymity import CellState
 from transform.scoring.kpi import KpiLine, Status, kpi_status
 
-TODAY = date(2026, 11, 22)
+TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
 OUTSOURCING = "Customer support outsourcing"
 

@@ -1,11 +1,10 @@
 """flask commands: built-in content, demo data, users."""
 
-from datetime import date
-
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from transform import clock
 from transform.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -43,7 +42,7 @@ def demo_load(if_empty: bool, today):
         raise click.ClickException(
             "The database already has data; load the demo into an empty one."
         )
-    summary = load_demo(today.date() if today else date.today())
+    summary = load_demo(today.date() if today else clock.today())
     db.session.commit()
     click.echo(f"Loaded the demo: {', '.join(summary.programme_names)}.")
 

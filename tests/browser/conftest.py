@@ -7,12 +7,12 @@ for real. Without chromium the tests skip, except under CI=true where they must 
 
 import os
 import threading
-from datetime import date
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import SUITE_DAY
 from tests.live_app import dispose, make_live_app
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db as _db
@@ -27,7 +27,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DEMO_DAY = date(2026, 11, 22)
+DEMO_DAY = SUITE_DAY
 
 
 @pytest.fixture(autouse=True)

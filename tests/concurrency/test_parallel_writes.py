@@ -7,12 +7,13 @@ leaving the winner's values whole.
 """
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.live_app import dispose, make_live_app
+from transform import clock
 from transform.auth.service import create_user
 from transform.extensions import db
 from transform.models import (
@@ -41,7 +42,7 @@ def live(tmp_path_factory):
     app = make_live_app(tmp_path_factory, "parallel")
     with app.app_context():
         ensure_builtins()
-        today = date.today()
+        today = clock.today()
         pmo = create_user("pmo@example.com", "Pat Parallel", PASSWORD)
         template = db.session.scalar(
             select(MethodologyTemplate).where(MethodologyTemplate.name == BACKOFFICE_TEMPLATE_NAME)

@@ -6,12 +6,13 @@ the IMMEDIATE write transactions serialise the submissions.
 """
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.live_app import dispose, make_live_app
+from transform import clock
 from transform.extensions import db
 from transform.models import (
     Instrument,
@@ -34,7 +35,7 @@ def live(tmp_path_factory):
     app = make_live_app(tmp_path_factory, "concurrency")
     with app.app_context():
         ensure_builtins()
-        today = date.today()
+        today = clock.today()
         programme = Programme(
             name="Race", starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=30)
         )

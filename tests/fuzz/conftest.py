@@ -8,13 +8,13 @@ NUL characters and integer overflow, show at once, and 200 would add ten minutes
 
 import os
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import Phase as HypothesisPhase
 from sqlalchemy import func, select
 
+from tests.factories import SUITE_DAY
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db as _db
 from transform.models import (
@@ -41,7 +41,7 @@ from transform.models import (
     Wave,
 )
 
-DEMO_DAY = date(2026, 11, 22)
+DEMO_DAY = SUITE_DAY
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 
 settings.register_profile(

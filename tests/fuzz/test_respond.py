@@ -8,7 +8,7 @@ twice, missing answers) to an open wave of the demo programme; the response must
 below 500, and a refusal must store nothing: no response, no answer, no spent link.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from tests.fuzz.conftest import FUZZ, World, assert_refusal_wrote_nothing, row_counts
 from tests.fuzz.strategies import junk, long_text
+from transform import clock
 from transform.extensions import db
 from transform.models import ImpactedTeam, Instrument, Team, Wave, WaveStatus, WaveTeam
 from transform.seeds import ADKAR_PULSE_NAME
@@ -28,7 +29,7 @@ LINKS = 300
 @pytest.fixture
 def survey(world: World):
     """An open wave of the ADKAR pulse for one impacted team, with links to answer it."""
-    today = date.today()
+    today = clock.today()
     pid = world.ids["programme"]
     team = db.session.scalar(
         select(Team).join(ImpactedTeam).where(ImpactedTeam.programme_id == pid).limit(1)

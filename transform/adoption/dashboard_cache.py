@@ -29,12 +29,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from cachetools import LRUCache
 from flask import Flask, current_app
 from markupsafe import Markup
 
+from transform import clock
 from transform.adoption import service
 from transform.adoption.service import WaveDashboard
 from transform.extensions import db
@@ -190,7 +191,7 @@ def _detached(stamp: str, dashboard: WaveDashboard) -> _Entry:
     readiness = dashboard.readiness
     return _Entry(
         stamp=stamp,
-        computed_at=datetime.now(UTC).replace(tzinfo=None),
+        computed_at=clock.utcnow(),
         dashboard=replace(dashboard, wave=None, readiness=replace(readiness, wave=None)),
         readiness_wave_id=readiness.wave.id if readiness.wave is not None else None,
     )

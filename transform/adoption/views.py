@@ -1,11 +1,10 @@
 """The programme adoption dashboard: ADKAR heatmap, indices with n and CI, barriers."""
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 from markupsafe import Markup
 
+from transform import clock
 from transform.access import programme_access_or_404
 from transform.adoption import service
 from transform.adoption.dashboard_cache import cached_dashboard
@@ -39,7 +38,7 @@ def index(programme_id: int):
     if wave is None:
         html = Markup(render_template("adoption/_dashboard.html", **context))
     else:
-        cached = cached_dashboard(access.programme, wave, team_id, date.today())
+        cached = cached_dashboard(access.programme, wave, team_id, clock.today())
         context.update(dashboard=cached.dashboard, computed_at=cached.computed_at)
         html = cached.html(lambda: render_template("adoption/_dashboard.html", **context))
     if is_htmx_request():

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, render_template, request
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.agents import queries, service
 from transform.agents.forms import AssignForm, already_assigned
@@ -25,7 +26,7 @@ def require_login():
 @bp.get("")
 def index(programme_id: int):
     access = programme_access_or_404(programme_id)
-    today = date.today()
+    today = clock.today()
     page = queries.coverage_page(access.programme, today)
     form = AssignForm(page, data={"team_id": request.args.get("team_id", type=int)})
     return _render_index(access, page, form, today)
@@ -34,7 +35,7 @@ def index(programme_id: int):
 @bp.post("/assignments")
 def assign(programme_id: int):
     access = programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
-    today = date.today()
+    today = clock.today()
     page = queries.coverage_page(access.programme, today)
     form = AssignForm(page)
     if form.validate_on_submit():

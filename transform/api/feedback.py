@@ -13,6 +13,7 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from transform import clock
 from transform.access import programme_access_or_404
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
@@ -102,7 +103,7 @@ class FeedbackIn(BaseModel):
     @field_validator("observed_on")
     @classmethod
     def _not_in_future(cls, value: date) -> date:
-        if value > date.today():
+        if value > clock.today():
             raise ValueError("An observation cannot be dated in the future.")
         return value
 

@@ -10,6 +10,7 @@ from flask import abort
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from transform import clock
 from transform.access import programme_access_or_404
 from transform.adoption.readiness import TeamReadiness
 from transform.adoption.service import TeamFigures, wave_dashboard
@@ -164,7 +165,7 @@ def wave_indices(programme_id: int, wave_id: int, query: IndicesQuery):
         raise ApiProblem(404, NOT_ADKAR)
     if wave.status == WaveStatus.DRAFT:
         raise ApiProblem(404, NOT_OPENED)
-    dashboard = wave_dashboard(access.programme, wave, query.team_id, date.today())
+    dashboard = wave_dashboard(access.programme, wave, query.team_id, clock.today())
     if query.team_id is not None and (
         not dashboard.rows or dashboard.rows[0].team_id != query.team_id
     ):

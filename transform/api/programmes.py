@@ -8,6 +8,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from transform import clock
 from transform.access import programme_access_or_404
 from transform.api.blueprint import api
 from transform.api.schemas import Page, PageQuery, UtcDateTime, page_of
@@ -182,7 +183,7 @@ def get_programme(programme_id: int):
 )
 def list_phases(programme_id: int):
     access = programme_access_or_404(programme_id)
-    today = date.today()
+    today = clock.today()
     summaries = phase_summaries(access.programme, today)
     _load_gate_details([s.gate.id for s in summaries if s.gate is not None])
     return {"items": [_phase_out(summary) for summary in summaries], "as_of": today}

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
@@ -179,7 +180,7 @@ def import_responses(programme_id: int, wave_id: int, body: ResponsesIn):
         json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()
     try:
-        summary = service.import_responses(wave, table, mapping, date.today(), digest, via())
+        summary = service.import_responses(wave, table, mapping, clock.today(), digest, via())
     except ImportRefused:
         # Every row passed the checks above: what is left is the same batch sent again.
         raise ApiProblem(

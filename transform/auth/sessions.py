@@ -5,11 +5,10 @@ counter at logout or password change makes every cookie issued before it worthle
 so logging out ends the session on the server, not only in this browser.
 """
 
-from datetime import UTC, datetime
-
 from flask import Flask, current_app, flash, session
 from flask_login import current_user, logout_user
 
+from transform import clock
 from transform.extensions import db, login
 
 LOGIN_AT = "login_at"
@@ -18,7 +17,7 @@ SEEN_REFRESH_SECONDS = 60
 
 
 def _now_ts() -> float:
-    return datetime.now(UTC).timestamp()
+    return clock.now().timestamp()
 
 
 def init_sessions(app: Flask) -> None:

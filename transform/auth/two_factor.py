@@ -3,11 +3,13 @@
 import base64
 import hashlib
 import hmac
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pyotp
 import segno
 from markupsafe import Markup
+
+from transform import clock
 
 ISSUER = "Transform"
 
@@ -37,7 +39,7 @@ def matching_step(secret: str, code: str, last_step: int | None, now: datetime |
     if len(code) != 6 or not code.isdigit():
         return None
     totp = pyotp.TOTP(secret)
-    current = totp.timecode(now or datetime.now(UTC))
+    current = totp.timecode(now or clock.now())
     for step in (current - 1, current, current + 1):
         if last_step is not None and step <= last_step:
             continue

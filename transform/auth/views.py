@@ -1,5 +1,4 @@
 import secrets
-from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -13,6 +12,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from transform import clock
 from transform.auth import service
 from transform.auth import two_factor as totp
 from transform.auth.forms import ChangePasswordForm, CodeForm, LoginForm
@@ -108,7 +108,7 @@ def login():
         if user is not None and user.has_two_factor:
             session[PENDING] = {
                 "user": user.get_id(),
-                "at": datetime.now(UTC).timestamp(),
+                "at": clock.now().timestamp(),
                 "next": request.args.get("next"),
             }
             return redirect(url_for("auth.verify_code"), code=303)
@@ -123,7 +123,7 @@ def login():
 def _pending_user() -> tuple[User | None, str | None]:
     """The user who gave the right password moments ago, if the session still says so."""
     pending = session.get(PENDING) or {}
-    if datetime.now(UTC).timestamp() - pending.get("at", 0) > PENDING_SECONDS:
+    if clock.now().timestamp() - pending.get("at", 0) > PENDING_SECONDS:
         return None, None
     user_id, _, counter = str(pending.get("user", "")).partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None

@@ -1,12 +1,11 @@
 """Follow-up actions: each owner's list across programmes, and moving them along."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from transform import clock
 from transform.access import programme_access_or_404
 from transform.extensions import db
 from transform.feedback import service
@@ -52,7 +51,7 @@ def mine():
         follow_ups=follow_ups,
         programmes=programmes,
         show_closed=show_closed,
-        today=date.today(),
+        today=clock.today(),
     )
 
 
@@ -82,7 +81,7 @@ def update(follow_up_id: int):
             "followups/_follow_up.html",
             follow_up=follow_up,
             programme=access.programme,
-            today=date.today(),
+            today=clock.today(),
             message=message,
         ), status
     if message:

@@ -1,8 +1,7 @@
-from datetime import date
-
 from flask import Blueprint, abort, flash, render_template, request
 from flask_login import current_user, login_required
 
+from transform import clock
 from transform.access import programme_access_or_404
 from transform.adoption.history import team_history
 from transform.extensions import db
@@ -29,7 +28,7 @@ def feedback_form(access, formdata=None, team_id: int | None = None) -> Feedback
     form = FeedbackForm(
         queries.loggable_teams(access, current_user),
         queries.members(access.programme),
-        date.today(),
+        clock.today(),
         access.programme.starts_on,
         formdata=formdata,
     )
@@ -73,7 +72,7 @@ def render_feed(access, form: FeedbackForm | None = None, status: int = 200):
         programme=access.programme,
         filter_form=filter_form,
         entries=queries.feed(access.programme, filters),
-        today=date.today(),
+        today=clock.today(),
         form=form or feedback_form(access),
         return_page="feed",
     )
@@ -115,7 +114,7 @@ def _quick_log(access, form, return_page: str, status: int = 200, logged=None):
         form=form,
         return_page=return_page,
         logged=logged,
-        today=date.today(),
+        today=clock.today(),
     ), status
 
 
@@ -138,7 +137,7 @@ def _observation(form: FeedbackForm) -> service.Observation:
 def themes(programme_id: int):
     access = programme_access_or_404(programme_id)
     filter_form, filters = feed_filters(access)
-    context = themes_context(access.programme, filters, date.today())
+    context = themes_context(access.programme, filters, clock.today())
     return render_template(
         "feedback/themes.html",
         access=access,
@@ -167,7 +166,7 @@ def team(programme_id: int, team_id: int):
         follow_ups=queries.open_follow_ups(access.programme, team_id=team.id),
         form=feedback_form(access, team_id=team.id),
         return_page="team",
-        today=date.today(),
+        today=clock.today(),
         history=team_history(access.programme, team.id),
         elements=[element.capitalize() for element in ADKAR],
     )
@@ -188,5 +187,5 @@ def my_teams(programme_id: int):
         follow_ups=queries.open_follow_ups(access.programme, owner_id=current_user.id),
         form=feedback_form(access),
         return_page="mine",
-        today=date.today(),
+        today=clock.today(),
     )

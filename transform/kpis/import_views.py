@@ -1,7 +1,5 @@
 """Importing KPI actuals from a CSV or Excel extract, all or nothing."""
 
-from datetime import date
-
 from flask import Blueprint, Response, current_app, flash, render_template
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -9,6 +7,7 @@ from flask_wtf.file import FileField, FileRequired, FileSize
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post
@@ -81,7 +80,7 @@ def create(programme_id: int):
 @bp.get("/template.csv")
 def template(programme_id: int):
     access = _admin_access(programme_id)
-    rows = imports.template_rows(access.programme, date.today())
+    rows = imports.template_rows(access.programme, clock.today())
     return Response(
         csv_text(imports.TEMPLATE_COLUMNS, rows).encode("utf-8-sig"),
         mimetype="text/csv",

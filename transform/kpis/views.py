@@ -1,10 +1,9 @@
 """A KPI's life: add from the library or from scratch, plan, enter actuals, re-baseline."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, render_template, request
 from flask_login import current_user, login_required
 
+from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
@@ -195,7 +194,7 @@ def _render_show(access: ProgrammeAccess, kpi: Kpi, status: int = 200, **forms):
         access=access,
         programme=access.programme,
         kpi=kpi,
-        page=kpi_page(access.programme, kpi, date.today()),
+        page=kpi_page(access.programme, kpi, clock.today()),
         may_enter=may_enter and not access.programme.is_archived,
         confirm_form=ConfirmForm(),
         **context,
@@ -212,7 +211,7 @@ def _checkpoint_row(
     with_summary: bool = False,
 ):
     """One checkpoint's row; after a save, the KPI's figures and chart out of band too."""
-    page = kpi_page(access.programme, kpi, date.today())
+    page = kpi_page(access.programme, kpi, clock.today())
     row = next(row for row in page.rows if row.checkpoint_id == checkpoint_id)
     return render_template(
         "kpis/_checkpoint_row_response.html",

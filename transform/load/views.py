@@ -3,6 +3,7 @@ from datetime import date, datetime
 from flask import Blueprint, abort, flash, request
 from flask_login import current_user, login_required
 
+from transform import clock
 from transform.access import may_edit_shared_content
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post, render_page_or_fragment
@@ -38,7 +39,7 @@ def load_helpers():
 @bp.get("")
 def index():
     teams = org.org_teams()
-    today = date.today()
+    today = clock.today()
     form = WindowForm(teams, formdata=request.args, data=default_window(today))
     window = form.window(today)
     shown = org.subtree(teams, window.team_id) if window.team_id else teams
@@ -65,7 +66,7 @@ def update_capacity(team_id: int):
     if not may_edit_shared_content():
         abort(403, description="Only site administrators and PMO admins set team capacity.")
     record = db.session.get(Team, team_id) or abort(404)
-    month = _month_or_404(request.args.get("month", f"{date.today():%Y-%m}"))
+    month = _month_or_404(request.args.get("month", f"{clock.today():%Y-%m}"))
     form = CapacityForm()
     if form.is_submitted() and form.is_stale(record.version):
         stale = _current_capacity(record, error=STALE_MESSAGE)

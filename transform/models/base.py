@@ -1,10 +1,11 @@
 """Declarative base with stable constraint names, and column helpers shared by models."""
 
 import enum
-from datetime import UTC, datetime
 
 from sqlalchemy import Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from transform.clock import utcnow  # noqa: F401 (models' timestamp default)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -17,11 +18,6 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def utcnow() -> datetime:
-    """Naive UTC now: every timestamp is stored as naive UTC on both databases."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:

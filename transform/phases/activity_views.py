@@ -1,10 +1,9 @@
 """Activities and deliverables of a phase: inline edits through htmx, and evidence."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
+from transform import clock
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import Evidence, Role
@@ -53,7 +52,7 @@ def _row(access, activity, status: int = 200, message: str | None = None):
         programme=access.programme,
         phase=activity.phase,
         activity=activity,
-        today=date.today(),
+        today=clock.today(),
         message=message,
     ), status
 
@@ -101,7 +100,7 @@ def update(programme_id: int, phase_id: int, activity_id: int):
                 form.due_on.data,
                 form.notes.data or "",
                 form.done.data,
-                date.today(),
+                clock.today(),
             )
             db.session.commit()
             if is_htmx_request():
@@ -139,7 +138,7 @@ def toggle(programme_id: int, phase_id: int, activity_id: int):
             return _row(access, activity, 409, STALE_MESSAGE)
         flash(STALE_MESSAGE, "error")
     else:
-        service.set_activity_done(activity, form.done.data, date.today())
+        service.set_activity_done(activity, form.done.data, clock.today())
         db.session.commit()
         if is_htmx_request():
             return _row(access, activity)

@@ -7,10 +7,10 @@ figures behind it.
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 
+from transform import clock
 from transform.adoption.service import TeamFigures, adkar_waves, wave_dashboard
 from transform.extensions import db
 from transform.kpis.status import format_value, kpi_view
@@ -182,7 +182,7 @@ def _impacted_rows(programme: Programme, wave: Wave) -> list[TeamFigures]:
             select(ImpactedTeam.team_id).where(ImpactedTeam.programme_id == programme.id)
         )
     )
-    dashboard = wave_dashboard(programme, wave, None, date.today())
+    dashboard = wave_dashboard(programme, wave, None, clock.today())
     return [row for row in dashboard.rows if row.team_id in impacted]
 
 

@@ -1,8 +1,7 @@
-from datetime import date
-
 from flask import Blueprint, flash, render_template
 from flask_login import login_required
 
+from transform import clock
 from transform.access import programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post
@@ -32,7 +31,7 @@ def require_login():
 @bp.get("/")
 def index(programme_id: int):
     access = programme_access_or_404(programme_id)
-    summaries = phase_summaries(access.programme, date.today())
+    summaries = phase_summaries(access.programme, clock.today())
     return render_template(
         "phases/index.html", access=access, programme=access.programme, summaries=summaries
     )
@@ -41,7 +40,7 @@ def index(programme_id: int):
 @bp.get("/timeline")
 def timeline(programme_id: int):
     access = programme_access_or_404(programme_id)
-    today = date.today()
+    today = clock.today()
     summaries = phase_summaries(access.programme, today)
     return render_template(
         "phases/timeline.html",
@@ -70,7 +69,7 @@ def render_phase(access, phase, status: int = 200, **forms):
         phase=phase,
         members=members,
         criteria=results,
-        today=date.today(),
+        today=clock.today(),
         new_activity_form=forms.get("new_activity_form")
         or NewActivityForm(access.programme, members, formdata=None),
         decision_form=forms.get("decision_form") or GateDecisionForm(formdata=None),
@@ -83,7 +82,7 @@ def render_phase(access, phase, status: int = 200, **forms):
 @bp.route("/<int:phase_id>/edit", methods=["GET", "POST"])
 def update(programme_id: int, phase_id: int):
     access, phase = phase_or_404(programme_id, phase_id, Role.ADMIN, for_write=True)
-    today = date.today()
+    today = clock.today()
     form = PhaseForm(access.programme, programme_members(access.programme), today, obj=phase)
     status = 200
     if form.validate_on_submit():

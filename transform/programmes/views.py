@@ -1,9 +1,8 @@
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
+from transform import clock
 from transform.access import programme_access_or_404, programmes_of_current_user
 from transform.admin import service as membership_service
 from transform.admin.forms import MembershipForm
@@ -36,7 +35,7 @@ def index():
 @bp.get("/<int:programme_id>")
 def show(programme_id: int):
     access = programme_access_or_404(programme_id)
-    today = date.today()
+    today = clock.today()
     return render_template(
         "programmes/show.html",
         access=access,

@@ -1,8 +1,7 @@
-from datetime import date
-
 from flask import Blueprint, abort, flash, render_template, request
 from flask_login import login_required
 
+from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post, render_page_or_fragment
@@ -42,7 +41,7 @@ def index(programme_id: int):
         programme=access.programme,
         form=form,
         filters=filters,
-        log=queries.raid_log(programme_id, filters, date.today()),
+        log=queries.raid_log(programme_id, filters, clock.today()),
     )
 
 

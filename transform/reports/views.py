@@ -5,7 +5,6 @@ answers of small teams, comments) is withheld in the content itself, as on the p
 Only the programme's PMO admins publish.
 """
 
-from datetime import date
 from io import BytesIO
 
 from flask import (
@@ -21,6 +20,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from transform import clock
 from transform.access import programme_access_or_404
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
@@ -45,7 +45,7 @@ def index(programme_id: int):
     programme = access.programme
     teams, waves = _choices(programme)
     forms = {
-        spec: ReportForm(spec, programme, teams, waves, date.today(), formdata=None)
+        spec: ReportForm(spec, programme, teams, waves, clock.today(), formdata=None)
         for spec in REPORTS.values()
     }
     return render_template(
@@ -137,7 +137,7 @@ def _report_form(programme, kind: str, formdata, **kwargs) -> tuple[ReportSpec, 
     if spec is None:
         abort(404, description="There is no such kind of report.")
     teams, waves = _choices(programme)
-    form = ReportForm(spec, programme, teams, waves, date.today(), formdata=formdata, **kwargs)
+    form = ReportForm(spec, programme, teams, waves, clock.today(), formdata=formdata, **kwargs)
     return spec, form
 
 

@@ -4,11 +4,10 @@ Nothing here records who answered: no IP address, user agent, link id or time is
 stored with a response, and tokens are redacted from the logs.
 """
 
-from datetime import date
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from transform import clock
 from transform.extensions import db
 from transform.surveys.answers import DONT_KNOW, ItemSpec, field_name, read_answers
 from transform.surveys.responding import (
@@ -66,7 +65,7 @@ def thanks():
 
 
 def _respond(token: str, is_team_link: bool):
-    today = date.today()
+    today = clock.today()
     invitation = find_invitation(token, is_team_link, today)
     if invitation.state != LinkState.OPEN:
         return _state_page(invitation.state, invitation)

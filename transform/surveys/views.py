@@ -1,12 +1,12 @@
 """Survey waves of a programme: create, open and close, hand out links, watch responses."""
 
 import re
-from datetime import date
 
 from flask import Blueprint, Response, abort, flash, render_template, url_for
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
+from transform import clock
 from transform.access import programme_access_or_404
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
@@ -89,7 +89,7 @@ def _wave_page(access, wave, status: int = 200, **extra):
         links_form=links_form,
         team_link_form=team_link_form,
         confirm_form=ConfirmForm(),
-        today=date.today(),
+        today=clock.today(),
         **extra,
     ), status
 

@@ -1,10 +1,9 @@
 """A wave's raw responses: import them from another survey tool, export them."""
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, render_template, request
 from flask_login import current_user, login_required
 
+from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post
@@ -82,7 +81,7 @@ def _mapping_step(access: ProgrammeAccess, wave: Wave, token: str):
         return _to_import(wave)
     pending, table = loaded
     items = queries.answer_specs(wave)
-    default = default_day(wave.opens_on, wave.closes_on, date.today())
+    default = default_day(wave.opens_on, wave.closes_on, clock.today())
     if request.method == "GET":
         suggested = initial_data(suggest_mapping(table.headers, items), token)
         form = mapping_form(table.headers, items, default, data=suggested)
@@ -96,7 +95,7 @@ def _mapping_step(access: ProgrammeAccess, wave: Wave, token: str):
     if form.validate_on_submit():
         try:
             summary = service.import_responses(
-                wave, table, form.mapping(), date.today(), pending.sha256
+                wave, table, form.mapping(), clock.today(), pending.sha256
             )
         except ImportRefused as error:
             refused = error
@@ -141,7 +140,7 @@ def export_csv(programme_id: int, wave_id: int):
 def export_xlsx(programme_id: int, wave_id: int):
     access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, Role.SPONSOR)
     export = queries.wave_export(access.programme, wave)
-    data = exporting.to_xlsx(export, date.today())
+    data = exporting.to_xlsx(export, clock.today())
     return _download(data, exporting.filename(export, "xlsx"), exporting.XLSX_TYPE)
 
 
