@@ -1,9 +1,9 @@
 import re
-import time
 
 import pytest
 
 from tests import factories
+from transform import clock
 from transform.auth.sessions import LOGIN_AT, SEEN_AT
 from transform.extensions import db
 from transform.models import User
@@ -150,14 +150,14 @@ def test_password_change_refuses_a_short_or_mismatched_password(client, auth, pe
 def test_sessions_expire(client, auth, person, stamp, age_seconds):
     auth.login("pat@example.com")
     with client.session_transaction() as session:
-        session[stamp] = time.time() - age_seconds
+        session[stamp] = clock.now().timestamp() - age_seconds
     assert client.get("/programmes/").status_code == 302
 
 
 def test_an_active_session_stays_alive(client, auth, person):
     auth.login("pat@example.com")
     with client.session_transaction() as session:
-        session[SEEN_AT] = time.time() - 20 * 60
+        session[SEEN_AT] = clock.now().timestamp() - 20 * 60
     assert client.get("/programmes/").status_code == 200
 
 

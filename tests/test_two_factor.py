@@ -1,11 +1,11 @@
 import re
-import time
 
 import pyotp
 import pytest
 from flask import Flask
 
 from tests import factories
+from transform import clock
 from transform.auth.sealed import SealBroken, seal, unseal
 from transform.auth.views import PENDING
 from transform.extensions import db
@@ -26,7 +26,7 @@ def secret(person):
 
 
 def _code(secret: str, steps: int = 0) -> str:
-    return pyotp.TOTP(secret).at(time.time() + 30 * steps)
+    return pyotp.TOTP(secret).at(clock.now().timestamp() + 30 * steps)
 
 
 def _enrol(client) -> str:
@@ -102,7 +102,7 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(client, auth, secret)
 def test_the_code_step_expires(client, auth, secret):
     auth.login("pat@example.com")
     with client.session_transaction() as session:
-        session[PENDING] = dict(session[PENDING], at=time.time() - 6 * 60)
+        session[PENDING] = dict(session[PENDING], at=clock.now().timestamp() - 6 * 60)
     response = client.post("/auth/code", data={"code": _code(secret)})
     assert response.status_code == 302
     assert response.headers["Location"] == "/auth/login"
