@@ -3,6 +3,8 @@
 from datetime import date
 from itertools import count
 
+from sqlalchemy import select
+
 from transform.auth.service import create_user
 from transform.extensions import db
 from transform.models import (
@@ -10,6 +12,7 @@ from transform.models import (
     MethodologyTemplate,
     Programme,
     Role,
+    Team,
     TemplateActivity,
     TemplateGateCriterion,
     TemplatePhase,
@@ -73,3 +76,16 @@ def logged_in(app, email: str = "pmo@example.com", password: str = PASSWORD):
     client = app.test_client()
     client.post("/auth/login", data={"email": email, "password": password})
     return client
+
+
+def demo_programme(name: str = "Back-office optimisation") -> Programme:
+    """Load the demo on SUITE_DAY and return one of its programmes."""
+    from transform.demo import load_demo
+
+    load_demo(SUITE_DAY)
+    return db.session.scalar(select(Programme).where(Programme.name == name))
+
+
+def team_id(name: str) -> int:
+    """The id of the team of that name."""
+    return db.session.scalar(select(Team.id).where(Team.name == name))

@@ -45,7 +45,7 @@ def test_dashboard_figures_equal_the_scoring_core(demo):
     assert billing_ops.n == row["n"]
     assert billing_ops.adoption_index == row["adoption_index"]
     assert billing_ops.elements[2] == row["knowledge_normalised"]
-    assert billing_ops.main_barrier == "knowledge"
+    assert billing_ops.barrier_point == "knowledge"
 
 
 def test_small_teams_and_their_complement_are_suppressed(demo):

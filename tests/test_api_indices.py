@@ -109,7 +109,7 @@ def test_the_figures_are_the_dashboards(client, demo):
         assert entry["elements"] == {
             name: _estimate(e) for name, e in zip(ADKAR, row.elements, strict=True)
         }
-        assert entry["main_barrier"] == row.main_barrier
+        assert entry["barrier_point"] == row.barrier_point
         readiness = row.readiness.result
         assert entry["readiness"]["value"] == readiness.value
         assert entry["readiness"]["band"] == (readiness.band.value if readiness.band else None)

@@ -201,7 +201,9 @@ def test_response_minimum_is_evaluated_from_the_latest_wave(app, programme):
     gate = _response_minimum_setup(programme, {"Billing": 6, "Payroll": 3})
     page = factories.logged_in(app, "pmo@example.com").get(_phase_url(gate)).data
     assert b"1 of 2 impacted teams have at least 5 responses" in page
-    assert b"Short: Payroll (3)" in page
+    # The exact small count would tell how many padded responses would lift Payroll over.
+    assert b"Fewer than 5: Payroll." in page
+    assert b"Payroll (3)" not in page
     assert b"criterion-not_met" in page
 
 

@@ -147,7 +147,7 @@ def test_assessment_priorities_follow_their_printed_rules(demo):
         row = baseline[priority.subject]
         assert row.state == CellState.SHOWN
         low = row.readiness.result.value < 70
-        assert low or row.adoption.main_barrier in ("awareness", "desire")
+        assert low or row.adoption.barrier_point in ("awareness", "desire")
     risks = context["priorities"]["risks"]
     assert risks and all(re.match(r"score (\d+)", p.evidence) for p in risks)
     scores = [int(re.match(r"score (\d+)", p.evidence).group(1)) for p in risks]
@@ -194,7 +194,7 @@ def test_assessment_hides_small_teams(demo):
 def test_team_report_indices_are_the_team_pages(demo):
     team_id = _team("Billing Operations")
     context = team_adoption.build(demo, TODAY, team_id=team_id).context
-    history = team_history(demo, team_id)
+    history = team_history(demo, team_id, SUITE_DAY)
     assert [row.wave for row in context["rows"]] == [p.wave.name for p in history.points]
     for row, point in zip(context["rows"], history.points, strict=True):
         assert (row.n, row.adoption_index, row.adoption_rate) == (

@@ -118,7 +118,8 @@ def test_a_submitted_gate_is_a_decision_needed(app, demo):
         select(Phase).where(Phase.programme_id == demo.id).order_by(Phase.position.desc())
     )
     gate = db.session.scalar(select(Gate).where(Gate.phase_id == phase.id))
-    gate.status = GateStatus.SUBMITTED
+    gate.status = GateStatus.OPEN
+    gate.submit(demo.memberships[0].user_id)
     db.session.flush()
     content, html = _html(app, demo, TODAY)
     titles = [d.title for d in content.context["decisions"]]

@@ -277,7 +277,7 @@ def test_adoption_series_of_a_team_leaves_out_suppressed_waves(demo):
     team_id = db.session.scalar(select(Team.id).where(Team.name == "Billing Operations"))
     shown = [
         (min(p.wave.closes_on, TODAY), p.adoption_index.value)
-        for p in team_history(programme, team_id).points
+        for p in team_history(programme, team_id, SUITE_DAY).points
     ]
     assert adoption_series(programme, team_id, TODAY) == shown and len(shown) == 3
     payroll = db.session.scalar(select(Team.id).where(Team.name == "Payroll"))
@@ -285,7 +285,7 @@ def test_adoption_series_of_a_team_leaves_out_suppressed_waves(demo):
     # A threshold between the team's wave sizes hides the smaller waves.
     programme.comment_threshold = programme.anonymity_threshold = 10
     db.session.flush()
-    points = team_history(programme, team_id).points
+    points = team_history(programme, team_id, SUITE_DAY).points
     hidden = {min(p.wave.closes_on, TODAY) for p in points if p.state != CellState.SHOWN}
     series = adoption_series(programme, team_id, TODAY)
     assert len(hidden) == 1 and len(series) == 2

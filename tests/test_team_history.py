@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.factories import SUITE_DAY
 from transform.adoption.history import team_history
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
@@ -22,7 +23,7 @@ def _team(name: str) -> int:
 
 
 def test_the_lagging_team_stays_stuck_at_knowledge(demo):
-    history = team_history(demo, _team("Billing Operations"))
+    history = team_history(demo, _team("Billing Operations"), SUITE_DAY)
     assert [p.state.value for p in history.points] == ["shown"] * 3
     latest = history.points[-1]
     knowledge = latest.elements[2].value
@@ -36,14 +37,14 @@ def test_the_lagging_team_stays_stuck_at_knowledge(demo):
 
 
 def test_a_growing_team_gets_a_forecast_date(demo):
-    history = team_history(demo, _team("Corporate Support"))
+    history = team_history(demo, _team("Corporate Support"), SUITE_DAY)
     rates = [p.adoption_rate.value for p in history.points]
     assert rates == sorted(rates)
     assert history.forecast.target_date is not None or history.forecast.reason
 
 
 def test_a_small_teams_history_is_hidden(demo):
-    history = team_history(demo, _team("Payroll"))
+    history = team_history(demo, _team("Payroll"), SUITE_DAY)
     assert {p.state.value for p in history.points} == {"below_threshold"}
     assert all(p.adoption_index is None for p in history.points)
     assert history.forecast is None
@@ -63,7 +64,7 @@ def test_the_team_page_shows_the_history(app, demo):
 
 def test_a_team_page_with_a_forecast_date_renders_it(app, demo):
     team_id = _team("Practice Support")
-    forecast = team_history(demo, team_id).forecast
+    forecast = team_history(demo, team_id, SUITE_DAY).forecast
     assert forecast.target_date is not None and forecast.reason is None
     client = app.test_client()
     client.post("/auth/login", data={"email": "pmo@example.com", "password": DEMO_PASSWORD})

@@ -41,3 +41,11 @@ def reset() -> None:
     """Back to the system clock."""
     global _shift
     _shift = timedelta(0)
+
+
+def end_of_day(day: date) -> datetime:
+    """The first stored moment after a day: what happened "by" the day came before it.
+
+    Timestamps are stored as naive UTC and days are compared as such.
+    """
+    return datetime.combine(day + timedelta(days=1), time.min)

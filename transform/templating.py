@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import Flask
 from flask_login import current_user
 
+from transform.scoring.adkar import UNDETERMINED
 from transform.scoring.readiness import COMPONENT_LABELS
 
 HTMX_ASSET = "js/htmx-2.0.11.min.js"
@@ -29,6 +30,23 @@ def size_label(size_bytes: int) -> str:
     return f"{max(1, size_bytes // 1024)} KB"
 
 
+#: How a team's barrier point is defined, said the same way on every page and report.
+BARRIER_POINT_RULE = (
+    "A team's barrier point is the first ADKAR element, in the order Awareness, Desire, "
+    "Knowledge, Ability, Reinforcement, whose team mean is at or below 50 of 100 (the "
+    "middle of the scale): the rule for one respondent, applied to the team's means."
+)
+
+
+def barrier_point_label(element: str | None) -> str:
+    """A team's barrier point as pages and reports name it."""
+    if element is None:
+        return "None"
+    if element == UNDETERMINED:
+        return "Cannot tell"
+    return element.capitalize()
+
+
 def _kpi_value(value: float | None, unit: str) -> str:
     from transform.kpis.status import format_value
 
@@ -42,6 +60,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["component_label"] = COMPONENT_LABELS.__getitem__
     app.jinja_env.globals["component_labels"] = COMPONENT_LABELS
     app.jinja_env.filters["kpi_value"] = _kpi_value
+    app.jinja_env.filters["barrier_point"] = barrier_point_label
+    app.jinja_env.globals["barrier_point_rule"] = BARRIER_POINT_RULE
 
     @app.context_processor
     def navigation():

@@ -5,6 +5,7 @@ dashboard; a wave whose figure is suppressed contributes nothing to trends or fo
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -41,12 +42,13 @@ class TeamHistory:
     threshold: int
 
 
-def team_history(programme: Programme, team_id: int) -> TeamHistory:
-    """The team's figures in each opened ADKAR wave, oldest first, with trend and forecast."""
+def team_history(programme: Programme, team_id: int, as_of: date) -> TeamHistory:
+    """The team's figures in each ADKAR wave opened by `as_of`, oldest first, with trend and
+    forecast; only responses submitted and feedback observed by then count."""
     points: list[WavePoint] = []
     previous = None  # (progress series, adopted, determined) of the last shown wave
-    for wave in reversed(adkar_waves(programme)):
-        point, current = _wave_point(programme, wave, team_id, previous)
+    for wave in reversed(adkar_waves(programme, opened_by=as_of)):
+        point, current = _wave_point(programme, wave, team_id, previous, as_of)
         points.append(point)
         previous = current or previous
     shown = [p for p in points if p.state == CellState.SHOWN and p.adoption_rate.value is not None]
@@ -63,13 +65,13 @@ def team_history(programme: Programme, team_id: int) -> TeamHistory:
     return TeamHistory(
         points,
         forecast,
-        _comparison(programme, team_id, latest),
+        _comparison(programme, team_id, latest, as_of),
         effective_threshold(programme.anonymity_threshold),
     )
 
 
-def _wave_point(programme, wave, team_id, previous):
-    frames = wave_frames(wave.id)
+def _wave_point(programme, wave, team_id, previous, as_of):
+    frames = wave_frames(wave.id, as_of)
     scale = int(dimension_scale_points(frames.items).max()) if len(frames.items) else 5
     elements = dimension_scores(frames.answers, frames.items).reindex(columns=["team_id", *ADKAR])
     control = disclosure(
@@ -100,10 +102,14 @@ def _wave_point(programme, wave, team_id, previous):
     return point, (progress, adopted, determined)
 
 
-def _comparison(programme: Programme, team_id: int, latest: Estimate | None):
+def _comparison(programme: Programme, team_id: int, latest: Estimate | None, as_of: date):
     stage = db.session.scalar(
         select(FeedbackEntry.observed_stage)
-        .where(FeedbackEntry.programme_id == programme.id, FeedbackEntry.team_id == team_id)
+        .where(
+            FeedbackEntry.programme_id == programme.id,
+            FeedbackEntry.team_id == team_id,
+            FeedbackEntry.observed_on <= as_of,
+        )
         .order_by(FeedbackEntry.observed_on.desc(), FeedbackEntry.id.desc())
         .limit(1)
     )

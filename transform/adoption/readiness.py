@@ -78,7 +78,7 @@ def readiness_view(
 ) -> ReadinessView:
     """The teams' readiness at `as_of`; `adoption` is the ADKAR wave's pooled roll-up."""
     wave = latest_readiness_wave(programme, as_of)
-    survey = _survey(programme, wave, parents)
+    survey = _survey(programme, wave, parents, as_of)
     context = subtree_context(_context(programme, as_of), parents)
     context = context[context.index.isin(list(team_ids))]
     weights = programme_weights(programme)
@@ -95,12 +95,12 @@ def readiness_view(
 
 
 def _survey(
-    programme: Programme, wave: Wave | None, parents: Parents
+    programme: Programme, wave: Wave | None, parents: Parents, as_of: date
 ) -> dict[int, tuple[Estimate, Estimate, Estimate, Estimate]]:
     """Per team: (readiness_survey, commitment, efficacy, agreement), withheld as missing."""
     if wave is None:
         return {}
-    frames = wave_frames(wave.id)
+    frames = wave_frames(wave.id, as_of)
     scores = dimension_scores(frames.answers, frames.items)
     scores = scores.reindex(columns=["team_id", *SUBSCALES])
     control = disclosure(

@@ -21,7 +21,7 @@ from transform.models import (
     Wave,
     WaveTeam,
 )
-from transform.scoring.adkar import ADKAR
+from transform.scoring.adkar import ADKAR, team_barrier_point
 from transform.scoring.anonymity import CellState, disclosure
 from transform.scoring.estimate import Estimate
 from transform.scoring.items import dimension_scale_points, dimension_scores
@@ -57,12 +57,12 @@ class TeamFigures:
     readiness: TeamReadiness | None = None
 
     @property
-    def main_barrier(self) -> str | None:
-        """The element most respondents are stuck at, if any respondent is stuck."""
-        stuck = self.barriers[: len(ADKAR)]
-        if not stuck or max(stuck) == 0:
+    def barrier_point(self) -> str | None:
+        """The team's barrier point (scoring.adkar.team_barrier_point); None when shown
+        figures have none, or when the figures are not shown."""
+        if not self.elements:
             return None
-        return ADKAR[stuck.index(max(stuck))]
+        return team_barrier_point(self.elements)
 
 
 @dataclass(frozen=True)
@@ -80,27 +80,29 @@ class WaveDashboard:
     team_count: int = 0
 
 
-def adkar_waves(programme: Programme) -> list[Wave]:
-    """The programme's opened ADKAR waves, newest first."""
-    return opened_waves(programme, InstrumentKind.ADKAR)
+def adkar_waves(programme: Programme, opened_by: date | None = None) -> list[Wave]:
+    """The programme's opened ADKAR waves, newest first (those opened by a day, if given)."""
+    return opened_waves(programme, InstrumentKind.ADKAR, opened_by)
 
 
-def readiness_date(wave: Wave, today: date) -> date:
-    """Readiness sits beside a wave as it stood when the wave closed (today if still open)."""
-    return min(wave.closes_on, today)
+def readiness_date(wave: Wave, as_of: date) -> date:
+    """Readiness sits beside a wave as it stood when the wave closed (as of `as_of` if that
+    comes first)."""
+    return min(wave.closes_on, as_of)
 
 
 def wave_dashboard(
-    programme: Programme, wave: Wave, root_team_id: int | None, today: date
+    programme: Programme, wave: Wave, root_team_id: int | None, as_of: date
 ) -> WaveDashboard:
-    frames, scale, elements, control = _scored_wave(programme, wave)
+    """The wave's figures as of a day: only the responses submitted by then count."""
+    frames, scale, elements, control = _scored_wave(programme, wave, as_of)
     # Rows as dicts: one conversion instead of a DataFrame lookup per team.
     adoption = rollup_adoption(elements, frames.parents, scale)
     every_row = _team_rows(wave, frames.parents, root_team_id)
     team_rows, depth_limit = _cut_at_depth(every_row, MAX_ROWS)
     readiness = readiness_view(
         programme,
-        readiness_date(wave, today),
+        readiness_date(wave, as_of),
         frames.parents,
         adoption,
         [team.id for team, _ in team_rows],
@@ -135,16 +137,16 @@ def wave_dashboard(
     )
 
 
-def wave_total(programme: Programme, wave: Wave) -> TeamFigures:
-    """The whole wave's figures alone, under the same disclosure control as the dashboard."""
-    frames, scale, elements, control = _scored_wave(programme, wave)
+def wave_total(programme: Programme, wave: Wave, as_of: date) -> TeamFigures:
+    """The whole wave's figures alone as of a day, under the dashboard's disclosure control."""
+    frames, scale, elements, control = _scored_wave(programme, wave, as_of)
     return _whole_wave(elements, scale, control.total_state)
 
 
-def _scored_wave(programme: Programme, wave: Wave):
-    """The wave's frames, scale, each respondent's ADKAR element scores, and what of
-    them may be shown."""
-    frames = wave_frames(wave.id)
+def _scored_wave(programme: Programme, wave: Wave, as_of: date):
+    """The wave's frames as of a day, scale, each respondent's ADKAR element scores, and
+    what of them may be shown."""
+    frames = wave_frames(wave.id, as_of)
     scale = int(dimension_scale_points(frames.items).max()) if len(frames.items) else 5
     elements = dimension_scores(frames.answers, frames.items)
     elements = elements.reindex(columns=["team_id", *ADKAR])

@@ -8,7 +8,9 @@ from transform import clock
 from transform.access import programme_access_or_404
 from transform.adoption import service
 from transform.adoption.dashboard_cache import cached_dashboard
+from transform.adoption.latest import latest_with_results
 from transform.htmx import is_htmx_request
+from transform.models import InstrumentKind
 from transform.scoring.adkar import ADKAR
 
 bp = Blueprint("adoption", __name__, url_prefix="/programmes/<int:programme_id>/adoption")
@@ -24,7 +26,8 @@ def require_login():
 def index(programme_id: int):
     access = programme_access_or_404(programme_id)
     waves = service.adkar_waves(access.programme)
-    wave = _chosen_wave(waves)
+    choice = latest_with_results(access.programme, InstrumentKind.ADKAR, clock.today())
+    wave = _chosen_wave(waves, choice)
     team_id = request.args.get("team", type=int)
     context = dict(
         programme=access.programme,
@@ -34,6 +37,7 @@ def index(programme_id: int):
         computed_at=None,
         elements=[element.capitalize() for element in ADKAR],
         team_id=team_id,
+        choice=choice,
     )
     if wave is None:
         html = Markup(render_template("adoption/_dashboard.html", **context))
@@ -46,10 +50,11 @@ def index(programme_id: int):
     return render_template("adoption/index.html", access=access, dashboard_html=html, **context)
 
 
-def _chosen_wave(waves):
+def _chosen_wave(waves, choice):
+    """The wave asked for; else the latest with results; else the newest."""
     wave_id = request.args.get("wave", type=int)
     if wave_id is None:
-        return waves[0] if waves else None
+        return choice.wave or (waves[0] if waves else None)
     for wave in waves:
         if wave.id == wave_id:
             return wave

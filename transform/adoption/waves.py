@@ -1,4 +1,4 @@
-"""The survey waves a programme has opened, of one instrument kind, newest first."""
+"""The survey waves a programme has opened, of one instrument kind or all, newest first."""
 
 from datetime import date
 
@@ -9,14 +9,13 @@ from transform.models import Instrument, InstrumentKind, Programme, Wave, WaveSt
 
 
 def opened_waves(
-    programme: Programme, kind: InstrumentKind, opened_by: date | None = None
+    programme: Programme, kind: InstrumentKind | None, opened_by: date | None = None
 ) -> list[Wave]:
-    """Waves past draft, newest first; only those opened by `opened_by` when it is given."""
-    conditions = [
-        Wave.programme_id == programme.id,
-        Instrument.kind == kind,
-        Wave.status != WaveStatus.DRAFT,
-    ]
+    """Waves past draft of one kind (None: every kind), newest first; only those opened by
+    `opened_by` when it is given."""
+    conditions = [Wave.programme_id == programme.id, Wave.status != WaveStatus.DRAFT]
+    if kind is not None:
+        conditions.append(Instrument.kind == kind)
     if opened_by is not None:
         conditions.append(Wave.opens_on <= opened_by)
     return list(

@@ -19,7 +19,7 @@ from transform.api.problems import ApiProblem
 from transform.api.spec import ID_MAX
 from transform.extensions import db
 from transform.models import InstrumentKind, Team, WaveStatus
-from transform.scoring.adkar import ADKAR
+from transform.scoring.adkar import ADKAR, UNDETERMINED
 from transform.scoring.anonymity import CellState
 from transform.scoring.estimate import Estimate
 from transform.scoring.readiness import COMPONENTS, Band
@@ -92,8 +92,12 @@ class WaveFigures(BaseModel):
         description="Percentage of respondents with no ADKAR barrier."
     )
     elements: AdkarElements | None
-    main_barrier: Literal[ADKAR] | None = Field(
-        description="The element most respondents are stuck at; null when none is."
+    barrier_point: Literal[(*ADKAR, UNDETERMINED)] | None = Field(
+        description=(
+            "The team's barrier point: the first ADKAR element whose team mean is at or "
+            "below 50 of 100; null when none is, unknown when an element before it has no "
+            "mean."
+        )
     )
 
 
@@ -218,7 +222,7 @@ def _figures(figures: TeamFigures, threshold: int) -> WaveFigures:
             adoption_index=None,
             adoption_rate=None,
             elements=None,
-            main_barrier=None,
+            barrier_point=None,
         )
     return WaveFigures(
         state=figures.state,
@@ -229,7 +233,7 @@ def _figures(figures: TeamFigures, threshold: int) -> WaveFigures:
         elements=AdkarElements(
             **{name: _estimate(e) for name, e in zip(ADKAR, figures.elements, strict=True)}
         ),
-        main_barrier=figures.main_barrier,
+        barrier_point=figures.barrier_point,
     )
 
 

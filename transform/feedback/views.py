@@ -167,7 +167,7 @@ def team(programme_id: int, team_id: int):
         form=feedback_form(access, team_id=team.id),
         return_page="team",
         today=clock.today(),
-        history=team_history(access.programme, team.id),
+        history=team_history(access.programme, team.id, clock.today()),
         elements=[element.capitalize() for element in ADKAR],
     )
 

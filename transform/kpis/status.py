@@ -142,22 +142,23 @@ def kpi_view(kpi: Kpi) -> KpiView:
 
 
 def adoption_series(
-    programme: Programme, team_id: int | None, today: date
+    programme: Programme, team_id: int | None, as_of: date
 ) -> list[tuple[date, float]]:
-    """The adoption index of each ADKAR wave at its close (today while it is open), oldest
-    first: the team's pooled subtree, or the whole programme for None. A suppressed or
-    missing figure is left out."""
+    """The adoption index of each ADKAR wave opened by `as_of`, at its close (as of then
+    while it is open), oldest first: the team's pooled subtree, or the whole programme for
+    None. Only responses submitted by `as_of` count; a suppressed or missing figure is left
+    out."""
     if team_id is not None:
         return [
-            (min(point.wave.closes_on, today), point.adoption_index.value)
-            for point in team_history(programme, team_id).points
+            (min(point.wave.closes_on, as_of), point.adoption_index.value)
+            for point in team_history(programme, team_id, as_of).points
             if _shown(point.state, point.adoption_index)
         ]
     series = []
-    for wave in reversed(adkar_waves(programme)):
-        total = wave_total(programme, wave)
+    for wave in reversed(adkar_waves(programme, opened_by=as_of)):
+        total = wave_total(programme, wave, min(wave.closes_on, as_of))
         if _shown(total.state, total.adoption_index):
-            series.append((min(wave.closes_on, today), total.adoption_index.value))
+            series.append((min(wave.closes_on, as_of), total.adoption_index.value))
     return series
 
 

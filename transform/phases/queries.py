@@ -12,23 +12,29 @@ from transform.models import (
     Gate,
     GateCriterion,
     GateDecision,
+    GateStatus,
     Membership,
     Phase,
     PhaseStatus,
     Programme,
     User,
 )
+from transform.phases.history import gate_status_as_of, gate_submissions, phase_status_as_of
 from transform.scoring import ScheduleVariance, schedule_variance
 
 
 @dataclass(frozen=True)
 class PhaseSummary:
+    """A phase as it stood at the end of a day (today for the pages)."""
+
     phase: Phase
     gate: Gate | None
     activities_total: int
     activities_done: int
     activities_overdue: int
     schedule: ScheduleVariance
+    status: PhaseStatus
+    gate_status: GateStatus | None
 
     @property
     def percent_done(self) -> int:
@@ -36,17 +42,18 @@ class PhaseSummary:
 
 
 def phase_summaries(programme: Programme, today: date) -> list[PhaseSummary]:
-    """Every phase of the programme in order, with activity counts and schedule variance."""
+    """Every phase of the programme in order, with activity counts, schedule variance and
+    statuses as they stood at the end of `today`: an activity done later counts as open,
+    a decision taken later is not yet taken."""
+    done_by_then = Activity.done_on.is_not(None) & (Activity.done_on <= today)
     counts = {
-        phase_id: (total, done, overdue or 0)
+        phase_id: (total, done or 0, overdue or 0)
         for phase_id, total, done, overdue in db.session.execute(
             select(
                 Activity.phase_id,
                 func.count(Activity.id),
-                func.count(Activity.done_on),
-                func.sum(
-                    case((Activity.done_on.is_(None) & (Activity.due_on < today), 1), else_=0)
-                ),
+                func.sum(case((done_by_then, 1), else_=0)),
+                func.sum(case((~done_by_then & (Activity.due_on < today), 1), else_=0)),
             )
             .join(Phase, Phase.id == Activity.phase_id)
             .where(Phase.programme_id == programme.id)
@@ -60,18 +67,25 @@ def phase_summaries(programme: Programme, today: date) -> list[PhaseSummary]:
         .options(selectinload(Phase.owner))
         .order_by(Phase.position)
     ).all()
+    submissions = gate_submissions(programme.id)
     summaries = []
     for phase, gate in rows:
         total, done, overdue = counts.get(phase.id, (0, 0, 0))
+        status = phase_status_as_of(phase, today)
         schedule = schedule_variance(
             phase.planned_start,
             phase.planned_end,
             total,
             done,
-            phase.status == PhaseStatus.COMPLETE,
+            status == PhaseStatus.COMPLETE,
             today,
         )
-        summaries.append(PhaseSummary(phase, gate, total, done, overdue, schedule))
+        gate_status = (
+            gate_status_as_of(gate, today, submissions.get(gate.id, [])) if gate else None
+        )
+        summaries.append(
+            PhaseSummary(phase, gate, total, done, overdue, schedule, status, gate_status)
+        )
     return summaries
 
 
@@ -121,14 +135,15 @@ def programme_members(programme: Programme) -> list[User]:
 
 
 def overdue_activities(programme: Programme, today: date, limit: int = 10) -> list[Activity]:
-    """Open activities past their due date, most overdue first."""
+    """Activities not done by the end of `today` and past their due date, most overdue
+    first."""
     return list(
         db.session.scalars(
             select(Activity)
             .join(Phase, Phase.id == Activity.phase_id)
             .where(
                 Phase.programme_id == programme.id,
-                Activity.done_on.is_(None),
+                Activity.done_on.is_(None) | (Activity.done_on > today),
                 Activity.due_on < today,
             )
             .options(selectinload(Activity.owner), selectinload(Activity.phase))

@@ -6,6 +6,7 @@ from transform import clock
 from transform.access import programme_access_or_404, programmes_of_current_user
 from transform.admin import service as membership_service
 from transform.admin.forms import MembershipForm
+from transform.adoption.latest import adoption_headline
 from transform.extensions import db
 from transform.htmx import redirect_after_post
 from transform.models import Membership, Role, User
@@ -41,6 +42,7 @@ def show(programme_id: int):
         access=access,
         programme=access.programme,
         overview=programme_overview(access.programme, today),
+        adoption=adoption_headline(access.programme, today),
         archive_form=ArchiveForm(),
         today=today,
     )

@@ -8,23 +8,12 @@ from sqlalchemy.orm import joinedload
 
 from transform.extensions import db
 from transform.models import Membership, Phase, RaidItem, RaidKind, RaidStatus, User
-from transform.programmes.queries import HIGH_RISK_SCORE
+from transform.raid.bands import score_band
 
 SEVERITY_LABELS = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
 LIKELIHOOD_LABELS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
-#: Scores from here up are medium; from HIGH_RISK_SCORE up, high (as on the overview).
-MEDIUM_RISK_SCORE = 5
 #: The status filter value that means "open or mitigating", i.e. not closed.
 STATUS_ACTIVE = "active"
-
-
-def score_band(score: int) -> str:
-    """The heat-map band of a severity × likelihood score: low, medium or high."""
-    if score >= HIGH_RISK_SCORE:
-        return "high"
-    if score >= MEDIUM_RISK_SCORE:
-        return "medium"
-    return "low"
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ from transform.models import (
 )
 from transform.orgtree import load_parents
 from transform.programmes.queries import HIGH_RISK_SCORE
-from transform.raid.queries import RaidFilters, RaidRow, raid_log
+from transform.raid.history import raid_items_as_of
+from transform.raid.queries import RaidRow
 from transform.reports.charts import Bar, bars_svg
 from transform.reports.content import ReportContent
 from transform.reports.report_data import (
@@ -63,7 +64,8 @@ EARLY_BARRIERS = ("awareness", "desire")
 PRIORITY_RULES = {
     "teams": (
         "Impacted teams whose readiness index is below 70 (caution or not ready), or whose "
-        "main ADKAR barrier point in the first adoption survey is Awareness or Desire; "
+        "ADKAR barrier point (first element with a team mean at or below 50) in the first "
+        "adoption survey is Awareness or Desire; "
         f"lowest readiness first, at most {PRIORITY_TEAMS}. Teams whose figures are withheld "
         "for anonymity cannot be ranked and are not listed."
     ),
@@ -136,7 +138,8 @@ def build(
     scope = impact_overview(programme.id)
     kpis = _kpis(programme, as_of)
     baseline, readiness, adkar_wave = _baseline(programme, as_of)
-    log = [row for row in raid_log(programme.id, RaidFilters(), as_of).rows if _raised(row, as_of)]
+    items = sorted(raid_items_as_of(programme.id, as_of), key=lambda item: item.log_order)
+    log = [RaidRow(item, item.is_overdue(as_of)) for item in items]
     themes = (
         themes_context(
             programme, FeedFilters(date_from=findings.window[0], date_to=findings.window[1]), as_of
@@ -276,10 +279,6 @@ def _wave_label(wave: Wave | None) -> tuple[str, date, date] | None:
     return (wave.name, wave.opens_on, wave.closes_on) if wave else None
 
 
-def _raised(row: RaidRow, as_of: date) -> bool:
-    return row.item.created_at.date() <= as_of
-
-
 def _phase_raid(log: list[RaidRow], phase, findings) -> list[tuple[str, RaidRow]]:
     """The RAID items linked to the phase, or raised while it ran, with why each is here."""
     if phase is None:
@@ -305,9 +304,9 @@ def _priority_teams(rows: list[BaselineRow], impacted: set[int]) -> list[Priorit
             index = result.value
             if result.value < 70:
                 reasons.append(f"readiness index {result.value:.0f} ({result.band.label.lower()})")
-        barrier = row.adoption.main_barrier if row.adoption else None
+        barrier = row.adoption.barrier_point if row.adoption else None
         if barrier in EARLY_BARRIERS:
-            reasons.append(f"main barrier point {barrier.capitalize()} (n = {row.adoption.n})")
+            reasons.append(f"barrier point {barrier.capitalize()} (n = {row.adoption.n})")
         if reasons:
             ranked.append((index if index is not None else 101.0, row.name, reasons))
     ranked.sort(key=lambda item: (item[0], item[1].casefold()))

@@ -34,9 +34,11 @@ GATE_COLOURS = {
     "rejected": "#b42318",
 }
 # User text (phase names, KPI titles, units such as "$") is drawn as typed, never parsed
-# as mathtext.
+# as mathtext. A fixed hash salt makes the same chart the same SVG (matplotlib salts its
+# element ids with a random uuid otherwise), so a report's fingerprint tells real change.
 SVG_STYLE = {
     "svg.fonttype": "none",
+    "svg.hashsalt": "transform",
     "font.family": "sans-serif",
     "font.size": 10,
     "text.parse_math": False,

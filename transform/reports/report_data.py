@@ -17,7 +17,6 @@ from transform.feedback.queries import impacted_team_or_none
 from transform.models import (
     Gate,
     GateDecision,
-    GateStatus,
     ImpactedTeam,
     Phase,
     Programme,
@@ -27,6 +26,7 @@ from transform.models import (
     WaveStatus,
 )
 from transform.orgtree import load_parents
+from transform.phases.history import decisions_as_of, gate_status_as_of, gate_submissions
 from transform.scoring.anonymity import (
     CellState,
     comment_visible,
@@ -38,14 +38,15 @@ from transform.scoring.anonymity import (
 #: dashboard does: a PDF of thousands of rows helps nobody.
 MAX_TEAM_ROWS = 250
 STATE_NOTE = (
-    "Phase, gate, RAID and follow-up statuses are shown as recorded when this report was "
-    "generated: the tool keeps no history of them to go back to. Dated records (activities "
-    "done, gate decisions, RAID items raised, feedback logged, KPI checkpoints, survey "
-    "waves opened) count only up to the as-of date."
+    "Everything here stands as it did on the as-of date: phases by their actual dates, "
+    "gates by their submissions and decisions, RAID items as they were then (from the audit "
+    "trail), activities done, feedback observed, KPI actuals dated and survey responses "
+    "submitted by that date. Follow-up statuses and ticked gate checklists are shown as "
+    "recorded when the report was generated: the tool keeps no history of them."
 )
 WAVE_NOTE = (
-    "A survey wave counts once it has opened by the as-of date; its figures include every "
-    "response it had received when the report was generated."
+    "A survey wave counts once it has opened by the as-of date; its figures count the "
+    "responses submitted by that date, so the report reads the same whenever it is rendered."
 )
 
 
@@ -173,12 +174,15 @@ def tree_rows(
     return [row for row in rows if row.depth <= deepest], deepest
 
 
-def wave_comments(programme: Programme, wave: Wave, team_id: int | None = None) -> Comments:
-    """The wave's comments by answering team, where anonymity allows; one team's if given."""
+def wave_comments(
+    programme: Programme, wave: Wave, team_id: int | None = None, *, as_of: date
+) -> Comments:
+    """The wave's comments submitted by the day, by answering team, where anonymity
+    allows; one team's if given."""
     rows = db.session.execute(
         select(Response.team_id, Team.name, Response.comment)
         .join(Team, Team.id == Response.team_id)
-        .where(Response.wave_id == wave.id)
+        .where(Response.wave_id == wave.id, Response.submitted_on <= as_of)
     ).all()
     counts = Counter(row.team_id for row in rows)
     names = {row.team_id: row.name for row in rows}
@@ -232,10 +236,7 @@ def phase_as_of(phase: Phase, as_of: date) -> PhaseAsOf:
             )
         )
     gate = phase.gate
-    decisions = sorted(
-        (d for d in (gate.decisions if gate else []) if d.decided_at.date() <= as_of),
-        key=lambda d: d.decided_at,
-    )
+    decisions = decisions_as_of(gate, as_of) if gate else []
     criteria = [
         (c.text, c.is_met if c.kind.value == "checklist" else None)
         for c in (gate.criteria if gate else [])
@@ -249,19 +250,16 @@ def phase_as_of(phase: Phase, as_of: date) -> PhaseAsOf:
         ended,
         "Complete" if ended else "In progress" if started else "Not started",
         activities,
-        _gate_status(gate, decisions, as_of),
+        _gate_status(gate, as_of),
         criteria,
         decisions,
         (started, ended or as_of) if started else None,
     )
 
 
-def _gate_status(gate: Gate | None, decisions: list[GateDecision], as_of: date) -> str | None:
-    """The gate's status on the date, from its latest submission and dated decisions."""
+def _gate_status(gate: Gate | None, as_of: date) -> str | None:
+    """The gate's status on the date, from its submissions and dated decisions."""
     if gate is None:
         return None
-    last = decisions[-1] if decisions else None
-    submitted = gate.submitted_at
-    if submitted and submitted.date() <= as_of and (last is None or submitted > last.decided_at):
-        return GateStatus.SUBMITTED.value
-    return last.decision.value if last else GateStatus.OPEN.value
+    submissions = gate_submissions(gate.phase.programme_id).get(gate.id, [])
+    return gate_status_as_of(gate, as_of, submissions).value

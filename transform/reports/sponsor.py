@@ -1,11 +1,12 @@
 """The sponsor progress report: where the programme stands on a date, in a few pages.
 
 Everything comes from the read models the pages use, taken as of the report's date:
-phases and schedule variance as of then, the latest ADKAR and readiness waves opened by
-then (anonymity applied by the adoption service), KPI checkpoints on or before it, and
-feedback logged in the 90 days up to it. Phase, gate, RAID and agent assignments have no
-history to go back to: the report shows them as they stand when it is generated, and
-says so.
+phases, gates and schedule variance as they stood then, RAID items as the audit trail
+says they stood, the latest ADKAR wave with results by then and the responses submitted
+by then (anonymity applied by the adoption service), KPI checkpoints on or before it, and
+feedback logged in the 90 days up to it. Re-rendered for its date after later data
+arrived, the report reads the same. Agent assignments removed since are not kept: the
+report shows the assignments made by the date that still stand, and says so.
 
 The overall status is the worst of three plain rules, printed in the report:
 - schedule: the RAG of the phase in progress (else the last phase started);
@@ -20,7 +21,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from transform.adoption.service import TeamFigures, adkar_waves, wave_dashboard
+from transform.adoption.latest import latest_with_results
+from transform.adoption.service import TeamFigures, wave_dashboard
 from transform.agents.queries import coverage_page
 from transform.extensions import db
 from transform.kpis.chart import kpi_chart
@@ -30,17 +32,18 @@ from transform.models import (
     Gate,
     GateDecision,
     GateStatus,
+    InstrumentKind,
     Perspective,
     Phase,
     PhaseStatus,
     Programme,
-    RaidItem,
     RaidKind,
-    RaidStatus,
 )
+from transform.phases.history import decisions_as_of
 from transform.phases.queries import PhaseSummary
 from transform.phases.timeline import timeline_svg
 from transform.programmes.queries import HIGH_RISK_SCORE, programme_overview
+from transform.raid.history import RaidItemAsOf, raid_items_as_of
 from transform.reports.content import ReportContent
 from transform.scoring.adkar import ADKAR
 from transform.scoring.kpi import Status
@@ -93,8 +96,11 @@ def build(
     programme: Programme, as_of: date, *, team_id: int | None = None, wave_id: int | None = None
 ) -> ReportContent:
     overview = programme_overview(programme, as_of)
-    waves = [w for w in adkar_waves(programme) if w.opens_on <= as_of]
-    dashboard = wave_dashboard(programme, waves[0], None, as_of) if waves else None
+    choice = latest_with_results(programme, InstrumentKind.ADKAR, as_of)
+    # The latest wave with results; while none has any, the newest, whose page then says
+    # that its groups are below the threshold.
+    wave = choice.wave or choice.collecting
+    dashboard = wave_dashboard(programme, wave, None, as_of) if wave else None
     kpis = kpi_views(programme, as_of)
     high_risks = [r for r in overview.open_high_risks if r.kind == RaidKind.RISK]
     rules = [
@@ -117,6 +123,7 @@ def build(
         "gates": _gate_lines(programme, as_of),
         "timeline": timeline_svg(programme, overview.phases, as_of),
         "dashboard": dashboard,
+        "collecting_note": choice.collecting_note if choice.wave else None,
         "elements": [element.capitalize() for element in ADKAR],
         "readiness_counts": _readiness_counts(shown_rows),
         "lagging": lagging,
@@ -131,7 +138,7 @@ def build(
         "entries": entries,
         "feedback_from": as_of - timedelta(days=FEEDBACK_DAYS),
         "agents": _agent_activity(programme, as_of),
-        "decisions": _decisions(programme, kpis, high_risks, as_of),
+        "decisions": _decisions(overview.phases, kpis, high_risks, as_of),
         "high_risk_score": HIGH_RISK_SCORE,
     }
     return ReportContent(
@@ -144,10 +151,10 @@ def build(
 
 
 def _current_phase(phases: list[PhaseSummary]) -> PhaseSummary | None:
-    in_progress = [s for s in phases if s.phase.status == PhaseStatus.IN_PROGRESS]
+    in_progress = [s for s in phases if s.status == PhaseStatus.IN_PROGRESS]
     if in_progress:
         return in_progress[0]
-    started = [s for s in phases if s.phase.actual_start is not None]
+    started = [s for s in phases if s.status != PhaseStatus.NOT_STARTED]
     return started[-1] if started else (phases[0] if phases else None)
 
 
@@ -182,7 +189,7 @@ def _kpi_rule(kpis: list[KpiView]) -> StatusRule:
     return StatusRule("KPIs", rag, why)
 
 
-def _risk_rule(high_risks: list[RaidItem], as_of: date) -> StatusRule:
+def _risk_rule(high_risks: list[RaidItemAsOf], as_of: date) -> StatusRule:
     overdue = [r for r in high_risks if r.due_on is not None and r.due_on < as_of]
     if overdue:
         rag = Rag.RED
@@ -204,10 +211,8 @@ def _gate_lines(programme: Programme, as_of: date) -> list[GateLine]:
     ).all()
     lines = []
     for phase in phases:
-        decisions = [
-            d for d in (phase.gate.decisions if phase.gate else []) if d.decided_at.date() <= as_of
-        ]
-        lines.append(GateLine(phase, phase.gate, sorted(decisions, key=lambda d: d.decided_at)))
+        decisions = decisions_as_of(phase.gate, as_of) if phase.gate else []
+        lines.append(GateLine(phase, phase.gate, decisions))
     return lines
 
 
@@ -227,20 +232,16 @@ def _by_perspective(kpis: list[KpiView]) -> list[tuple[Perspective, list[KpiView
     ]
 
 
-def _overdue_actions(programme: Programme, as_of: date) -> list[RaidItem]:
-    """Open RAID items other than risks (issues, dependencies, assumptions) past due."""
-    return list(
-        db.session.scalars(
-            select(RaidItem)
-            .where(
-                RaidItem.programme_id == programme.id,
-                RaidItem.kind != RaidKind.RISK,
-                RaidItem.status != RaidStatus.CLOSED,
-                RaidItem.due_on < as_of,
-            )
-            .options(selectinload(RaidItem.owner))
-            .order_by(RaidItem.due_on, RaidItem.id)
-        )
+def _overdue_actions(programme: Programme, as_of: date) -> list[RaidItemAsOf]:
+    """Open RAID items other than risks (issues, dependencies, assumptions) past due, as
+    they stood on the day."""
+    return sorted(
+        (
+            item
+            for item in raid_items_as_of(programme.id, as_of)
+            if item.kind != RaidKind.RISK and item.is_overdue(as_of)
+        ),
+        key=lambda item: (item.due_on, item.id),
     )
 
 
@@ -299,15 +300,10 @@ def _agent_activity(programme: Programme, as_of: date) -> list[AgentActivity]:
 
 
 def _decisions(
-    programme: Programme, kpis: list[KpiView], high_risks: list[RaidItem], as_of: date
+    phases: list[PhaseSummary], kpis: list[KpiView], high_risks: list[RaidItemAsOf], as_of: date
 ) -> list[Decision]:
     decisions = []
-    submitted = db.session.execute(
-        select(Phase.name)
-        .join(Gate, Gate.phase_id == Phase.id)
-        .where(Phase.programme_id == programme.id, Gate.status == GateStatus.SUBMITTED)
-        .order_by(Phase.position)
-    ).scalars()
+    submitted = [s.phase.name for s in phases if s.gate_status == GateStatus.SUBMITTED]
     for phase_name in submitted:
         decisions.append(
             Decision(

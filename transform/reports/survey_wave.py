@@ -72,9 +72,9 @@ def build(
     programme: Programme, as_of: date, *, team_id: int | None = None, wave_id: int | None = None
 ) -> ReportContent:
     wave = wave_in_programme(programme, wave_id, as_of)
-    frames = wave_frames(wave.id)
+    frames = wave_frames(wave.id, as_of)
     keys = dimensions(frames.items) if len(frames.items) else []
-    rates = _rates(wave, programme.anonymity_threshold)
+    rates = _rates(wave, programme.anonymity_threshold, as_of)
     team_rows, depth_limit = tree_rows({target.team_id for target in wave.teams}, frames.parents)
     scores = _scores(frames, keys)
     control = disclosure(
@@ -121,7 +121,7 @@ def build(
         "barriers": _barriers(dashboard),
         "reliability": reliability,
         "alpha_flag": ALPHA_FLAG,
-        "comments": wave_comments(programme, wave),
+        "comments": wave_comments(programme, wave, as_of=as_of),
         "wave_note": WAVE_NOTE,
     }
     return ReportContent(
@@ -141,10 +141,10 @@ def build(
     )
 
 
-def _rates(wave: Wave, threshold: int) -> list[RateRow]:
+def _rates(wave: Wave, threshold: int, as_of: date) -> list[RateRow]:
     return [
         RateRow(r.team.name, r.headcount, r.responses, r.rate, r.responses < threshold)
-        for r in team_rates(wave)
+        for r in team_rates(wave, as_of)
     ]
 
 
@@ -236,7 +236,7 @@ def _barrier_chart(dashboard: WaveDashboard | None) -> str | None:
     barriers = _barriers(dashboard)
     if not barriers or not sum(count for _, count in barriers):
         return None
-    main = (dashboard.total.main_barrier or "").capitalize()
+    main = (dashboard.total.barrier_point or "").capitalize()
     return bars_svg(
         [
             Bar(

@@ -82,7 +82,7 @@ def build(
     programme: Programme, as_of: date, *, team_id: int | None = None, wave_id: int | None = None
 ) -> ReportContent:
     team, impacted = impacted_team(programme, team_id)
-    history = team_history(programme, team.id)
+    history = team_history(programme, team.id, as_of)
     points = [p for p in history.points if p.wave.opens_on <= as_of]
     shown = [p for p in points if _shown(p)]
     forecast = _forecast(programme, shown)
@@ -107,14 +107,16 @@ def build(
         "figures": figures,
         "sub_teams": _sub_teams(latest, team.id),
         "barrier_chart": _barrier_chart(figures),
-        "main_barrier": _main_barrier(figures),
+        "barrier_point": _barrier_point(figures),
         "readiness": readiness,
         "elements": [element.capitalize() for element in ADKAR],
         "themes": themes,
         "entries": _entries(programme, team.id, as_of),
         "follow_ups": follow_ups,
         "overdue": sum(f.is_overdue for f in follow_ups),
-        "comments": wave_comments(programme, latest.wave, team.id) if latest else None,
+        "comments": wave_comments(programme, latest.wave, team.id, as_of=as_of)
+        if latest
+        else None,
         "state_note": STATE_NOTE,
         "wave_note": WAVE_NOTE,
     }
@@ -221,18 +223,21 @@ def _chart(points: list[WavePoint], programme: Programme, forecast: Forecast | N
     )
 
 
-def _main_barrier(figures: TeamFigures | None) -> tuple[str, int, int] | None:
-    """The main barrier point, its respondents and all respondents, when shown."""
-    if figures is None or figures.state != CellState.SHOWN or figures.main_barrier is None:
+def _barrier_point(figures: TeamFigures | None) -> tuple[str, int, int] | None:
+    """The team's barrier point, the respondents stuck there and all respondents, when
+    shown and an element."""
+    if figures is None or figures.state != CellState.SHOWN:
         return None
-    count = figures.barriers[ADKAR.index(figures.main_barrier)]
-    return figures.main_barrier, count, sum(figures.barriers)
+    element = figures.barrier_point
+    if element not in ADKAR:
+        return None
+    return element, figures.barriers[ADKAR.index(element)], sum(figures.barriers)
 
 
 def _barrier_chart(figures: TeamFigures | None) -> str | None:
     if figures is None or figures.state != CellState.SHOWN or not sum(figures.barriers):
         return None
-    main = figures.main_barrier
+    main = figures.barrier_point
     labels = [element.capitalize() for element in ADKAR] + ["No barrier"]
     bars = [
         Bar(

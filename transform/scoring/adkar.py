@@ -11,6 +11,10 @@ element leaves the barrier point undetermined: that element might have been the 
 A missing element after the barrier point does not matter. Undetermined respondents are
 left out of the adoption index and rate, and counted apart.
 
+A team's barrier point applies the same rule to the team's element means (normalised
+0-100, at or below 50), so a page, a report and a gate criterion name one element for a
+team; how many of its respondents are stuck at each element is shown beside it.
+
 Progress is the share of the five elements passed before the barrier point: a barrier at
 awareness is 0, desire 20, knowledge 40, ability 60, reinforcement 80, no barrier 100.
 A team's adoption index is the mean progress of its respondents, with a t 95% interval;
@@ -24,7 +28,7 @@ Intervals are clipped to the range the figure can take (0-100, or 1..k for eleme
 means): a t interval of few respondents can otherwise reach past the scale's ends.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +59,23 @@ def barrier_threshold(scale_points: int) -> float:
     if scale_points < 2:
         raise ValueError("a scale needs at least 2 points")
     return 1 + (scale_points - 1) / 2
+
+
+def team_barrier_point(normalised_means: Sequence[Estimate | float | None]) -> str | None:
+    """A team's barrier point: the first element whose team mean is at or below the middle
+    of the scale (50 on 0-100), the respondent's rule applied to the team's ADKAR profile.
+
+    `normalised_means` are the team's element means on 0-100 in ADKAR order. None when no
+    element is that low (the team as a whole has passed them all); UNDETERMINED when an
+    element before the first low one has no mean, since that element might be it.
+    """
+    for element, mean in zip(ADKAR, normalised_means, strict=True):
+        value = mean.value if isinstance(mean, Estimate) else mean
+        if value is None or np.isnan(value):
+            return UNDETERMINED
+        if value <= 50 + _TOLERANCE:
+            return element
+    return None
 
 
 def barrier_points(elements: pd.DataFrame, scale_points: ScalePoints = 5) -> pd.Series:

@@ -1,6 +1,7 @@
 """Read models for wave pages: waves with response counts, response rates per team."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import case, func, select
 
@@ -51,12 +52,16 @@ def wave_or_none(programme: Programme, wave_id: int) -> Wave | None:
     )
 
 
-def team_rates(wave: Wave) -> list[TeamRate]:
-    """Each target team's responses, headcount and links, in three grouped queries."""
+def team_rates(wave: Wave, as_of: date | None = None) -> list[TeamRate]:
+    """Each target team's responses (submitted by `as_of`, if given), headcount and links,
+    in three grouped queries."""
+    counted = [Response.wave_id == wave.id]
+    if as_of is not None:
+        counted.append(Response.submitted_on <= as_of)
     responses = dict(
         db.session.execute(
             select(Response.team_id, func.count(Response.id))
-            .where(Response.wave_id == wave.id)
+            .where(*counted)
             .group_by(Response.team_id)
         ).all()
     )
