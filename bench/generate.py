@@ -25,6 +25,7 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from transform.extensions import db
+from transform.wave_groups import freeze_groups
 from transform.models import (
     Adkar,
     Answer,
@@ -246,6 +247,8 @@ def _wave(programme: Programme, instrument: Instrument, number: int, team_ids) -
     db.session.add(wave)
     db.session.flush()
     _bulk(WaveTeam, [{"wave_id": wave.id, "team_id": int(team)} for team in team_ids])
+    db.session.expire(wave, ["teams"])
+    freeze_groups(wave)
     return wave
 
 

@@ -54,9 +54,22 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
 
     with get_engine().connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table by copying it and dropping the old one;
+            # with foreign keys on, that drop would cascade and delete every row that
+            # points at it (a wave's responses, a user's memberships). Off for the
+            # migration, outside any transaction, where SQLite honours the pragma.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.rollback()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+            if broken:
+                raise RuntimeError(f"The migration left rows pointing nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():

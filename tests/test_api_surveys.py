@@ -18,7 +18,11 @@ from transform.models import (
     Team,
     User,
     Wave,
+    WaveCollection,
+    WaveStatus,
+    WaveTeam,
 )
+from transform.wave_groups import freeze_groups
 
 TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
@@ -40,8 +44,26 @@ def demo(db):
         "pulse": waves[(programme.id, "Adoption pulse 3")],
         "readiness": waves[(programme.id, "Readiness baseline")],
         "other_pulse": waves[(other.id, "Adoption pulse 1")],
+        "imported": _import_wave(programme, waves[(programme.id, "Adoption pulse 3")]),
         "teams": {t.name: t.id for t in db.session.scalars(select(Team))},
     }
+
+
+def _import_wave(programme: Programme, like: Wave) -> Wave:
+    """An open wave that collects imported responses, over the teams and questions of `like`."""
+    wave = Wave(
+        programme_id=programme.id,
+        instrument_id=like.instrument_id,
+        name="Imported pulse",
+        opens_on=like.opens_on,
+        closes_on=like.closes_on,
+        status=WaveStatus.OPEN,
+        collection=WaveCollection.IMPORT,
+        teams=[WaveTeam(team_id=target.team_id) for target in like.teams],
+    )
+    db.session.add(wave)
+    freeze_groups(wave)
+    return wave
 
 
 def _bearer(email: str, name: str = "Survey sync") -> dict:
@@ -74,12 +96,17 @@ def test_waves_are_listed_newest_first_with_counts_and_teams(client, demo):
         .where(Wave.programme_id == programme.id)
         .order_by(Wave.opens_on.desc(), Wave.id.desc())
     ).all()
-    expected = [(w.id, w.name, w.status.value, _responses(w.id)) for w in waves]
+    # A count below the anonymity threshold is null (the new import wave has none: 0).
+    expected = [
+        (w.id, w.name, w.status.value, n if n == 0 or n >= 5 else None)
+        for w in waves
+        for n in [_responses(w.id)]
+    ]
     targets = {w.id: sorted(t.team.name for t in w.teams) for w in waves}
     response = client.get(_url(programme.id), headers=_bearer("agent@example.com"))
     assert response.status_code == 200
     items = response.json["items"]
-    assert response.json["total"] == 4
+    assert response.json["total"] == 5
     assert [(w["id"], w["name"], w["status"], w["responses"]) for w in items] == expected
     for wave in items:
         assert [t["name"] for t in wave["target_teams"]] == targets[wave["id"]]
@@ -128,7 +155,7 @@ def test_a_token_cannot_reach_another_programmes_waves(client, demo):
 
 
 def test_importing_responses_stores_them_and_records_the_token(client, demo):
-    pulse, teams = demo["pulse"], demo["teams"]
+    pulse, teams = demo["imported"], demo["teams"]
     pulse_id, before = pulse.id, _responses(pulse.id)
     body = {
         "responses": [
@@ -171,7 +198,7 @@ def test_importing_responses_stores_them_and_records_the_token(client, demo):
 
 
 def test_the_same_batch_twice_is_409(client, demo):
-    pulse_id = demo["pulse"].id
+    pulse_id = demo["imported"].id
     body = {"responses": [_response(demo["teams"]["Collections"])]}
     url = _url(demo["programme"].id, f"/{pulse_id}/responses")
     headers = _bearer("pmo@example.com")
@@ -184,7 +211,7 @@ def test_the_same_batch_twice_is_409(client, demo):
 
 
 def test_one_bad_response_refuses_them_all_listing_each(client, demo):
-    pulse, teams = demo["pulse"], demo["teams"]
+    pulse, teams = demo["imported"], demo["teams"]
     pulse_id = pulse.id
     before = (_responses(pulse_id), db.session.scalar(select(func.count(Answer.id))))
     missing = _response(teams["Payroll"])
@@ -230,7 +257,7 @@ def test_one_bad_response_refuses_them_all_listing_each(client, demo):
 
 
 def test_dont_know_is_null_where_the_item_allows_it(client, demo):
-    readiness, teams = demo["readiness"], demo["teams"]
+    readiness, teams = _import_wave(demo["programme"], demo["readiness"]), demo["teams"]
     readiness_id = readiness.id
     codes = [item.code for item in readiness.instrument.items]
     answers = {code: 4 for code in codes} | {"EF1": None}
@@ -269,7 +296,7 @@ def test_dont_know_is_null_where_the_item_allows_it(client, demo):
 def test_malformed_responses_are_422_at_their_path(client, demo, change, path):
     body = {"responses": [_response(demo["teams"]["Payroll"]) | change]}
     response = client.post(
-        _url(demo["programme"].id, f"/{demo['pulse'].id}/responses"),
+        _url(demo["programme"].id, f"/{demo['imported'].id}/responses"),
         json=body,
         headers=_bearer("pmo@example.com"),
     )
@@ -281,7 +308,7 @@ def test_more_than_2000_responses_are_refused(app, client, demo, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
     body = {"responses": [_response(demo["teams"]["Payroll"])] * 2001}
     response = client.post(
-        _url(demo["programme"].id, f"/{demo['pulse'].id}/responses"),
+        _url(demo["programme"].id, f"/{demo['imported'].id}/responses"),
         json=body,
         headers=_bearer("pmo@example.com"),
     )
@@ -291,7 +318,7 @@ def test_more_than_2000_responses_are_refused(app, client, demo, monkeypatch):
 
 @pytest.mark.parametrize("email", ["sponsor@example.com", "agent@example.com"])
 def test_only_pmo_admins_import_responses(client, demo, email):
-    pulse_id = demo["pulse"].id
+    pulse_id = demo["imported"].id
     count = _responses(pulse_id)
     response = client.post(
         _url(demo["programme"].id, f"/{pulse_id}/responses"),

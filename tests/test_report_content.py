@@ -18,7 +18,7 @@ from transform.extensions import db
 from transform.feedback.queries import open_follow_ups
 from transform.kpis.status import kpi_views
 from transform.loaders import wave_frames
-from transform.models import Programme, Response, Team, Wave, WaveStatus, WaveTeam
+from transform.models import Programme, Response, Team, Wave, WaveGroup, WaveStatus, WaveTeam
 from transform.orgtree import subtree_ids
 from transform.programmes.queries import HIGH_RISK_SCORE
 from transform.reports import assessment, survey_wave, team_adoption
@@ -37,7 +37,7 @@ from transform.scoring.anonymity import CellState
 from transform.scoring.items import dimension_scores
 from transform.scoring.reliability import alpha_by_dimension
 from transform.scoring.stats import mean_ci
-from transform.surveys.queries import team_rates
+from transform.surveys.queries import wave_counts
 from transform.teams.queries import impact_overview
 
 TODAY = SUITE_DAY
@@ -302,9 +302,11 @@ def test_wave_report_means_pool_each_subtree(demo):
 def test_wave_report_rates_are_the_wave_pages(demo):
     wave = _wave(demo, "Adoption pulse 2")
     context = survey_wave.build(demo, TODAY, wave_id=wave.id).context
+    counts = wave_counts(wave, demo.anonymity_threshold, TODAY)
     assert [(r.team, r.responses, r.headcount) for r in context["rates"]] == [
-        (r.team.name, r.responses, r.headcount) for r in team_rates(wave)
+        (r.name, r.count_label, r.headcount) for r in counts.rates
     ]
+    assert "hidden" in [r.responses for r in context["rates"]]
 
 
 def test_wave_report_hides_small_teams_and_their_comments(demo):
@@ -370,6 +372,9 @@ def test_assessment_pdf_prints_the_baseline_and_withholds(demo):
 def test_user_text_is_escaped_in_tables_and_charts(demo):
     team = db.session.get(Team, _team("Billing Operations"))
     team.name = "<script>alert(1)</script> & $x$ Ops"
+    # Waves show their groups' names as they stood when they opened: rename those too.
+    for group in db.session.scalars(select(WaveGroup).where(WaveGroup.team_id == team.id)):
+        group.name = team.name
     db.session.flush()
     wave = _wave(demo, "Adoption pulse 2")
     for content in (

@@ -25,7 +25,9 @@ from transform.models import (
     ResponseSource,
     Role,
     Team,
+    User,
     Wave,
+    WaveCollection,
     WaveTeam,
 )
 from transform.wave_data import import_files, importing, uploads
@@ -451,6 +453,7 @@ def survey(auth, db):
         name="March pulse",
         opens_on=OPENS,
         closes_on=CLOSES,
+        collection=WaveCollection.IMPORT,
     )
     wave.teams = [WaveTeam(team_id=billing.id), WaveTeam(team_id=intake.id)]
     db.session.add(wave)
@@ -765,7 +768,8 @@ def test_twenty_thousand_rows_import_in_seconds(survey):
         items={items["AW1"]: 1, items["DE1"]: 2, items["KN3"]: 3, items["AB2"]: 4}, team=0
     )
     started = time.perf_counter()
-    summary = service.import_responses(survey, table, mapping, date(2026, 3, 10), "f" * 64)
+    pmo = db.session.scalar(select(User).where(User.email == "pmo@example.com"))
+    summary = service.import_responses(survey, table, mapping, date(2026, 3, 10), "f" * 64, pmo)
     elapsed = time.perf_counter() - started
     assert summary.responses == 20_000 and summary.answers == 80_000
     assert summary.per_team == [("Billing", 13_333), ("Intake", 6_667)]

@@ -515,10 +515,10 @@ def test_merge_page_shows_what_will_move(client, pmo, org, references):
         ("KPIs", 1),
         ("Survey waves targeting it", 2),
         ("Survey links", 1),
-        ("Survey responses", 2),
         ("Reports", 1),
     ]:
         assert re.search(rf"<th scope=\"row\">{label}</th><td class=\"num\">{count}</td>", html)
+    assert "Survey responses stay in their waves' groups" in html
     assert "Merge Billing into" not in html  # no target chosen yet
     preview = client.get(
         f"/teams/{billing.id}/merge?into={org['finance'].id}", headers={"HX-Request": "true"}
@@ -569,8 +569,10 @@ def test_merge_moves_every_reference_and_folds_duplicates(client, pmo, org, refe
     assert sorted(wave_teams) == sorted(
         [(wave.id, finance_id, "a" * 64), (references["wave_2"].id, finance_id, None)]
     )
-    for model in (SurveyLink, Response, FeedbackEntry, Kpi, Report):
+    for model in (SurveyLink, FeedbackEntry, Kpi, Report):
         assert set(_team_ids(model)) == {finance_id}, model
+    # Responses stay in the group their wave froze: the merge changes the org chart only.
+    assert set(_team_ids(Response)) == {billing_id}
     # Moved rows that editors may hold open get a new version, so a stale edit is refused.
     assert db.session.scalars(select(FeedbackEntry.version)).all() == [2]
     assert db.session.scalars(select(Kpi.version)).all() == [2]

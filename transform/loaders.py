@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from transform.extensions import db
 from transform.models import Answer, Item, Response, Wave
-from transform.orgtree import load_parents
+from transform.wave_groups import wave_parents
 
 ANSWER_COLUMNS = ("response_id", "team_id", "item_id", "value")
 
@@ -23,7 +23,8 @@ class WaveFrames:
     #: One row per item of the wave's instrument, in order: item_id, code, position,
     #: dimension, scale_points, is_reverse.
     items: pd.DataFrame
-    #: Every team's parent id (None for a root): the tree roll-ups and anonymity walk.
+    #: Every group's parent (None for a root): the wave's tree frozen when it opened, which
+    #: roll-ups and the anonymity walk follow.
     parents: dict[int, int | None]
 
 
@@ -33,7 +34,7 @@ def wave_frames(wave_id: int, as_of: date | None = None) -> WaveFrames:
     With `as_of`, only the responses submitted on or before that day count, so a figure
     taken as of a date stays what it was on that date whatever arrives later.
     """
-    return WaveFrames(_answers(wave_id, as_of), _items(wave_id), load_parents())
+    return WaveFrames(_answers(wave_id, as_of), _items(wave_id), wave_parents(wave_id))
 
 
 def _answers(wave_id: int, as_of: date | None) -> pd.DataFrame:

@@ -20,6 +20,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tests.fuzz.conftest import FUZZ, World, assert_refusal_wrote_nothing, login, row_counts
 from tests.fuzz.strategies import junk
+from transform.extensions import db as _db
+from transform.models import Wave, WaveCollection
 
 HEADERS = {
     "teams": ["team id", "name", "parent id", "headcount"],
@@ -118,9 +120,16 @@ def test_kpi_actuals_import(client, world):
     _run(client, f"/programmes/{world.ids['programme']}/kpis/import", "kpis", world)
 
 
+def _import_wave_path(world: World) -> str:
+    """The world's wave, set to collect imported responses (a link wave takes none)."""
+    _db.session.get(Wave, world.ids["wave"]).collection = WaveCollection.IMPORT
+    _db.session.flush()
+    return f"/programmes/{world.ids['programme']}/waves/{world.ids['wave']}/import"
+
+
 def test_survey_response_upload(client, world):
     login(client)
-    path = f"/programmes/{world.ids['programme']}/waves/{world.ids['wave']}/import"
+    path = _import_wave_path(world)
     _run(client, path, "responses", world)
 
 
@@ -138,7 +147,7 @@ def test_evidence_file_upload(client, world):
 def pending_upload(client, world):
     """A well-formed response file uploaded to step 1; its token for step 2."""
     login(client)
-    path = f"/programmes/{world.ids['programme']}/waves/{world.ids['wave']}/import"
+    path = _import_wave_path(world)
     data = _csv(HEADERS["responses"], [["x", "2026-11-01", "3", "4", "5", "ok"]]).encode()
     response = client.post(
         path, data={"file": (io.BytesIO(data), "r.csv")}, content_type="multipart/form-data"

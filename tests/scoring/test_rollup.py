@@ -1,5 +1,4 @@
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -160,7 +159,8 @@ def test_a_rollup_equals_the_adoption_of_its_pooled_respondents(case):
                 assert value == expected[column], (team, column)
 
 
-def test_rollup_of_2000_teams_and_40000_respondents_is_fast():
+def test_rollup_of_2000_teams_and_40000_respondents_pools_every_level():
+    """Its speed is bench/bench_scoring.py's to measure: no timed tests."""
     rng = np.random.default_rng(6)
     parents, level, team = {1: None}, [1], 2
     for width in (10, 10, 20):  # 1 + 10 + 100 + 2000 teams, four levels
@@ -175,11 +175,7 @@ def test_rollup_of_2000_teams_and_40000_respondents_is_fast():
     scores[rng.random(40_000) < 0.05, 2] = np.nan
     data = pd.DataFrame(scores, columns=list(ADKAR))
     data.insert(0, "team_id", rng.choice(level, 40_000))
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        result = rollup_adoption(data, parents)
-        timings.append(time.perf_counter() - started)
+    result = rollup_adoption(data, parents)
     assert len(result) == len(parents)
     assert result.loc[1, "n"] == 40_000
-    assert min(timings) < 0.3
+    assert result.loc[2, "n"] == (data["team_id"].map(lambda t: parents[parents[t]]) == 2).sum()

@@ -5,21 +5,16 @@ each team's subtree; disclosure control is applied here, before anything reaches
 template, so a suppressed figure never leaves this module.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-
-from sqlalchemy import select
 
 from transform.adoption.readiness import ReadinessView, TeamReadiness, readiness_view
 from transform.adoption.waves import opened_waves
-from transform.extensions import db
 from transform.loaders import wave_frames
 from transform.models import (
     InstrumentKind,
     Programme,
-    Team,
     Wave,
-    WaveTeam,
 )
 from transform.scoring.adkar import ADKAR, team_barrier_point
 from transform.scoring.anonymity import CellState, disclosure
@@ -27,6 +22,7 @@ from transform.scoring.estimate import Estimate
 from transform.scoring.items import dimension_scale_points, dimension_scores
 from transform.scoring.reliability import alpha_by_dimension
 from transform.scoring.rollup import rollup_adoption
+from transform.wave_groups import group_names
 
 WHOLE_WAVE = -1
 #: Past this many rows the dashboard shows the tree's upper levels only: a heatmap of
@@ -37,7 +33,10 @@ MAX_ROWS = 250
 @dataclass(frozen=True)
 class TeamName:
     id: int
+    #: As the team stood when the wave opened.
     name: str
+    #: Whether the team still exists (a group outlives a team merged away).
+    exists: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,8 @@ class TeamFigures:
     #: Respondents per barrier point (each element, then "none").
     barriers: tuple[int, ...] = ()
     readiness: TeamReadiness | None = None
+    #: Whether the team still exists; a wave's group outlives a team merged away since.
+    team_exists: bool = True
 
     @property
     def barrier_point(self) -> str | None:
@@ -110,13 +111,16 @@ def wave_dashboard(
     pooled = adoption.to_dict("index")
     total = _whole_wave(elements, scale, control.total_state)
     rows = [
-        _figures(
-            team.id,
-            team.name,
-            depth,
-            control.cell_state(team.id),
-            pooled,
-            readiness.teams.get(team.id),
+        replace(
+            _figures(
+                team.id,
+                team.name,
+                depth,
+                control.cell_state(team.id),
+                pooled,
+                readiness.teams.get(team.id),
+            ),
+            team_exists=team.exists,
         )
         for team, depth in team_rows
     ]
@@ -209,8 +213,10 @@ def _figures(
 def _team_rows(
     wave: Wave, parents: dict[int, int | None], root_team_id: int | None
 ) -> list[tuple[TeamName, int]]:
-    """The wave's teams and their ancestors, depth first, limited to a subtree if asked."""
-    targets = set(db.session.scalars(select(WaveTeam.team_id).where(WaveTeam.wave_id == wave.id)))
+    """The wave's groups (its teams and their ancestors as they stood when it opened),
+    depth first, limited to a subtree if asked."""
+    groups = group_names(wave.id)
+    targets = {team_id for team_id, group in groups.items() if group.is_target}
     shown = set()
     for team_id in targets:
         while team_id is not None and team_id not in shown:
@@ -218,11 +224,11 @@ def _team_rows(
             team_id = parents.get(team_id)
     # Ids and names only: thousands of Team objects would cost more than the scoring.
     teams = {
-        team_id: TeamName(team_id, name)
-        for team_id, name in db.session.execute(
-            select(Team.id, Team.name).where(Team.id.in_(shown))
-        )
+        team_id: TeamName(team_id, groups[team_id].name, groups[team_id].exists)
+        for team_id in shown
+        if team_id in groups
     }
+    shown &= set(teams)
     children: dict[int | None, list[int]] = {}
     for team_id in shown:
         parent = parents.get(team_id)

@@ -8,7 +8,6 @@ from typing import Literal
 
 from flask import abort
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from transform import clock
 from transform.access import programme_access_or_404
@@ -17,13 +16,13 @@ from transform.adoption.service import TeamFigures, wave_dashboard
 from transform.api.blueprint import api
 from transform.api.problems import ApiProblem
 from transform.api.spec import ID_MAX
-from transform.extensions import db
-from transform.models import InstrumentKind, Team, WaveStatus
+from transform.models import InstrumentKind, WaveStatus
 from transform.scoring.adkar import ADKAR, UNDETERMINED
 from transform.scoring.anonymity import CellState
 from transform.scoring.estimate import Estimate
 from transform.scoring.readiness import COMPONENTS, Band
 from transform.wave_data.queries import wave_or_none
+from transform.wave_groups import wave_parents
 
 TAG = "Indices"
 NOT_ADKAR = "Indices exist for ADKAR waves only."
@@ -104,7 +103,10 @@ class WaveFigures(BaseModel):
 class TeamIndices(WaveFigures):
     team_id: int
     name: str
-    parent_id: int | None
+    parent_id: int | None = Field(
+        description="The team's parent as it stood when the wave opened (its groups are "
+        "frozen then)."
+    )
     depth: int = Field(ge=0, description="0 for the top teams listed.")
     readiness: ReadinessIndex | None
 
@@ -178,7 +180,8 @@ def wave_indices(programme_id: int, wave_id: int, query: IndicesQuery):
             "Some values are invalid; see errors.",
             [{"path": "query/team_id", "message": "Not a team this wave surveys or above one."}],
         )
-    parents = _parents([row.team_id for row in dashboard.rows])
+    # The wave's tree as it stood when it opened, as the figures pool it.
+    parents = wave_parents(wave.id)
     readiness = dashboard.readiness
     return WaveIndices(
         wave=WaveRef.model_validate(wave, from_attributes=True),
@@ -272,10 +275,3 @@ def _readiness(readiness: TeamReadiness | None) -> ReadinessIndex | None:
         efficacy=_estimate(readiness.efficacy),
         agreement=_estimate(readiness.agreement),
     )
-
-
-def _parents(team_ids: list[int]) -> dict[int, int | None]:
-    if not team_ids:
-        return {}
-    query = select(Team.id, Team.parent_id).where(Team.id.in_(team_ids))
-    return {team_id: parent_id for team_id, parent_id in db.session.execute(query)}

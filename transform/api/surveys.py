@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated
 
 from flask import abort
+from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,8 @@ from transform.api.spec import ID_MAX
 from transform.extensions import db
 from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
 from transform.models import InstrumentKind, Response, Role, Wave, WaveStatus, WaveTeam
+from transform.scoring.anonymity import effective_threshold
+from transform.surveys.queries import count_label
 from transform.wave_data import service
 from transform.wave_data.answers import AnswerSpec
 from transform.wave_data.import_files import Row, Table
@@ -32,6 +35,7 @@ from transform.wave_data.importing import (
     check_responses,
 )
 from transform.wave_data.queries import answer_specs, team_refs, wave_or_none
+from transform.wave_groups import group_names
 
 TAG = "Surveys"
 MAX_RESPONSES = 2_000
@@ -62,8 +66,17 @@ class WaveItem(BaseModel):
     status: WaveStatus
     opens_on: date
     closes_on: date
-    responses: int = Field(ge=0, description="Responses received so far, all teams.")
-    target_teams: list[TargetTeam] = Field(description="The teams the wave surveys, by name.")
+    responses: int | None = Field(
+        ge=0,
+        description="Responses received so far, all teams; null while there are fewer than "
+        "the programme's anonymity threshold (never an exact small count).",
+    )
+    responses_label: str = Field(
+        description='The count as the pages say it: the number, or "fewer than 5".'
+    )
+    target_teams: list[TargetTeam] = Field(
+        description="The teams the wave surveys, by name as they stood when it opened."
+    )
 
 
 class SurveyItem(BaseModel):
@@ -173,6 +186,10 @@ def get_wave(programme_id: int, wave_id: int):
 )
 def import_responses(programme_id: int, wave_id: int, body: ResponsesIn):
     _access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    try:
+        service.refuse_padding(wave, current_user)
+    except service.CollectionRefused as refused:
+        raise ApiProblem(409, refused.problems[0].message) from None
     items = answer_specs(wave)
     table, mapping, paths = _table(body.responses, items)
     _check(body.responses, wave, items, table, mapping, paths)
@@ -180,7 +197,9 @@ def import_responses(programme_id: int, wave_id: int, body: ResponsesIn):
         json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()
     try:
-        summary = service.import_responses(wave, table, mapping, clock.today(), digest, via())
+        summary = service.import_responses(
+            wave, table, mapping, clock.today(), digest, current_user, via()
+        )
     except ImportRefused:
         # Every row passed the checks above: what is left is the same batch sent again.
         raise ApiProblem(
@@ -218,7 +237,12 @@ def _response_counts(access: ProgrammeAccess, wave_id: int | None = None) -> dic
 
 
 def _wave_item(wave: Wave, responses: int) -> WaveItem:
-    teams = sorted((link.team for link in wave.teams), key=lambda team: (team.name, team.id))
+    threshold = effective_threshold(wave.programme.anonymity_threshold)
+    groups = group_names(wave.id)
+    teams = sorted(
+        (group for group in groups.values() if group.is_target),
+        key=lambda group: (group.name, group.team_id),
+    )
     return WaveItem(
         id=wave.id,
         name=wave.name,
@@ -228,8 +252,9 @@ def _wave_item(wave: Wave, responses: int) -> WaveItem:
         status=wave.status,
         opens_on=wave.opens_on,
         closes_on=wave.closes_on,
-        responses=responses,
-        target_teams=[TargetTeam(id=team.id, name=team.name) for team in teams],
+        responses=responses if responses == 0 or responses >= threshold else None,
+        responses_label=count_label(responses, threshold),
+        target_teams=[TargetTeam(id=team.team_id, name=team.name) for team in teams],
     )
 
 

@@ -3,6 +3,7 @@
 import re
 from typing import Annotated
 
+from flask_login import current_user
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
 
@@ -22,6 +23,7 @@ from transform.teams.importing import (
     Problem,
     SourceRow,
 )
+from transform.teams.queries import may_change_team
 
 TAG = "Teams"
 MAX_TEAMS = 5_000
@@ -168,7 +170,9 @@ def upsert_teams(body: TeamUpsert):
         for index, row in enumerate(body.teams)
     ]
     try:
-        summary = service.import_teams(rows, via=via())
+        summary = service.import_teams(
+            rows, via=via(), may_change=lambda team_id: may_change_team(current_user, team_id)
+        )
     except ImportRefused as refused:
         raise ApiProblem(
             422, "Some teams are invalid; nothing was saved. See errors.", _errors(refused)

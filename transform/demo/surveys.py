@@ -22,6 +22,7 @@ from transform.models import (
     WaveStatus,
     WaveTeam,
 )
+from transform.wave_groups import freeze_groups
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def run_wave(
     db.session.flush()
     if wave.status == WaveStatus.DRAFT:
         return wave, []
+    freeze_groups(wave)
+    wave.groups_frozen_at = at(plan.opens_on)
     samples = [TeamSample(team, levels, respondent_count(team, rng)) for team, levels in targets]
     last_day = min(plan.closes_on, today)
     responses = add_responses(wave, samples, plan.opens_on, last_day, comments, rng)

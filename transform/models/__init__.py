@@ -43,6 +43,8 @@ from transform.models.survey import (
     ResponseSource,
     SurveyLink,
     Wave,
+    WaveCollection,
+    WaveGroup,
     WaveStatus,
     WaveTeam,
 )
@@ -112,6 +114,8 @@ __all__ = [
     "User",
     "Wave",
     "WaveStatus",
+    "WaveCollection",
+    "WaveGroup",
     "WaveTeam",
     "utcnow",
 ]

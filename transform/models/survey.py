@@ -2,6 +2,11 @@
 
 Anonymity is structural: a link keeps only a hash of its token and a used flag, and a
 response keeps wave, team, answers and the day. No column joins the two.
+
+A wave's groups are frozen when it opens (WaveGroup): the team tree as it stood then, so
+that later moves, merges and renames change the org chart, never an opened wave's
+figures. A response's team_id is the id of its group's team as it stood then, kept after
+the team is merged away.
 """
 
 import enum
@@ -29,6 +34,21 @@ class ResponseSource(enum.StrEnum):
     LINK = "link"
     TEAM_LINK = "team_link"
     IMPORT = "import"
+
+
+class WaveCollection(enum.StrEnum):
+    """How a wave collects its responses: one way only, so nobody can pad a group.
+
+    Through links, respondents answer and nobody can add rows; by import, only the person
+    who made its first import adds rows, so an importer only ever sees data they hold.
+    """
+
+    LINKS = "links"
+    IMPORT = "import"
+
+    @property
+    def label(self) -> str:
+        return {"links": "Survey links", "import": "Imported responses"}[self.value]
 
 
 class Instrument(Base):
@@ -98,12 +118,23 @@ class Wave(Base):
     status: Mapped[WaveStatus] = mapped_column(
         enum_column(WaveStatus, "wave_status"), default=WaveStatus.DRAFT
     )
+    collection: Mapped[WaveCollection] = mapped_column(
+        enum_column(WaveCollection, "wave_collection"), default=WaveCollection.LINKS
+    )
+    #: The person whose imports fill an import wave: the first to import; nobody else may.
+    importer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: When the wave's groups were frozen (its opening); None while a draft.
+    groups_frozen_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     instrument: Mapped[Instrument] = relationship()
+    programme: Mapped["Programme"] = relationship()  # noqa: F821
     teams: Mapped[list["WaveTeam"]] = relationship(
         back_populates="wave", cascade="all, delete-orphan"
+    )
+    groups: Mapped[list["WaveGroup"]] = relationship(
+        back_populates="wave", cascade="all, delete-orphan", order_by="WaveGroup.name"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -111,6 +142,7 @@ class Wave(Base):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("status", WaveStatus.DRAFT)
+        kwargs.setdefault("collection", WaveCollection.LINKS)
         super().__init__(**kwargs)
 
     def open(self) -> None:
@@ -124,6 +156,10 @@ class Wave(Base):
         if self.status != WaveStatus.OPEN:
             raise ValueError(f"A {self.status} wave cannot be closed.")
         self.status = WaveStatus.CLOSED
+
+    def has_closed_by(self, day: date) -> bool:
+        """Closed by hand, or past its close date: it takes no more responses."""
+        return self.status == WaveStatus.CLOSED or self.closes_on < day
 
     def __repr__(self) -> str:
         return f"<Wave {self.id} {self.name!r} {self.status}>"
@@ -149,6 +185,31 @@ class WaveTeam(Base):
         return f"<WaveTeam wave={self.wave_id} team={self.team_id}>"
 
 
+class WaveGroup(Base):
+    """A team of an opened wave as it stood when the wave opened: its name, parent and
+    headcount then. Roll-ups and anonymity walk this tree, not today's."""
+
+    __tablename__ = "wave_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    #: The team's id when the wave opened; no foreign key, so it outlives a merge.
+    team_id: Mapped[int]
+    #: Its parent's team id then; None for a root of the wave's tree.
+    parent_team_id: Mapped[int | None]
+    name: Mapped[str] = mapped_column(String(160))
+    headcount: Mapped[int] = mapped_column(default=0)
+    #: The wave surveys this team (a WaveTeam when it opened); ancestors are groups too.
+    is_target: Mapped[bool] = mapped_column(default=False)
+
+    wave: Mapped[Wave] = relationship(back_populates="groups")
+
+    __table_args__ = (UniqueConstraint("wave_id", "team_id"),)
+
+    def __repr__(self) -> str:
+        return f"<WaveGroup wave={self.wave_id} team={self.team_id} {self.name!r}>"
+
+
 class SurveyLink(Base):
     """A single-use anonymous link: a token hash and whether it has been used."""
 
@@ -172,7 +233,9 @@ class Response(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    #: The team of the wave's group (WaveGroup.team_id): no foreign key to team, so the
+    #: response keeps its group when the team is later merged away.
+    team_id: Mapped[int] = mapped_column(index=True)
     submitted_on: Mapped[date]
     source: Mapped[ResponseSource] = mapped_column(
         enum_column(ResponseSource, "response_source"), default=ResponseSource.LINK

@@ -30,7 +30,6 @@ from transform.models import (
     RaidStatus,
     Wave,
 )
-from transform.orgtree import load_parents
 from transform.programmes.queries import HIGH_RISK_SCORE
 from transform.raid.history import raid_items_as_of
 from transform.raid.queries import RaidRow
@@ -40,13 +39,14 @@ from transform.reports.report_data import (
     STATE_NOTE,
     WAVE_NOTE,
     phase_as_of,
-    tree_rows,
+    wave_tree_rows,
 )
 from transform.scoring.adkar import ADKAR
 from transform.scoring.anonymity import CellState
 from transform.scoring.kpi import Status
-from transform.surveys.queries import team_rates
+from transform.surveys.queries import wave_counts
 from transform.teams.queries import ASPECT_LABELS, ImpactRow, impact_overview
+from transform.wave_groups import wave_parents
 
 SECTIONS = [
     ("summary", "Executive summary"),
@@ -120,8 +120,11 @@ class Participation:
     wave: str
     opens_on: date
     closes_on: date
-    responses: int
+    #: The wave's responses by the as-of date: None below the anonymity threshold.
+    responses: int | None
     people: int
+    #: How the count reads: the number, or "fewer than N".
+    responses_label: str
 
 
 @dataclass(frozen=True)
@@ -247,8 +250,8 @@ def _baseline(programme: Programme, as_of: date) -> tuple[list, ReadinessView | 
     first = opened_waves(programme, InstrumentKind.READINESS, opened_by=as_of)[-1:]
     if not first:
         return [], None, None
-    parents = load_parents()
-    team_rows, _ = tree_rows({target.team_id for target in first[0].teams}, parents)
+    parents = wave_parents(first[0].id)
+    team_rows, _ = wave_tree_rows(first[0])
     view = readiness_view(
         programme,
         min(first[0].closes_on, as_of),
@@ -268,10 +271,13 @@ def _participation(programme: Programme, adkar_wave: Wave | None, as_of: date):
     waves = opened_waves(programme, InstrumentKind.READINESS, opened_by=as_of)[-1:]
     result = []
     for wave in waves + ([adkar_wave] if adkar_wave else []):
-        rates = team_rates(wave)
-        responses = sum(rate.responses for rate in rates)
-        people = sum(rate.headcount for rate in rates)
-        result.append(Participation(wave.name, wave.opens_on, wave.closes_on, responses, people))
+        counts = wave_counts(wave, programme.anonymity_threshold, as_of)
+        shown = counts.total if counts.total_shown else None
+        result.append(
+            Participation(
+                wave.name, wave.opens_on, wave.closes_on, shown, counts.people, counts.total_label
+            )
+        )
     return result
 
 

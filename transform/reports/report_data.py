@@ -25,7 +25,6 @@ from transform.models import (
     Wave,
     WaveStatus,
 )
-from transform.orgtree import load_parents
 from transform.phases.history import decisions_as_of, gate_status_as_of, gate_submissions
 from transform.scoring.anonymity import (
     CellState,
@@ -33,6 +32,7 @@ from transform.scoring.anonymity import (
     effective_threshold,
     withheld_rows,
 )
+from transform.wave_groups import group_names, wave_parents
 
 #: Past this many rows a report's team table keeps the tree's upper levels, as the
 #: dashboard does: a PDF of thousands of rows helps nobody.
@@ -140,17 +140,34 @@ def withheld_label(state: CellState, threshold: int) -> str:
     return f"Fewer than {threshold} responses here or in a neighbouring team"
 
 
+def wave_tree_rows(wave: Wave, limit: int = MAX_TEAM_ROWS) -> tuple[list[TeamRow], int | None]:
+    """The wave's groups (its teams and their ancestors as they stood when it opened)
+    depth first by name, cut as `tree_rows` cuts."""
+    groups = group_names(wave.id)
+    targets = {team_id for team_id, group in groups.items() if group.is_target}
+    names = {team_id: group.name for team_id, group in groups.items()}
+    return tree_rows(targets, wave_parents(wave.id), limit, names)
+
+
 def tree_rows(
-    team_ids: set[int], parents: dict[int, int | None], limit: int = MAX_TEAM_ROWS
+    team_ids: set[int],
+    parents: dict[int, int | None],
+    limit: int = MAX_TEAM_ROWS,
+    names: dict[int, str] | None = None,
 ) -> tuple[list[TeamRow], int | None]:
     """The teams and their ancestors depth first by name, cut to the upper levels that
-    fit in `limit` rows; and the deepest level kept when cut (None when all fit)."""
+    fit in `limit` rows; and the deepest level kept when cut (None when all fit). Names
+    are today's unless given."""
     shown: set[int] = set()
     for team_id in team_ids:
         while team_id is not None and team_id not in shown:
             shown.add(team_id)
             team_id = parents.get(team_id)
-    names = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(shown))).all())
+    if names is None:
+        names = dict(
+            db.session.execute(select(Team.id, Team.name).where(Team.id.in_(shown))).all()
+        )
+    shown &= set(names)
     children: dict[int | None, list[int]] = {}
     for team_id in shown:
         parent = parents.get(team_id)
@@ -180,14 +197,15 @@ def wave_comments(
     """The wave's comments submitted by the day, by answering team, where anonymity
     allows; one team's if given."""
     rows = db.session.execute(
-        select(Response.team_id, Team.name, Response.comment)
-        .join(Team, Team.id == Response.team_id)
-        .where(Response.wave_id == wave.id, Response.submitted_on <= as_of)
+        select(Response.team_id, Response.comment).where(
+            Response.wave_id == wave.id, Response.submitted_on <= as_of
+        )
     ).all()
     counts = Counter(row.team_id for row in rows)
-    names = {row.team_id: row.name for row in rows}
+    groups = group_names(wave.id, set(counts))
+    names = {team: groups[team].name if team in groups else f"Team {team}" for team in counts}
     threshold = programme.anonymity_threshold
-    withheld = withheld_rows(counts, load_parents(), threshold)
+    withheld = withheld_rows(counts, wave_parents(wave.id), threshold)
     allowed = {
         team
         for team, count in counts.items()

@@ -14,15 +14,15 @@ import pandas as pd
 from transform.adoption.service import TeamFigures, WaveDashboard, wave_dashboard
 from transform.instruments.forms import dimension_label
 from transform.loaders import WaveFrames, wave_frames
-from transform.models import InstrumentKind, Programme, Wave
+from transform.models import InstrumentKind, Programme
 from transform.reports.charts import Bar, IntervalRow, bars_svg, intervals_svg
 from transform.reports.content import ReportContent
 from transform.reports.report_data import (
     WAVE_NOTE,
     TeamRow,
-    tree_rows,
     wave_comments,
     wave_in_programme,
+    wave_tree_rows,
 )
 from transform.scoring.adkar import ADKAR, mean_ci_by
 from transform.scoring.anonymity import CellState, Disclosure, disclosure
@@ -30,7 +30,7 @@ from transform.scoring.estimate import Estimate
 from transform.scoring.items import dimension_scores, dimensions
 from transform.scoring.reliability import ALPHA_FLAG, alpha_by_dimension
 from transform.scoring.rollup import pooled
-from transform.surveys.queries import team_rates
+from transform.surveys.queries import WaveCounts, wave_counts
 
 WHOLE_WAVE = -1
 NO_SCORES = "no respondent answered enough of the dimension's items"
@@ -40,10 +40,11 @@ NO_SCORES = "no respondent answered enough of the dimension's items"
 class RateRow:
     team: str
     headcount: int
-    responses: int
-    #: Responses as a percentage of headcount; None without a headcount.
+    #: The count as the wave page shows it: the number, or "hidden" (surveys.queries).
+    responses: str
+    #: Responses as a percentage of headcount; None without a headcount or when hidden.
     rate: float | None
-    below_minimum: bool
+    hidden: bool
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,9 @@ def build(
     wave = wave_in_programme(programme, wave_id, as_of)
     frames = wave_frames(wave.id, as_of)
     keys = dimensions(frames.items) if len(frames.items) else []
-    rates = _rates(wave, programme.anonymity_threshold, as_of)
-    team_rows, depth_limit = tree_rows({target.team_id for target in wave.teams}, frames.parents)
+    counts = wave_counts(wave, programme.anonymity_threshold, as_of)
+    rates = _rates(counts)
+    team_rows, depth_limit = wave_tree_rows(wave)
     scores = _scores(frames, keys)
     control = disclosure(
         scores.groupby("team_id").size().to_dict(), frames.parents, programme.anonymity_threshold
@@ -110,8 +112,9 @@ def build(
         "kind": wave.instrument.kind.value,
         "threshold": control.threshold,
         "rates": rates,
-        "responses": sum(rate.responses for rate in rates),
-        "people": sum(rate.headcount for rate in rates),
+        "responses": counts.total if counts.total_shown else None,
+        "responses_label": counts.total_label,
+        "people": counts.people,
         "dimensions": [dimension_label(key) for key in keys],
         "total": total,
         "rows": rows,
@@ -141,10 +144,10 @@ def build(
     )
 
 
-def _rates(wave: Wave, threshold: int, as_of: date) -> list[RateRow]:
+def _rates(counts: WaveCounts) -> list[RateRow]:
     return [
-        RateRow(r.team.name, r.headcount, r.responses, r.rate, r.responses < threshold)
-        for r in team_rates(wave, as_of)
+        RateRow(r.name, r.headcount, r.count_label, r.rate, not r.count_shown)
+        for r in counts.rates
     ]
 
 

@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from transform.models import Instrument, Programme, Team
+from transform.models import Instrument, Programme, Team, WaveCollection
 from transform.surveys.service import MAX_LINKS_PER_ISSUE
 from transform.validation import NumberRange, PlausibleDate, WithinProgramme
 
@@ -20,6 +20,11 @@ class WaveForm(FlaskForm):
     opens_on = DateField("Opens on", validators=[InputRequired(), PlausibleDate()])
     closes_on = DateField("Closes on", validators=[InputRequired(), PlausibleDate()])
     team_ids = CheckboxList("Teams it goes to", coerce=int)
+    collection = SelectField(
+        "How it collects responses",
+        choices=[SelectChoice(c.value, c.label) for c in WaveCollection],
+        default=WaveCollection.LINKS.value,
+    )
 
     def __init__(
         self,

@@ -42,6 +42,12 @@ STATE_PAGES = {
         "This survey has closed",
         "Responses are no longer being collected. Thank you for your interest.",
     ),
+    LinkState.FULL: (
+        410,
+        "This team's survey is complete",
+        "It has as many responses as the team has people, so it takes no more. If you have "
+        "not answered yet, ask the survey's organiser for a personal link.",
+    ),
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Integer, String, bindparam, insert, literal, select, update
+from sqlalchemy import Integer, String, bindparam, func, insert, literal, select, update
 from sqlalchemy.orm import selectinload
 
 from transform.extensions import db
@@ -21,7 +21,9 @@ from transform.models import (
     Response,
     ResponseSource,
     SurveyLink,
+    Team,
     Wave,
+    WaveGroup,
     WaveStatus,
     WaveTeam,
 )
@@ -34,6 +36,9 @@ class LinkState(enum.StrEnum):
     USED = "used"
     NOT_OPEN_YET = "not_open_yet"
     CLOSED = "closed"
+    #: A team link whose team has as many responses as people: it takes no more, so
+    #: nobody can answer it over and over to lift the team over the anonymity threshold.
+    FULL = "full"
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,27 @@ def find_invitation(token: str, is_team_link: bool, today: date) -> Invitation:
         return Invitation(LinkState.NOT_OPEN_YET, **invitation)
     if wave.status == WaveStatus.CLOSED or today > wave.closes_on:
         return Invitation(LinkState.CLOSED, **invitation)
+    if is_team_link and _team_is_full(wave.id, team_id):
+        return Invitation(LinkState.FULL, **invitation)
     return Invitation(LinkState.OPEN, **invitation)
+
+
+def _team_is_full(wave_id: int, team_id: int) -> bool:
+    """Whether the team has as many responses in the wave as it had people when the wave
+    opened (today's headcount for a wave without groups)."""
+    headcount = db.session.scalar(
+        select(WaveGroup.headcount).where(
+            WaveGroup.wave_id == wave_id, WaveGroup.team_id == team_id
+        )
+    )
+    if headcount is None:
+        headcount = db.session.scalar(select(Team.headcount).where(Team.id == team_id)) or 0
+    answered = db.session.scalar(
+        select(func.count(Response.id)).where(
+            Response.wave_id == wave_id, Response.team_id == team_id
+        )
+    )
+    return answered >= headcount
 
 
 @cache

@@ -3,20 +3,39 @@
 Tokens leave the server exactly once, in the response to the PMO who issued them;
 the database keeps their SHA-256 only. Issuing again for a team replaces the team's
 unused links, so a lost CSV is fixed by issuing a new one.
+
+Opening a wave freezes its groups (wave_groups). A wave collects through links or by
+import, never both (WaveCollection); a team's personal links are capped at its headcount
+as it stood when the wave opened, and every issue is audited, so nobody can quietly
+answer enough links to lift a hidden team over the anonymity threshold.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from transform.audit import record_change, snapshot
 from transform.extensions import db
-from transform.models import Instrument, Programme, SurveyLink, Team, Wave, WaveTeam
+from transform.models import (
+    Instrument,
+    Programme,
+    SurveyLink,
+    Team,
+    Wave,
+    WaveCollection,
+    WaveGroup,
+    WaveTeam,
+)
 from transform.surveys.tokens import new_token, token_hash
+from transform.wave_groups import freeze_groups
 
 MAX_LINKS_PER_ISSUE = 5000
-WAVE_FIELDS = ("name", "instrument_id", "opens_on", "closes_on", "status")
+WAVE_FIELDS = ("name", "instrument_id", "opens_on", "closes_on", "status", "collection")
+
+
+class LinksRefused(ValueError):
+    """Links cannot be issued: the message says why, for the PMO."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +45,7 @@ class WaveDraft:
     opens_on: date
     closes_on: date
     teams: list[Team]
+    collection: WaveCollection = WaveCollection.LINKS
 
 
 def create_wave(programme: Programme, draft: WaveDraft) -> Wave:
@@ -35,6 +55,7 @@ def create_wave(programme: Programme, draft: WaveDraft) -> Wave:
         name=draft.name.strip(),
         opens_on=draft.opens_on,
         closes_on=draft.closes_on,
+        collection=draft.collection,
         teams=[WaveTeam(team_id=team.id) for team in draft.teams],
     )
     db.session.add(wave)
@@ -44,9 +65,10 @@ def create_wave(programme: Programme, draft: WaveDraft) -> Wave:
 
 
 def open_wave(wave: Wave) -> None:
+    """Open the wave and freeze its groups: the team tree as it stands now."""
     before = snapshot(wave, "status")
     wave.open()
-    db.session.flush()
+    freeze_groups(wave)
     record_change("wave.opened", wave, wave.programme_id, before, snapshot(wave, "status"))
 
 
@@ -58,9 +80,29 @@ def close_wave(wave: Wave) -> None:
 
 
 def issue_links(wave: Wave, team: Team, count: int) -> list[str]:
-    """New single-use links for the team, replacing its unused ones; returns the tokens."""
+    """New single-use links for the team, replacing its unused ones; returns the tokens.
+
+    LinksRefused when the wave collects by import, or when the team's used links and the
+    new ones would pass its headcount (as it stood when the wave opened).
+    """
     if not 1 <= count <= MAX_LINKS_PER_ISSUE:
-        raise ValueError(f"Issue between 1 and {MAX_LINKS_PER_ISSUE} links at a time.")
+        raise LinksRefused(f"Issue between 1 and {MAX_LINKS_PER_ISSUE} links at a time.")
+    _refuse_links_of_an_import_wave(wave)
+    headcount = _headcount(wave, team)
+    used = db.session.scalar(
+        select(func.count(SurveyLink.id)).where(
+            SurveyLink.wave_id == wave.id,
+            SurveyLink.team_id == team.id,
+            SurveyLink.is_used.is_(True),
+        )
+    )
+    if used + count > headcount:
+        raise LinksRefused(
+            f"{team.name} has {headcount} people and {used} of its links are answered: "
+            f"issue at most {max(headcount - used, 0)} more. Links are capped at a team's "
+            "headcount so that nobody can answer spare links to lift it over the anonymity "
+            "threshold; correct the headcount on the team's page if it is wrong."
+        )
     db.session.execute(
         delete(SurveyLink).where(
             SurveyLink.wave_id == wave.id,
@@ -83,7 +125,11 @@ def issue_links(wave: Wave, team: Team, count: int) -> list[str]:
 
 
 def issue_team_link(wave_team: WaveTeam) -> str:
-    """A new reusable link for the whole team, replacing any earlier one."""
+    """A new reusable link for the whole team, replacing any earlier one; it takes at
+    most the team's headcount of responses (surveys.responding)."""
+    _refuse_links_of_an_import_wave(wave_team.wave)
+    if _headcount(wave_team.wave, wave_team.team) < 1:
+        raise LinksRefused(_NO_HEADCOUNT.format(team=wave_team.team.name))
     token = new_token()
     wave_team.team_link_hash = token_hash(token)
     db.session.flush()
@@ -101,3 +147,31 @@ def wave_team_or_none(wave: Wave, team_id: int) -> WaveTeam | None:
     return db.session.scalar(
         select(WaveTeam).where(WaveTeam.wave_id == wave.id, WaveTeam.team_id == team_id)
     )
+
+
+_NO_HEADCOUNT = (
+    "{team} has no headcount: set it on the team's page first. A team's links are capped "
+    "at its headcount, so that nobody can answer spare links to lift it over the "
+    "anonymity threshold."
+)
+
+
+def _refuse_links_of_an_import_wave(wave: Wave) -> None:
+    if wave.collection == WaveCollection.IMPORT:
+        raise LinksRefused(
+            f"“{wave.name}” collects imported responses: it takes no survey links. A wave "
+            "collects one way only, so that nobody can add answers to a group they cannot see."
+        )
+
+
+def _headcount(wave: Wave, team: Team) -> int:
+    """The team's headcount as it stood when the wave opened; today's for a draft."""
+    frozen = db.session.scalar(
+        select(WaveGroup.headcount).where(
+            WaveGroup.wave_id == wave.id, WaveGroup.team_id == team.id
+        )
+    )
+    headcount = team.headcount if frozen is None else frozen
+    if headcount < 1:
+        raise LinksRefused(_NO_HEADCOUNT.format(team=team.name))
+    return headcount

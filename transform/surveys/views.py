@@ -10,7 +10,7 @@ from transform import clock
 from transform.access import programme_access_or_404
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
-from transform.models import Instrument, Role, Team
+from transform.models import Instrument, Role, Team, WaveCollection
 from transform.spreadsheets import csv_text
 from transform.surveys import queries, service
 from transform.surveys.forms import ConfirmForm, LinksForm, TeamLinkForm, WaveForm
@@ -56,6 +56,7 @@ def create(programme_id: int):
             form.opens_on.data,
             form.closes_on.data,
             chosen,
+            WaveCollection(form.collection.data),
         )
         wave = service.create_wave(access.programme, draft)
         db.session.commit()
@@ -72,9 +73,14 @@ def show(programme_id: int, wave_id: int):
     return _wave_page(access, wave)
 
 
+def _team_choices(access, wave) -> list[SelectChoice]:
+    counts = queries.wave_counts(wave, access.programme.anonymity_threshold)
+    return [SelectChoice(rate.team_id, rate.name) for rate in counts.rates]
+
+
 def _wave_page(access, wave, status: int = 200, **extra):
-    rates = queries.team_rates(wave)
-    choices = [SelectChoice(rate.team.id, rate.team.name) for rate in rates]
+    counts = queries.wave_counts(wave, access.programme.anonymity_threshold)
+    choices = [SelectChoice(rate.team_id, rate.name) for rate in counts.rates]
     links_form = extra.pop("links_form", None) or LinksForm(formdata=None)
     links_form.team_id.choices = choices
     team_link_form = TeamLinkForm(formdata=None)
@@ -85,7 +91,8 @@ def _wave_page(access, wave, status: int = 200, **extra):
         access=access,
         programme=access.programme,
         wave=wave,
-        rates=rates,
+        counts=counts,
+        groups=queries.wave_tree(wave),
         links_form=links_form,
         team_link_form=team_link_form,
         confirm_form=ConfirmForm(),
@@ -122,11 +129,16 @@ def _transition(programme_id: int, wave_id: int, move, verb: str):
 def issue_links(programme_id: int, wave_id: int):
     access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
     form = LinksForm()
-    form.team_id.choices = [SelectChoice(r.team.id, r.team.name) for r in queries.team_rates(wave)]
+    form.team_id.choices = _team_choices(access, wave)
     if not form.validate():
         return _wave_page(access, wave, 422, links_form=form)
     team = db.session.get(Team, form.team_id.data)
-    tokens = service.issue_links(wave, team, form.count.data)
+    try:
+        tokens = service.issue_links(wave, team, form.count.data)
+    except service.LinksRefused as refused:
+        db.session.rollback()
+        form.count.errors.append(str(refused))
+        return _wave_page(access, wave, 422, links_form=form)
     db.session.commit()
     rows = [
         (team.external_id or "", team.name, url_for("respond.single_use", token=t, _external=True))
@@ -147,11 +159,15 @@ def issue_links(programme_id: int, wave_id: int):
 def issue_team_link(programme_id: int, wave_id: int):
     access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
     form = TeamLinkForm()
-    form.team_id.choices = [SelectChoice(r.team.id, r.team.name) for r in queries.team_rates(wave)]
+    form.team_id.choices = _team_choices(access, wave)
     if not form.validate():
         abort(400)
     wave_team = service.wave_team_or_none(wave, form.team_id.data) or abort(404)
-    token = service.issue_team_link(wave_team)
+    try:
+        token = service.issue_team_link(wave_team)
+    except service.LinksRefused as refused:
+        db.session.rollback()
+        return _wave_page(access, wave, 422, team_link_problem=str(refused))
     db.session.commit()
     link = url_for("respond.team_link", token=token, _external=True)
     page, _ = _wave_page(access, wave, issued_team_link=(wave_team.team.name, link))

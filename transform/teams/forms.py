@@ -1,5 +1,8 @@
 """Forms for the org tree, its import, and a programme's impacted teams."""
 
+from collections.abc import Callable
+from datetime import date
+
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
@@ -16,6 +19,10 @@ from transform.templating import size_label
 from transform.validation import NumberRange, PlausibleDate, WithinProgramme, strip
 
 CAPACITY_MAX = 100_000
+OTHER_PROGRAMMES_TEAM = (
+    "That team is used only by programmes you are not a PMO admin of: ask one of their PMO "
+    "admins or a site administrator to change it."
+)
 STALE_TEAM = "Someone changed this team since you opened it. Reload to see their changes."
 STALE_IMPACT = (
     "Someone changed this team's impact since you opened it. Reload to see their changes."
@@ -99,16 +106,28 @@ class TeamEditForm(VersionedForm, TeamForm):
 class MergeForm(VersionedForm):
     into = SelectField("Merge into", coerce=_optional_int)
 
-    def __init__(self, tree: OrgTree, team: Team, *args, **kwargs):
+    def __init__(
+        self,
+        tree: OrgTree,
+        team: Team,
+        *args,
+        open_waves: list[tuple[str, date]] = (),
+        editable: Callable[[int], bool] = lambda _team_id: True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.tree = tree
         self.team = team
+        self.open_waves = open_waves
+        self.editable = editable
         self.into.choices = _team_choices(tree, "Choose a team", exclude={team.id})
 
     def validate_into(self, field) -> None:
         if field.data is None:
             raise ValidationError("Choose the team to merge into.")
-        refusal = merge_refusal(self.tree, self.team.id, field.data)
+        if not self.editable(field.data):
+            raise ValidationError(OTHER_PROGRAMMES_TEAM)
+        refusal = merge_refusal(self.tree, self.team.id, field.data, self.open_waves)
         if refusal:
             raise ValidationError(refusal)
 

@@ -13,11 +13,15 @@ from transform.models import (
     ImpactedTeam,
     ImpactLevel,
     Kpi,
+    Membership,
     Report,
-    Response,
+    Role,
     SurveyLink,
     Team,
     TrainingRecord,
+    User,
+    Wave,
+    WaveGroup,
     WaveTeam,
 )
 from transform.scoring.impact import impact_degree, impact_level
@@ -50,9 +54,41 @@ REFERENCES = (
     ("KPIs", Kpi, Kpi.team_id),
     ("survey waves targeting it", WaveTeam, WaveTeam.team_id),
     ("survey links", SurveyLink, SurveyLink.team_id),
-    ("survey responses", Response, Response.team_id),
     ("reports", Report, Report.team_id),
 )
+
+
+def programmes_using(team_id: int) -> set[int]:
+    """The programmes that impact the team or survey it (a wave's target or frozen group)."""
+    impacted = select(ImpactedTeam.programme_id).where(ImpactedTeam.team_id == team_id)
+    targeted = (
+        select(Wave.programme_id)
+        .join(WaveTeam, WaveTeam.wave_id == Wave.id)
+        .where(WaveTeam.team_id == team_id)
+    )
+    grouped = (
+        select(Wave.programme_id)
+        .join(WaveGroup, WaveGroup.wave_id == Wave.id)
+        .where(WaveGroup.team_id == team_id)
+    )
+    return set(db.session.scalars(impacted.union(targeted, grouped)))
+
+
+def may_change_team(user: User, team_id: int) -> bool:
+    """Site administrators change any team; a PMO admin a team that one of their own
+    programmes impacts or surveys, or one no programme uses yet. A team used only by
+    other programmes is theirs to change."""
+    if user.is_site_admin:
+        return True
+    using = programmes_using(team_id)
+    if not using:
+        return True
+    mine = db.session.scalars(
+        select(Membership.programme_id).where(
+            Membership.user_id == user.id, Membership.role == Role.ADMIN
+        )
+    )
+    return bool(using & set(mine))
 
 
 def org_tree() -> OrgTree:

@@ -1,6 +1,8 @@
 """Changes to the org tree: each flushes and leaves an audit event; the view commits."""
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import aliased
@@ -13,13 +15,19 @@ from transform.models import (
     ImpactedTeam,
     Kpi,
     Report,
-    Response,
     SurveyLink,
     Team,
     TrainingRecord,
     WaveTeam,
 )
-from transform.teams.importing import ExistingTeam, SourceRow, TeamChange, plan_import
+from transform.teams.importing import (
+    ExistingTeam,
+    ImportRefused,
+    Problem,
+    SourceRow,
+    TeamChange,
+    plan_import,
+)
 from transform.teams.tree import OrgTree
 
 AUDITED_FIELDS = ("name", "external_id", "parent_id", "headcount", "change_capacity")
@@ -28,7 +36,6 @@ PLAIN_REFERENCES = (
     ("feedback entries", FeedbackEntry),
     ("KPIs", Kpi),
     ("survey links", SurveyLink),
-    ("survey responses", Response),
     ("reports", Report),
 )
 
@@ -67,10 +74,24 @@ def update_team(team: Team, draft: TeamDraft) -> Team:
 # Merging
 
 
-def merge_refusal(tree: OrgTree, source_id: int, target_id: int) -> str | None:
-    """Why the source may not merge into the target, or None when it may."""
+def merge_refusal(
+    tree: OrgTree, source_id: int, target_id: int, open_waves: list[tuple[str, date]] = ()
+) -> str | None:
+    """Why the source may not merge into the target, or None when it may.
+
+    `open_waves` are the (name, close date) of open waves surveying the source: its
+    links still take responses for its group, which a merge would cut from their team.
+    """
     if source_id == target_id:
         return "A team cannot be merged into itself."
+    if open_waves:
+        name, closes_on = open_waves[0]
+        source = tree.nodes[source_id].name
+        return (
+            f"{source} is surveyed by “{name}”, open until {closes_on.day} {closes_on:%b %Y}: "
+            "its survey links must keep reaching its group. Merge it once the wave has "
+            "closed; the wave keeps its groups as they stood when it opened either way."
+        )
     if target_id in tree.descendant_ids(source_id):
         source, target = tree.nodes[source_id].name, tree.nodes[target_id].name
         return (
@@ -210,17 +231,35 @@ class ImportSummary:
     moved: int = 0
 
 
-def import_teams(rows: list[SourceRow], via: str = "import") -> ImportSummary:
+def import_teams(
+    rows: list[SourceRow],
+    via: str = "import",
+    may_change: Callable[[int], bool] = lambda _team_id: True,
+) -> ImportSummary:
     """Create and update teams from checked rows, all or nothing; ImportRefused if bad.
 
     Every team is loaded once, so the cost grows with the file, not with its queries.
-    `via` is the source the audit trail records (the API passes its token's name).
+    `via` is the source the audit trail records (the API passes its token's name);
+    `may_change` says whether the importer may change an existing team, and a row that
+    would change one they may not is refused like any bad row.
     """
     teams = db.session.scalars(select(Team)).all()
     plan = plan_import(
         rows,
         [ExistingTeam(t.id, t.external_id, t.name, t.parent_id, t.headcount) for t in teams],
     )
+    refused = [
+        Problem(
+            f"{change.name} ({change.external_id}) is used only by programmes you are not a "
+            "PMO admin of: its row cannot change it.",
+            (change.line,),
+            change.external_id,
+        )
+        for change in plan.updates
+        if not may_change(change.team_id)
+    ]
+    if refused:
+        raise ImportRefused(refused)
     ids = {team.external_id: team.id for team in teams if team.external_id}
     for batch in _batches(plan.creates):
         created = [_new_team(change, ids) for change in batch]

@@ -1,16 +1,25 @@
 """The org tree: shared by every programme; org editors change it, everyone reads it."""
 
 from flask import Blueprint, Response, abort, flash, g, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from transform import clock
 from transform.access import may_edit_shared_content
 from transform.extensions import db
 from transform.htmx import redirect_after_post, render_page_or_fragment
 from transform.models import Team
 from transform.teams import queries, service
-from transform.teams.forms import STALE_TEAM, ImportForm, MergeForm, TeamEditForm, TeamForm
+from transform.teams.forms import (
+    OTHER_PROGRAMMES_TEAM,
+    STALE_TEAM,
+    ImportForm,
+    MergeForm,
+    TeamEditForm,
+    TeamForm,
+)
 from transform.teams.import_files import COLUMNS, read_rows
 from transform.teams.importing import ImportRefused
+from transform.wave_groups import open_wave_groups
 
 bp = Blueprint("teams", __name__, url_prefix="/teams")
 
@@ -33,6 +42,16 @@ def can_edit_org() -> bool:
 def _require_editor() -> None:
     if not can_edit_org():
         abort(403, description="Only site administrators and PMO admins change the org chart.")
+
+
+def may_change_team(team_id: int) -> bool:
+    return queries.may_change_team(current_user, team_id)
+
+
+def _require_team_editor(team: Team) -> None:
+    _require_editor()
+    if not may_change_team(team.id):
+        abort(403, description=OTHER_PROGRAMMES_TEAM)
 
 
 def _team_or_404(team_id: int) -> Team:
@@ -70,8 +89,8 @@ def create():
 
 @bp.route("/<int:team_id>/edit", methods=["GET", "POST"])
 def update(team_id: int):
-    _require_editor()
     team = _team_or_404(team_id)
+    _require_team_editor(team)
     form = TeamEditForm(queries.org_tree(), obj=team, team=team)
     if form.is_submitted() and form.is_stale(team.version):
         form.form_errors.append(STALE_TEAM)
@@ -87,16 +106,24 @@ def update(team_id: int):
 
 @bp.route("/<int:team_id>/merge", methods=["GET", "POST"])
 def merge(team_id: int):
-    _require_editor()
     team = _team_or_404(team_id)
+    _require_team_editor(team)
     tree = queries.org_tree()
+    rules = {
+        "open_waves": [
+            (wave.name, wave.closes_on)
+            for wave, group in open_wave_groups({team.id}, clock.today())
+            if group.is_target
+        ],
+        "editable": may_change_team,
+    }
     if request.method == "GET":
         chosen = "into" in request.args
         form = MergeForm(
-            tree, team, formdata=request.args if chosen else None, meta={"csrf": False}
+            tree, team, formdata=request.args if chosen else None, meta={"csrf": False}, **rules
         )
         return _merge_page(form, team, 422 if chosen and not form.validate() else 200)
-    form = MergeForm(tree, team)
+    form = MergeForm(tree, team, **rules)
     if form.is_stale(team.version):
         form.form_errors.append(STALE_TEAM)
         return _merge_page(form, team, 409)
@@ -138,7 +165,9 @@ def import_teams():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            summary = service.import_teams(read_rows(upload.filename or "", upload.read()))
+            summary = service.import_teams(
+                read_rows(upload.filename or "", upload.read()), may_change=may_change_team
+            )
         except ImportRefused as refused:
             problems = refused.problems
         else:

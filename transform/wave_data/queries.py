@@ -7,6 +7,7 @@ from transform.models import Answer, Item, Programme, Response, Team, Wave, Wave
 from transform.wave_data.answers import AnswerSpec
 from transform.wave_data.exporting import ResponseRecord, WaveExport, build_export
 from transform.wave_data.importing import TeamRef
+from transform.wave_groups import group_names, wave_parents
 
 
 def wave_or_none(programme: Programme, wave_id: int) -> Wave | None:
@@ -44,12 +45,14 @@ def team_refs(wave: Wave) -> list[TeamRef]:
 
 
 def response_records(wave: Wave, items: list[AnswerSpec]) -> list[ResponseRecord]:
-    """Every response of the wave with its team's name and answers in item order."""
+    """Every response of the wave with its group's name (as it stood when the wave
+    opened) and answers in item order."""
     rows = db.session.execute(
-        select(Response.id, Response.team_id, Team.name, Response.submitted_on, Response.comment)
-        .join(Team, Team.id == Response.team_id)
-        .where(Response.wave_id == wave.id)
+        select(Response.id, Response.team_id, Response.submitted_on, Response.comment).where(
+            Response.wave_id == wave.id
+        )
     ).all()
+    names = group_names(wave.id, {row.team_id for row in rows})
     values: dict[int, dict[int, int | None]] = {row.id: {} for row in rows}
     answers = db.session.execute(
         select(Answer.response_id, Answer.item_id, Answer.value)
@@ -61,7 +64,7 @@ def response_records(wave: Wave, items: list[AnswerSpec]) -> list[ResponseRecord
     return [
         ResponseRecord(
             team_id=row.team_id,
-            team=row.name,
+            team=names[row.team_id].name if row.team_id in names else f"Team {row.team_id}",
             submitted_on=row.submitted_on,
             values=tuple(values[row.id].get(item.id) for item in items),
             comment=row.comment,
@@ -78,7 +81,7 @@ def wave_export(programme: Programme, wave: Wave) -> WaveExport:
         wave.name,
         [item.code for item in items],
         response_records(wave, items),
-        dict(db.session.execute(select(Team.id, Team.parent_id)).all()),
+        wave_parents(wave.id),
         programme.anonymity_threshold,
         programme.comment_threshold,
     )

@@ -1,4 +1,11 @@
-"""Importing checked responses into a wave, in bulk and all or nothing."""
+"""Importing checked responses into a wave, in bulk and all or nothing.
+
+Padding is refused before anything is read: rows typed in by someone who cannot see a
+hidden group's answers could lift it over the anonymity threshold, and subtracting them
+would give the real respondents' figures away. So only a wave that collects by import
+takes imports (a link wave never does), and only from the person who made its first
+import, who holds every row of it already.
+"""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -8,7 +15,15 @@ from sqlalchemy import insert, select
 
 from transform.audit import record_change
 from transform.extensions import db
-from transform.models import Answer, AuditEvent, Response, ResponseSource, Wave
+from transform.models import (
+    Answer,
+    AuditEvent,
+    Response,
+    ResponseSource,
+    User,
+    Wave,
+    WaveCollection,
+)
 from transform.wave_data.import_files import Table
 from transform.wave_data.importing import (
     ColumnMapping,
@@ -20,6 +35,10 @@ from transform.wave_data.importing import (
 from transform.wave_data.queries import answer_specs, team_refs
 
 IMPORTED = "wave.responses_imported"
+
+
+class CollectionRefused(ImportRefused):
+    """This wave does not take imports from this person; nothing was read."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,7 @@ def import_responses(
     mapping: ColumnMapping,
     today: date,
     file_sha256: str,
+    by: User,
     via: str = "import",
 ) -> ImportSummary:
     """Add every response in the table to the wave, or ImportRefused listing every problem.
@@ -45,6 +65,7 @@ def import_responses(
     (respondent ids, e-mails, names, times) is never read. `via` is the audit trail's
     source: "import" for a file, the API token's for responses sent as JSON.
     """
+    refuse_padding(wave, by)
     _refuse_a_second_import(wave, file_sha256)
     teams = team_refs(wave)
     checked = check_responses(
@@ -79,6 +100,7 @@ def import_responses(
     if answers:
         # A Core executemany: it skips the ORM's per-row bookkeeping of 300,000 rows.
         db.session.execute(insert(Answer.__table__), answers)
+    wave.importer_id = by.id
     counts = Counter(response.team_id for response in checked)
     names = {team.id: team.name for team in teams}
     record_change(
@@ -91,6 +113,33 @@ def import_responses(
     db.session.flush()
     per_team = sorted((names[team_id], count) for team_id, count in counts.items())
     return ImportSummary(len(checked), len(answers), per_team)
+
+
+def refuse_padding(wave: Wave, by: User) -> None:
+    """CollectionRefused unless the wave collects by import and `by` may add to it."""
+    if wave.collection != WaveCollection.IMPORT:
+        raise CollectionRefused(
+            [
+                Problem(
+                    f"“{wave.name}” collects through survey links, so it takes no imported "
+                    "responses: rows typed in could lift a team hidden for anonymity over "
+                    "the threshold and give its respondents' answers away. Import into a "
+                    "wave created to collect imported responses."
+                )
+            ]
+        )
+    if wave.importer_id is not None and wave.importer_id != by.id:
+        owner = db.session.get(User, wave.importer_id)
+        raise CollectionRefused(
+            [
+                Problem(
+                    f"Only {owner.name if owner else 'the person who made its first import'} "
+                    f"adds responses to “{wave.name}”: they hold every row of it. Rows from "
+                    "anyone else could lift a hidden team over the anonymity threshold. Ask "
+                    "them to import your file."
+                )
+            ]
+        )
 
 
 def _refuse_a_second_import(wave: Wave, file_sha256: str) -> None:

@@ -8,6 +8,7 @@ from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post
 from transform.models import Role, Wave
+from transform.templating import format_date
 from transform.wave_data import exporting, queries, service, uploads
 from transform.wave_data.forms import UploadForm, initial_data, mapping_form
 from transform.wave_data.import_files import read_table
@@ -60,6 +61,10 @@ def import_responses(programme_id: int, wave_id: int):
 
 def _upload_step(access: ProgrammeAccess, wave: Wave):
     form, refused = UploadForm(), None
+    try:
+        service.refuse_padding(wave, current_user)
+    except service.CollectionRefused as error:
+        return _page(access, wave, upload_form=form, refused=error), 409
     if form.validate_on_submit():
         upload = form.file.data
         filename, data = (upload.filename or "").rsplit("/", 1)[-1], upload.read()
@@ -95,7 +100,7 @@ def _mapping_step(access: ProgrammeAccess, wave: Wave, token: str):
     if form.validate_on_submit():
         try:
             summary = service.import_responses(
-                wave, table, form.mapping(), clock.today(), pending.sha256
+                wave, table, form.mapping(), clock.today(), pending.sha256, current_user
             )
         except ImportRefused as error:
             refused = error
@@ -131,17 +136,32 @@ def _summary(filename: str, wave: Wave, summary: service.ImportSummary) -> str:
 
 @bp.get("/responses.csv")
 def export_csv(programme_id: int, wave_id: int):
-    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, Role.SPONSOR)
+    access, wave = _closed_wave_or_409(programme_id, wave_id)
     export = queries.wave_export(access.programme, wave)
     return _download(exporting.to_csv(export), exporting.filename(export, "csv"), "text/csv")
 
 
 @bp.get("/responses.xlsx")
 def export_xlsx(programme_id: int, wave_id: int):
-    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, Role.SPONSOR)
+    access, wave = _closed_wave_or_409(programme_id, wave_id)
     export = queries.wave_export(access.programme, wave)
     data = exporting.to_xlsx(export, clock.today())
     return _download(data, exporting.filename(export, "xlsx"), exporting.XLSX_TYPE)
+
+
+def _closed_wave_or_409(programme_id: int, wave_id: int):
+    """Raw rows only once the wave has closed: two exports of an open wave, a minute
+    apart, would hold a new respondent's complete answers as the one new row."""
+    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, Role.SPONSOR)
+    if not wave.has_closed_by(clock.today()):
+        abort(
+            409,
+            description=f"“{wave.name}” is still collecting responses: its raw responses can "
+            f"be exported once it closes (on {format_date(wave.closes_on)}, or when a PMO "
+            "closes it). Its figures, within the anonymity rules, are on the dashboard "
+            "meanwhile.",
+        )
+    return access, wave
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
