@@ -1,17 +1,30 @@
 """A wave's indices over the API: the dashboard's figures, never a suppressed one, ETags."""
 
+import html
+import re
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from tests import factories
 from tests.factories import SUITE_DAY
 from transform import clock
 from transform.adoption.service import wave_dashboard
 from transform.api.tokens import create_token
-from transform.demo import load_demo
+from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
-from transform.models import Answer, Programme, Response, Team, User, Wave
+from transform.models import (
+    Answer,
+    Instrument,
+    InstrumentKind,
+    Programme,
+    Response,
+    Team,
+    User,
+    Wave,
+    WaveStatus,
+)
 from transform.scoring.adkar import ADKAR
 
 TODAY = SUITE_DAY
@@ -20,6 +33,10 @@ OUTSOURCING = "Customer support outsourcing"
 SUPPRESSED = ("Payroll", "Accounts Payable")
 #: What names an entry rather than measures it.
 IDENTITY = {"team_id", "parent_id", "depth"}
+#: Whole numbers wherever they appear: counts, ids and levels.
+WHOLE = IDENTITY | {"n", "threshold", "team_count", "depth_limit", "id", "readiness_wave_id"}
+#: Figures on 0-1 (sent to two decimals); every other figure is a 0-100 score (one).
+COEFFICIENTS = {"weight", "effective_weight", "readiness_weights", "agreement"}
 
 
 @pytest.fixture
@@ -48,22 +65,28 @@ def _url(programme_id: int, wave_id: int) -> str:
     return f"/api/v1/programmes/{programme_id}/waves/{wave_id}/indices"
 
 
-def _numbers(value) -> list:
-    """Every number in a JSON value, however deep."""
+def _figures(value, path: tuple = ()):
+    """Every number in a JSON value, however deep, with the keys and indexes leading to it."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
-        return []
+        return
     if isinstance(value, int | float):
-        return [value]
-    if isinstance(value, dict):
-        return [n for item in value.values() for n in _numbers(item)]
-    return [n for item in value for n in _numbers(item)]
+        yield path, value
+        return
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        yield from _figures(item, (*path, key))
+
+
+def _one_decimal(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def _estimate(estimate) -> dict:
+    """An estimate as the API sends it: the score and its bounds to one decimal."""
     return {
-        "value": estimate.value,
-        "ci_low": estimate.ci_low,
-        "ci_high": estimate.ci_high,
+        "value": _one_decimal(estimate.value),
+        "ci_low": _one_decimal(estimate.ci_low),
+        "ci_high": _one_decimal(estimate.ci_high),
         "n": estimate.n,
         "reason": estimate.reason,
     }
@@ -81,12 +104,12 @@ def test_suppressed_teams_carry_words_and_no_number_at_all(client, demo):
         assert entry["n"] is None and entry["adoption_index"] is None
         assert entry["readiness"] is None and entry["elements"] is None
         measured = {key: value for key, value in entry.items() if key not in IDENTITY}
-        assert _numbers(measured) == [], name
+        assert list(_figures(measured)) == [], name
     # Every entry not shown is as bare, wherever it sits in the tree.
     for entry in response.json["teams"]:
         if entry["state"] != "shown":
             measured = {key: value for key, value in entry.items() if key not in IDENTITY}
-            assert _numbers(measured) == []
+            assert list(_figures(measured)) == []
 
 
 def test_the_figures_are_the_dashboards(client, demo):
@@ -113,13 +136,13 @@ def test_the_figures_are_the_dashboards(client, demo):
         }
         assert entry["barrier_point"] == row.barrier_point
         readiness = row.readiness.result
-        assert entry["readiness"]["value"] == readiness.value
+        assert entry["readiness"]["value"] == _one_decimal(readiness.value)
         assert entry["readiness"]["band"] == (readiness.band.value if readiness.band else None)
         assert [c["name"] for c in entry["readiness"]["components"]] == [
             c.name for c in readiness.components
         ]
         assert [c["value"] for c in entry["readiness"]["components"]] == [
-            c.value for c in readiness.components
+            _one_decimal(c.value) for c in readiness.components
         ]
     assert shown >= 5
     finance = next(entry for entry in body["teams"] if entry["name"] == "Finance")
@@ -180,3 +203,103 @@ def test_a_token_cannot_reach_another_programmes_indices(client, demo):
     sponsor = _bearer("sponsor@example.com")
     assert client.get(_url(other, other_pulse), headers=sponsor).status_code == 404
     assert client.get(_url(programme_id, other_pulse), headers=_bearer()).status_code == 404
+
+
+def test_no_figure_is_sent_finer_than_one_decimal(client, demo):
+    """Scores to one decimal, 0-1 figures to two, counts whole: walked over every wave."""
+    waves = db.session.scalars(
+        select(Wave)
+        .join(Instrument)
+        .where(Instrument.kind == InstrumentKind.ADKAR, Wave.status != WaveStatus.DRAFT)
+    ).all()
+    headers = _bearer()
+    checked = 0
+    for wave in waves:
+        response = client.get(_url(wave.programme_id, wave.id), headers=headers)
+        assert response.status_code == 200
+        for path, number in _figures(response.json):
+            if path[-1] in WHOLE:
+                assert isinstance(number, int), path
+                continue
+            assert isinstance(number, float), path
+            decimals = 2 if COEFFICIENTS & set(path) else 1
+            assert round(number, decimals) == number, (path, number)
+            checked += 1
+    assert len({wave.programme_id for wave in waves}) == 2
+    assert checked > 500
+
+
+def _text(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def _page_numbers(text: str) -> list[float]:
+    return [float(number) for number in re.findall(r"\d+(?:\.\d+)?", text)]
+
+
+def _page_rows(page: str, table_class: str) -> dict[str, list[str]]:
+    """Each row of a table on the page: the team's name and the text of its cells."""
+    table = page[page.index(f'<table class="{table_class}"') :]
+    table = table[: table.index("</table>")]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        name = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S)
+        if name:
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            rows[_text(name.group(1))] = [_text(cell) for cell in cells]
+    return rows
+
+
+def _as_on_the_page(api_figures: list, page_figures: list[float], scale: int = 1) -> None:
+    """The page shows whole numbers: each is the API's figure rounded, within half a point.
+
+    Half a point, not less: a value the API sends as 72.5 may come from 72.46 (the page
+    says 72) or from 72.54 (the page says 73).
+    """
+    shown = [figure * scale for figure in api_figures if figure is not None]
+    assert len(shown) == len(page_figures), (api_figures, page_figures)
+    for api_figure, page_figure in zip(shown, page_figures, strict=True):
+        assert abs(api_figure - page_figure) <= 0.5, (api_figure, page_figure)
+
+
+def _bounds(estimate: dict) -> list:
+    return [estimate["value"], estimate["ci_low"], estimate["ci_high"]]
+
+
+def test_the_figures_match_what_the_dashboard_shows_for_each_team(app, client, demo):
+    programme, pulse = demo["programme"], demo["pulse"]
+    body = client.get(_url(programme.id, pulse.id), headers=_bearer()).json
+    viewer = factories.logged_in(app, "pmo@example.com", DEMO_PASSWORD)
+    page = viewer.get(f"/programmes/{programme.id}/adoption/?wave={pulse.id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    adoption, readiness = (
+        _page_rows(text, "heatmap adkar-heatmap"),
+        _page_rows(text, "readiness-table"),
+    )
+    compared = 0
+    for entry in body["teams"]:
+        if entry["state"] != "shown":
+            continue
+        cells = adoption[entry["name"]]
+        assert int(cells[0]) == entry["n"]
+        elements = [entry["elements"][name]["value"] for name in ADKAR]
+        _as_on_the_page(elements, [_page_numbers(cell)[0] for cell in cells[1:6]])
+        _as_on_the_page(_bounds(entry["adoption_index"]), _page_numbers(cells[6]))
+        _as_on_the_page(_bounds(entry["adoption_rate"]), _page_numbers(cells[7]))
+
+        index, cells = entry["readiness"], readiness[entry["name"]]
+        for component, cell in zip(index["components"], cells[:5], strict=True):
+            if component["value"] is None:
+                assert cell.startswith("—")
+                continue
+            figures = [component["value"]]
+            if component["name"] == "readiness_survey":
+                figures += [index["commitment"]["value"], index["efficacy"]["value"]]
+            _as_on_the_page(figures, _page_numbers(cell)[: len(figures)])
+            if index["reweighted"]:
+                _as_on_the_page([component["effective_weight"]], _page_numbers(cell)[-1:], 100)
+        _as_on_the_page([index["value"]], _page_numbers(cells[5])[:1])
+        assert cells[6].startswith(f"{index['agreement']['value']:.2f}")
+        compared += 1
+    assert compared >= 5

@@ -1,11 +1,23 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
 from transform import Config, ConfigError, DevelopmentConfig, create_app
 
+SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "TRANSFORM_ENV",
+    "MAX_UPLOAD_MB",
+    "RATELIMIT_STORAGE_URI",
+)
+
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
-    for name in ("SECRET_KEY", "DATABASE_URL", "TRANSFORM_ENV", "MAX_UPLOAD_MB"):
+    for name in SETTINGS:
         monkeypatch.delenv(name, raising=False)
 
 
@@ -53,6 +65,8 @@ def test_postgres_urls_use_psycopg3(tmp_path, monkeypatch):
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL must be a sqlite"),
         ("TRANSFORM_ENV", "staging", "TRANSFORM_ENV must be production or development"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 16 characters"),
+        ("RATELIMIT_STORAGE_URI", "memroy://", "RATELIMIT_STORAGE_URI must be memory:// or"),
+        ("RATELIMIT_STORAGE_URI", "memcached://cache:11211", "got one starting 'memcached'"),
     ],
 )
 def test_a_malformed_setting_is_named_at_start(tmp_path, monkeypatch, name, value, message):
@@ -60,3 +74,36 @@ def test_a_malformed_setting_is_named_at_start(tmp_path, monkeypatch, name, valu
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         create_app()
+
+
+def test_rate_limits_count_in_each_process_unless_a_store_is_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-enough-production-secret")
+    assert Config.load(tmp_path)["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_a_redis_rate_limit_store_is_what_the_limiter_counts_in(tmp_path):
+    """RATELIMIT_STORAGE_URI reaches Flask-Limiter, so every worker shares the counts.
+
+    In a process of its own: the limiter is one per process, and the suite's app uses it.
+    """
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in SETTINGS},
+        "SECRET_KEY": "a-long-enough-production-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'transform.db'}",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "RATELIMIT_STORAGE_URI": "redis://cache.internal:6390/3",
+    }
+    script = (
+        "from transform import create_app\n"
+        "from transform.extensions import limiter\n"
+        "create_app()\n"
+        "print(type(limiter.storage).__name__, limiter.storage.storage.connection_pool"
+        ".connection_kwargs)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "RedisStorage {'host': 'cache.internal', 'port': 6390, 'db': 3}"
+    )

@@ -71,6 +71,30 @@ def test_owner_marks_a_follow_up_done_in_place(app, follow_up):
     )
 
 
+@pytest.mark.parametrize(
+    ("referrer", "location"),
+    [
+        ("http://localhost/programmes/1/feedback/?team=2", "/programmes/1/feedback/?team=2"),
+        (None, "/follow-ups/"),
+        ("http://evil.example/follow-ups/", "/follow-ups/"),
+        ("http://localhost.evil.example/", "/follow-ups/"),
+        ("http://localhost//evil.example/", "/follow-ups/"),
+        ("http://localhost/\\evil.example/", "/follow-ups/"),
+        ("http://localhost/%2F/evil.example/", "/follow-ups/"),
+    ],
+)
+def test_a_plain_status_change_goes_back_only_to_a_page_on_this_site(
+    app, follow_up, referrer, location
+):
+    response = factories.logged_in(app, "owner@example.com").post(
+        f"/follow-ups/{follow_up.id}/status",
+        data={"version": follow_up.version, "status": "done"},
+        headers={"Referer": referrer} if referrer else {},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == location
+
+
 def test_a_stale_status_change_is_refused(app, follow_up):
     owner = factories.logged_in(app, "owner@example.com")
     version = follow_up.version

@@ -51,6 +51,28 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+#: Where rate limits can be counted: each process's memory, or Redis (the client is
+#: installed) shared by every worker and server.
+RATE_LIMIT_STORES = (
+    "memory://",
+    "redis://",
+    "rediss://",
+    "redis+unix://",
+    "redis+sentinel://",
+    "redis+cluster://",
+)
+
+
+def _rate_limit_storage_uri(default: str) -> str:
+    uri = os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or default
+    if not uri.startswith(RATE_LIMIT_STORES):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must be memory:// or a Redis URL (redis://host:6379), "
+            f"got one starting {uri.split(':', 1)[0]!r}"
+        )
+    return uri
+
+
 def _development_secret(instance_path: Path) -> str:
     """Generate a secret once and keep it under instance/, so sessions survive restarts."""
     path = instance_path / "secret_key"
@@ -125,11 +147,9 @@ class Config:
             raise ConfigError("SECRET_KEY must be at least 16 characters long")
         settings["SECRET_KEY"] = secret
         settings["API_RATE_LIMIT"] = os.environ.get("API_RATE_LIMIT", cls.API_RATE_LIMIT)
-        # With several worker processes, a shared store (e.g. redis://…) makes the limits
-        # and the lock-out of unknown emails hold across them.
-        settings["RATELIMIT_STORAGE_URI"] = os.environ.get(
-            "RATELIMIT_STORAGE_URI", cls.RATELIMIT_STORAGE_URI
-        )
+        # memory:// counts in each worker process, so with 3 gunicorn workers an address
+        # gets about 3 times each limit; redis://… shares the counts (README, gunicorn).
+        settings["RATELIMIT_STORAGE_URI"] = _rate_limit_storage_uri(cls.RATELIMIT_STORAGE_URI)
         settings["LOGIN_RATE_LIMIT"] = os.environ.get("LOGIN_RATE_LIMIT", cls.LOGIN_RATE_LIMIT)
         settings["REQUIRE_ADMIN_2FA"] = _bool_setting("REQUIRE_ADMIN_2FA", cls.REQUIRE_ADMIN_2FA)
         settings["DASHBOARD_MAX_STALENESS_SECONDS"] = _int_setting(

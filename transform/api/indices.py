@@ -1,10 +1,11 @@
 """A wave's adoption and readiness indices over the API, per team, exactly as the adoption
 dashboard computes them (transform.adoption.service.wave_dashboard). Disclosure control
 is applied there: a team below the anonymity threshold gets its state and a message here,
-never a number, not even its n."""
+never a number, not even its n. Figures go out rounded, by the Score and Coefficient types
+of transform.api.schemas."""
 
 from datetime import date
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from flask import abort
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +16,7 @@ from transform.adoption.readiness import TeamReadiness
 from transform.adoption.service import TeamFigures, wave_dashboard
 from transform.api.blueprint import api
 from transform.api.problems import ApiProblem
+from transform.api.schemas import Coefficient, Score
 from transform.api.spec import ID_MAX
 from transform.models import InstrumentKind, WaveStatus
 from transform.scoring.adkar import ADKAR, UNDETERMINED
@@ -37,18 +39,28 @@ class IndicesQuery(BaseModel):
     )
 
 
-class IndexEstimate(BaseModel):
-    """A figure with its 95% confidence interval and the respondents behind it."""
+#: What an estimate's value and bounds are sent as: a Score or a Coefficient.
+Figure = TypeVar("Figure")
 
-    value: float | None = Field(description="Null when it cannot be estimated; see reason.")
-    ci_low: float | None
-    ci_high: float | None
+
+class _Estimate(BaseModel, Generic[Figure]):
+    value: Figure | None = Field(description="Null when it cannot be estimated; see reason.")
+    ci_low: Figure | None
+    ci_high: Figure | None
     n: int = Field(ge=0)
     reason: str | None = Field(description="Why the value or the interval is missing.")
 
 
+class IndexEstimate(_Estimate[Score]):
+    """A score on 0-100, to one decimal, with its 95% interval and the respondents behind it."""
+
+
+class AgreementEstimate(_Estimate[Coefficient]):
+    """Within-team agreement rwg(j) on 0-1, to two decimals, with the respondents behind it."""
+
+
 class AdkarElements(BaseModel):
-    """The team's mean score on each ADKAR element, normalised to 0-100."""
+    """The team's mean score on each ADKAR element, normalised to 0-100, to one decimal."""
 
     awareness: IndexEstimate
     desire: IndexEstimate
@@ -59,23 +71,28 @@ class AdkarElements(BaseModel):
 
 class ReadinessComponent(BaseModel):
     name: Literal[COMPONENTS]
-    value: float | None = Field(description="0-100; null when the component has no data.")
-    weight: float = Field(description="The programme's weight for it.")
-    effective_weight: float = Field(
-        description="Its share of the index once missing components dropped out."
+    value: Score | None = Field(
+        description="0-100 to one decimal; null when the component has no data."
+    )
+    weight: Coefficient = Field(description="The programme's weight for it, 0-1 to two decimals.")
+    effective_weight: Coefficient = Field(
+        description="Its share of the index once missing components dropped out, 0-1 to two "
+        "decimals (rounded, the shares may not add up to exactly 1)."
     )
     reason: str | None
 
 
 class ReadinessIndex(BaseModel):
-    value: float | None = Field(description="0-100; null when no component has data.")
+    value: Score | None = Field(
+        description="0-100 to one decimal; null when no component has data."
+    )
     band: Band | None = Field(description="ready from 70, caution from 50, else not ready.")
     reason: str | None
     reweighted: bool = Field(description="Whether a missing component's weight moved.")
     components: list[ReadinessComponent]
     commitment: IndexEstimate = Field(description="The change commitment subscale.")
     efficacy: IndexEstimate = Field(description="The change efficacy subscale.")
-    agreement: IndexEstimate = Field(description="rwg(j) over the readiness items.")
+    agreement: AgreementEstimate = Field(description="rwg(j) over the readiness items.")
 
 
 class WaveFigures(BaseModel):
@@ -86,9 +103,11 @@ class WaveFigures(BaseModel):
     )
     message: str | None = Field(description="Why nothing is shown, in words.")
     n: int | None = Field(description="Respondents pooled over the team and those below it.")
-    adoption_index: IndexEstimate | None = Field(description="Mean ADKAR progress, 0-100.")
+    adoption_index: IndexEstimate | None = Field(
+        description="Mean ADKAR progress, 0-100 to one decimal."
+    )
     adoption_rate: IndexEstimate | None = Field(
-        description="Percentage of respondents with no ADKAR barrier."
+        description="Percentage of respondents with no ADKAR barrier, to one decimal."
     )
     elements: AdkarElements | None
     barrier_point: Literal[(*ADKAR, UNDETERMINED)] | None = Field(
@@ -120,11 +139,13 @@ class WaveRef(BaseModel):
 
 
 class ReadinessWeights(BaseModel):
-    readiness_survey: float
-    adkar: float
-    agent_coverage: float
-    training: float
-    change_load: float
+    """The programme's weight for each readiness component, 0-1 to two decimals."""
+
+    readiness_survey: Coefficient
+    adkar: Coefficient
+    agent_coverage: Coefficient
+    training: Coefficient
+    change_load: Coefficient
 
 
 class WaveIndices(BaseModel):
@@ -154,9 +175,11 @@ class WaveIndices(BaseModel):
     description="The adoption dashboard's figures: per team the adoption index and rate "
     "with n and 95% CI, the five ADKAR element means, the main barrier and the readiness "
     "index with its band and components, plus the whole wave. A team below the anonymity "
-    "threshold has state below_threshold, a message and no figures. Indices exist for "
-    "opened ADKAR waves only: any other wave is 404. Send the ETag back in If-None-Match "
-    "to get 304 while nothing changed.",
+    "threshold has state below_threshold, a message and no figures. Scores on 0-100 "
+    "(indices, rates in percent, element and subscale means, readiness and its components, "
+    "and their interval bounds) come to one decimal; weights and the agreement rwg(j), on "
+    "0-1, to two; n is a whole number. Indices exist for opened ADKAR waves only: any other "
+    "wave is 404. Send the ETag back in If-None-Match to get 304 while nothing changed.",
     query=IndicesQuery,
     response=WaveIndices,
     errors=(404,),
@@ -240,10 +263,12 @@ def _figures(figures: TeamFigures, threshold: int) -> WaveFigures:
     )
 
 
-def _estimate(estimate: Estimate | None) -> IndexEstimate | None:
+def _estimate(
+    estimate: Estimate | None, model: type[BaseModel] = IndexEstimate
+) -> BaseModel | None:
     if estimate is None:
         return None
-    return IndexEstimate(
+    return model(
         value=estimate.value,
         ci_low=estimate.ci_low,
         ci_high=estimate.ci_high,
@@ -273,5 +298,5 @@ def _readiness(readiness: TeamReadiness | None) -> ReadinessIndex | None:
         ],
         commitment=_estimate(readiness.commitment),
         efficacy=_estimate(readiness.efficacy),
-        agreement=_estimate(readiness.agreement),
+        agreement=_estimate(readiness.agreement, AgreementEstimate),
     )

@@ -1,4 +1,5 @@
-"""What the API's schemas share: ids, dates, timestamps, the page query and envelope."""
+"""What the API's schemas share: ids, dates, timestamps, figures, the page query and
+envelope."""
 
 import re
 from collections.abc import Callable, Sequence
@@ -7,7 +8,14 @@ from typing import Annotated, Generic, TypeVar
 from urllib.parse import urlencode
 
 from flask import request
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+)
 from sqlalchemy import Select, func, select
 
 from transform.api.spec import ID_MAX
@@ -28,6 +36,27 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 #: Stored as naive UTC; sent with its offset.
 UtcDateTime = Annotated[datetime, AfterValidator(lambda value: value.replace(tzinfo=UTC))]
 RowId = Annotated[int, Field(ge=1, le=ID_MAX, strict=True)]
+
+#: Figures leave the API rounded, never as full floats: scores on 0-100 to one decimal (the
+#: pages round them to whole numbers), 0-1 figures to two (as the pages show agreement).
+#: A full float's mean, interval and n give a team's exact sum and spread of answers, a
+#: step towards single respondents' answers; it would also move the ETag on changes
+#: nobody can see.
+SCORE_DECIMALS = 1
+COEFFICIENT_DECIMALS = 2
+
+
+def _rounded_to(decimals: int) -> PlainSerializer:
+    """The serializer that sends a float to `decimals` places (and 0.0, never -0.0)."""
+    return PlainSerializer(
+        lambda value: round(value, decimals) + 0.0, return_type=float, when_used="json"
+    )
+
+
+#: A score on 0-100 (an index, a rate in percent, a mean, a bound of its interval).
+Score = Annotated[float, _rounded_to(SCORE_DECIMALS)]
+#: A figure on 0-1: a weight, a share of weight, an agreement coefficient.
+Coefficient = Annotated[float, _rounded_to(COEFFICIENT_DECIMALS)]
 
 
 class PageQuery(BaseModel):

@@ -20,6 +20,7 @@ from transform.auth.passwords import verify_password
 from transform.auth.sessions import end_all_sessions, start_session
 from transform.extensions import db, limiter
 from transform.models import User
+from transform.redirect_targets import local_target
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -51,20 +52,18 @@ login_limit = limiter.shared_limit(
 )
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths may follow a login, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("programmes.index")
+def _next_page(target: str | None) -> str:
+    """The page a login goes on to: the one asked for if it is on this site."""
+    return local_target(target, url_for("programmes.index"))
 
 
-def _finish_login(user: User, next_url: str | None):
+def _finish_login(user: User, next_page: str):
     service.complete_login(user)
     db.session.commit()
     session.pop(PENDING, None)
     login_user(user)
     start_session()
-    return redirect(_safe_next(next_url), code=303)
+    return redirect(next_page, code=303)
 
 
 def _refusal(form, attempt: service.LoginAttempt, message: str) -> int:
@@ -105,15 +104,16 @@ def login():
     if form.validate_on_submit():
         attempt = service.authenticate(form.email.data, form.password.data)
         user = attempt.user
+        next_page = _next_page(request.args.get("next"))
         if user is not None and user.has_two_factor:
             session[PENDING] = {
                 "user": user.get_id(),
                 "at": clock.now().timestamp(),
-                "next": request.args.get("next"),
+                "next": next_page,
             }
             return redirect(url_for("auth.verify_code"), code=303)
         if user is not None:
-            return _finish_login(user, request.args.get("next"))
+            return _finish_login(user, next_page)
         status = _refusal(form, attempt, LOGIN_FAILED)
     elif form.is_submitted():
         status = 422
@@ -146,7 +146,8 @@ def verify_code():
     if form.validate_on_submit():
         attempt = service.check_second_factor(user, form.code.data)
         if attempt.user is not None:
-            return _finish_login(user, next_url)
+            # Checked again on the way out: the session kept it across a request.
+            return _finish_login(user, _next_page(next_url))
         if attempt.locked_until is not None:
             session.pop(PENDING, None)
         status = _refusal(form, attempt, CODE_FAILED)

@@ -12,6 +12,7 @@ from transform.feedback import service
 from transform.feedback.forms import FollowUpStatusForm
 from transform.htmx import is_htmx_request
 from transform.models import FeedbackEntry, FollowUp, FollowUpStatus, Membership, Programme
+from transform.redirect_targets import referrer_target
 
 bp = Blueprint("followups", __name__, url_prefix="/follow-ups")
 
@@ -86,10 +87,4 @@ def update(follow_up_id: int):
         ), status
     if message:
         flash(message, "error")
-    return redirect(
-        request.referrer if _same_site(request.referrer) else url_for("followups.mine"), code=303
-    )
-
-
-def _same_site(url: str | None) -> bool:
-    return bool(url) and url.startswith(request.host_url)
+    return redirect(referrer_target(url_for("followups.mine")), code=303)
