@@ -163,7 +163,10 @@ def test_the_survey_component_is_the_mean_of_the_two_subscale_means():
     result = survey_component(scores([(1, 4, 3), (1, 5, 4), (2, NAN, 2)]))
     assert result.loc[1, "commitment"].value == pytest.approx(87.5)
     assert result.loc[1, "efficacy"].value == pytest.approx(62.5)
-    assert result.loc[1, "efficacy"].ci_low == 0.0  # two respondents: clipped to the scale
+    # Two respondents, 50 and 75: n* = 15 x (1.95996 / 12.7062)^2 = 0.357, so a wide
+    # interval, but inside the scale (a t interval ran to -96).
+    efficacy = result.loc[1, "efficacy"]
+    assert (efficacy.ci_low, efficacy.ci_high) == pytest.approx((3.362, 98.763), abs=1e-3)
     assert result.loc[1, "readiness_survey"].value == pytest.approx(75.0)
     assert result.loc[1, "readiness_survey"].n == 2
     assert result.loc[2, "readiness_survey"].is_missing

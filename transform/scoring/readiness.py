@@ -4,9 +4,10 @@ Components (each an Estimate; value None with a reason when there is no data):
 
 - readiness_survey: organisational readiness for change (Weiner 2009) as change
   commitment and change efficacy. Each subscale's team mean is normalised to 0-100 with
-  its t 95% interval; the component is the mean of the two, so each subscale weighs
-  half whatever the number of its items or respondents, and a reader can check it
-  against the two means shown beside it. Missing when either subscale has no score.
+  its bounded 95% interval (stats.bounded_mean_ci); the component is the mean of the
+  two, so each subscale weighs half whatever the number of its items or respondents, and
+  a reader can check it against the two means shown beside it. Missing when either
+  subscale has no score.
 - adkar: the mean of the team's normalised Awareness, Desire and Knowledge means (the
   elements a team needs before it can act), from adkar.team_adoption.
 - agent_coverage: 100 x min(1, target people per agent / the team's people per agent);
