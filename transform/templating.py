@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import Flask
 from flask_login import current_user
 
+from transform.scoring.bands import band, whole
 from transform.scoring.readiness import COMPONENT_LABELS
 
 HTMX_ASSET = "js/htmx-2.0.11.min.js"
@@ -42,6 +43,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["component_label"] = COMPONENT_LABELS.__getitem__
     app.jinja_env.globals["component_labels"] = COMPONENT_LABELS
     app.jinja_env.filters["kpi_value"] = _kpi_value
+    # Scores are shown and banded by one rule (transform.scoring.bands), never round().
+    app.jinja_env.filters["whole"] = whole
+    app.jinja_env.filters["band"] = band
 
     @app.context_processor
     def navigation():

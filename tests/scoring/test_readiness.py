@@ -6,13 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transform.scoring.adkar import ADKAR, team_adoption
+from transform.scoring.bands import band, whole
 from transform.scoring.estimate import Estimate
 from transform.scoring.readiness import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     Band,
     adkar_component,
-    band,
     coverage_component,
     load_component,
     readiness_index,
@@ -92,22 +92,13 @@ def test_weights_need_not_sum_to_one():
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (100, Band.READY),
-        (70, Band.READY),
-        (69.99, Band.CAUTION),
-        (50, Band.CAUTION),
-        (49.99, Band.NOT_READY),
-        (0, Band.NOT_READY),
-    ],
+    ("training", "shown", "expected"),
+    [(69.6, 70, Band.READY), (69.4, 69, Band.CAUTION), (49.5, 50, Band.CAUTION)],
 )
-def test_bands(value, expected):
-    assert band(value) == expected
-
-
-def test_band_labels():
-    assert [b.label for b in Band] == ["Ready", "Caution", "Not ready"]
+def test_the_index_is_banded_as_it_is_shown(training, shown, expected):
+    result = readiness_index({"training": training})
+    assert result.value == pytest.approx(training)
+    assert (whole(result.value), result.band) == (shown, expected)
 
 
 def test_bad_input_is_refused():

@@ -21,8 +21,9 @@ from transform.extensions import db
 from transform.models import InstrumentKind, Team, WaveStatus
 from transform.scoring.adkar import ADKAR
 from transform.scoring.anonymity import CellState
+from transform.scoring.bands import Band
 from transform.scoring.estimate import Estimate
-from transform.scoring.readiness import COMPONENTS, Band
+from transform.scoring.readiness import COMPONENTS
 from transform.wave_data.queries import wave_or_none
 
 TAG = "Indices"
@@ -70,7 +71,10 @@ class ReadinessComponent(BaseModel):
 
 class ReadinessIndex(BaseModel):
     value: float | None = Field(description="0-100; null when no component has data.")
-    band: Band | None = Field(description="ready from 70, caution from 50, else not ready.")
+    band: Band | None = Field(
+        description="The band of the value as pages show it, in whole points with halves "
+        "rounded up (69.5 shows 70): ready from 70, caution from 50, else not ready."
+    )
     reason: str | None
     reweighted: bool = Field(description="Whether a missing component's weight moved.")
     components: list[ReadinessComponent]

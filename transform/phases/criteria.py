@@ -26,8 +26,8 @@ from transform.models import (
     WaveStatus,
 )
 from transform.scoring.adkar import ADKAR as ADKAR_ORDER
+from transform.scoring.bands import READY_FROM, reaches, whole
 from transform.scoring.kpi import Status
-from transform.scoring.readiness import READY_FROM
 from transform.templating import format_date
 
 
@@ -143,8 +143,10 @@ def _no_early_barrier(programme: Programme, criterion: GateCriterion) -> Criteri
 def _readiness_minimum(programme: Programme, criterion: GateCriterion) -> CriterionResult:
     """Every impacted team's readiness index at the latest ADKAR wave reaches the minimum.
 
-    A team whose figures are withheld for anonymity, or whose index is missing, cannot
-    be vouched for: it is named and the criterion is not met while it stays so.
+    The index is compared as pages show it, in whole points (bands.reaches): 69.6 shows
+    70 and passes "at least 70". A team whose figures are withheld for anonymity, or
+    whose index is missing, cannot be vouched for: it is named and the criterion is not
+    met while it stays so.
     """
     minimum = float(criterion.threshold if criterion.threshold is not None else READY_FROM)
     waves = adkar_waves(programme)
@@ -160,8 +162,8 @@ def _readiness_minimum(programme: Programme, criterion: GateCriterion) -> Criter
         result = row.readiness.result if row.readiness else None
         if row.state.value != "shown" or result is None or result.is_missing:
             unjudged.append(row.name)
-        elif result.value < minimum:
-            low.append(f"{row.name} ({result.value:.0f})")
+        elif not reaches(result.value, minimum):
+            low.append(f"{row.name} ({whole(result.value)})")
     reached = len(rows) - len(low) - len(unjudged)
     detail = (
         f"In “{waves[0].name}”: {reached} of {len(rows)} impacted teams have a readiness "

@@ -19,15 +19,15 @@ Components (each an Estimate; value None with a reason when there is no data):
 
 The index is the weighted mean of the components present: a missing component drops
 out and the others' weights are scaled to sum to 1. Each component is reported with its
-given weight and its effective weight, so the page shows the re-weighting. Bands: 70 and
-up ready, 50 up to 70 caution, below 50 not ready. With no component at all (or only
-components weighted 0), the index is missing with a reason.
+given weight and its effective weight, so the page shows the re-weighting. Its band comes
+from bands.band: from the index as shown in whole points, ready from 70, caution from 50,
+else not ready. With no component at all (or only components weighted 0), the index is
+missing with a reason.
 
 Agreement: rwg(j) (James, Demaree & Wolf 1984) over all the readiness items of a team,
 commitment and efficacy together, beside its readiness score.
 """
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from transform.scoring.adkar import ADKAR, ScalePoints, mean_ci_by, points_of
+from transform.scoring.bands import Band, band
 from transform.scoring.estimate import Estimate
 from transform.scoring.items import dimension_scale_points, item_matrix
 from transform.scoring.rollup import Parents, pooled, subtree_counts
@@ -65,27 +66,6 @@ COMPONENT_LABELS = MappingProxyType(
 SUBSCALES = ("commitment", "efficacy")
 #: The ADKAR elements of the adkar component: Awareness, Desire, Knowledge.
 READINESS_ELEMENTS = ADKAR[:3]
-READY_FROM = 70.0
-CAUTION_FROM = 50.0
-
-
-class Band(enum.StrEnum):
-    READY = "ready"
-    CAUTION = "caution"
-    NOT_READY = "not_ready"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
-
-def band(value: float) -> Band:
-    """The band of a readiness index: >= 70 ready, >= 50 caution, else not ready."""
-    if value >= READY_FROM:
-        return Band.READY
-    if value >= CAUTION_FROM:
-        return Band.CAUTION
-    return Band.NOT_READY
 
 
 @dataclass(frozen=True)
