@@ -23,7 +23,7 @@ from transform.scoring.adkar import ADKAR
 from transform.scoring.anonymity import CellState
 from transform.scoring.bands import Band
 from transform.scoring.estimate import Estimate
-from transform.scoring.readiness import COMPONENTS
+from transform.scoring.readiness import COMPONENT_LABELS, COMPONENTS
 from transform.wave_data.queries import wave_or_none
 
 TAG = "Indices"
@@ -61,7 +61,13 @@ class AdkarElements(BaseModel):
 
 class ReadinessComponent(BaseModel):
     name: Literal[COMPONENTS]
-    value: float | None = Field(description="0-100; null when the component has no data.")
+    label: str = Field(description="How pages and reports name the component.")
+    value: float | None = Field(
+        description="0-100, higher is better for every component; null when it has no "
+        "data. change_load is the change load headroom: 100 less the team's change load "
+        "in % of its capacity this month (100 = nothing else changing, 0 = at or over "
+        "capacity)."
+    )
     weight: float = Field(description="The programme's weight for it.")
     effective_weight: float = Field(
         description="Its share of the index once missing components dropped out."
@@ -81,6 +87,10 @@ class ReadinessIndex(BaseModel):
     commitment: IndexEstimate = Field(description="The change commitment subscale.")
     efficacy: IndexEstimate = Field(description="The change efficacy subscale.")
     agreement: IndexEstimate = Field(description="rwg(j) over the readiness items.")
+    change_load_percent: float | None = Field(
+        description="The team's change load this month in % of its capacity (over 100 when "
+        "overloaded); the change_load component is its headroom, 100 less it, at least 0."
+    )
 
 
 class WaveFigures(BaseModel):
@@ -261,6 +271,7 @@ def _readiness(readiness: TeamReadiness | None) -> ReadinessIndex | None:
         components=[
             ReadinessComponent(
                 name=part.name,
+                label=COMPONENT_LABELS[part.name],
                 value=part.value,
                 weight=part.weight,
                 effective_weight=part.effective_weight,
@@ -271,6 +282,7 @@ def _readiness(readiness: TeamReadiness | None) -> ReadinessIndex | None:
         commitment=_estimate(readiness.commitment),
         efficacy=_estimate(readiness.efficacy),
         agreement=_estimate(readiness.agreement),
+        change_load_percent=readiness.load_percent,
     )
 
 

@@ -14,8 +14,10 @@ Components (each an Estimate; value None with a reason when there is no data):
   the team's people per agent is its headcount over the agents assigned to it. No agent
   scores 0; no recorded headcount is missing.
 - training: people trained / headcount x 100, at most 100.
-- change_load: 100 - min(100, the team's change load in % of its capacity for the
-  current month): an unburdened team scores 100, a saturated one 0.
+- change_load: the team's change load headroom, 100 - min(100, its change load in % of
+  its capacity for the current month): an unburdened team scores 100, a saturated one 0.
+  Like every component, higher is better; pages name it "change load headroom" so that a
+  0 for the most loaded team does not read as "no load".
 
 The index is the weighted mean of the components present: a missing component drops
 out and the others' weights are scaled to sum to 1. Each component is reported with its
@@ -60,7 +62,7 @@ COMPONENT_LABELS = MappingProxyType(
         "adkar": "ADKAR A·D·K",
         "agent_coverage": "agent coverage",
         "training": "training",
-        "change_load": "change load",
+        "change_load": "change load headroom",
     }
 )
 SUBSCALES = ("commitment", "efficacy")
@@ -218,7 +220,7 @@ def training_component(trained: int | None, headcount: int | None) -> Estimate:
 
 
 def load_component(load_percent: float | None) -> Estimate:
-    """100 - min(100, this month's change load in % of capacity); 0 % load scores 100."""
+    """Headroom: 100 - min(100, this month's change load in % of capacity); no load is 100."""
     if load_percent is None or np.isnan(load_percent):
         return Estimate.missing("no change load for the month")
     return Estimate(100.0 - min(100.0, max(0.0, float(load_percent))))

@@ -1,8 +1,11 @@
-"""A readiness index reads the same everywhere: the number shown, its band and the gate.
+"""Readiness reads the same everywhere, and the right way round.
 
-The demo's weights are set to training alone, so that a team's index is exactly its share
-of people trained: 174 of 250 trained is 69.6, shown 70 and ready, on the page, in the
-API, in the reports and at a gate asking for at least 70.
+Bands: the demo's weights are set to training alone, so that a team's index is exactly
+its share of people trained: 174 of 250 trained is 69.6, shown 70 and ready, on the page,
+in the API, in the reports and at a gate asking for at least 70.
+
+Change load: the component is the headroom left (100 less the load in % of capacity), so
+an overloaded team scores 0; it is named so, with the load beside it, wherever it shows.
 """
 
 import re
@@ -41,11 +44,13 @@ EDGES = {
 
 
 @pytest.fixture
-def demo(db):
+def programme(db):
     load_demo(TODAY)
-    programme = db.session.scalar(
-        select(Programme).where(Programme.name == "Back-office optimisation")
-    )
+    return db.session.scalar(select(Programme).where(Programme.name == "Back-office optimisation"))
+
+
+@pytest.fixture
+def demo(programme):
     for name in COMPONENTS:
         setattr(programme, f"weight_{name}", 1.0 if name == "training" else 0.0)
     for name, (headcount, trained) in EDGES.items():
@@ -70,7 +75,7 @@ def demo(db):
 
 def _row(html: str, team: str, after: str = "") -> str:
     html = html[html.index(after) :] if after else html
-    start = html.index(f">{team}<")
+    start = html.index(f">{team}<") + 1
     return html[start : html.index("</tr>", start)]
 
 
@@ -91,19 +96,18 @@ def test_the_dashboard_bands_the_number_it_shows(app, demo):
     assert "Ready from 70, caution from 50" in page
 
 
-def test_the_api_gives_the_band_of_the_number_shown(app, demo):
+def _api_readiness(app, programme: Programme) -> dict[str, dict]:
+    """Each team's readiness as the indices API gives it for the latest ADKAR wave."""
     pmo = db.session.scalar(select(User).where(User.email == "pmo@example.com"))
-    _token, secret = create_token(pmo, "bands")
-    wave = adkar_waves(demo)[0]
-    body = (
-        app.test_client()
-        .get(
-            f"/api/v1/programmes/{demo.id}/waves/{wave.id}/indices",
-            headers={"Authorization": f"Bearer {secret}"},
-        )
-        .json
-    )
-    teams = {team["name"]: team["readiness"] for team in body["teams"]}
+    _token, secret = create_token(pmo, "labels")
+    wave = adkar_waves(programme)[0]
+    url = f"/api/v1/programmes/{programme.id}/waves/{wave.id}/indices"
+    body = app.test_client().get(url, headers={"Authorization": f"Bearer {secret}"}).json
+    return {team["name"]: team["readiness"] for team in body["teams"]}
+
+
+def test_the_api_gives_the_band_of_the_number_shown(app, demo):
+    teams = _api_readiness(app, demo)
     assert teams["Billing Operations"]["value"] == pytest.approx(69.6)
     assert teams["Billing Operations"]["band"] == "ready"
     assert teams["Records Management"]["band"] == "caution"
@@ -158,3 +162,43 @@ def test_element_cells_are_coloured_by_the_number_they_show(app, value, shown, t
         )
         assert f"<strong>{shown}</strong>" in str(page.estimate(Estimate(value)))
         assert str(report.estimate(Estimate(value))) == shown
+
+
+@pytest.fixture
+def overloaded(programme):
+    """Client Intake carries 53 points of change this month: over a capacity of 40."""
+    team = db.session.scalar(select(Team).where(Team.name == "Client Intake"))
+    team.change_capacity = 40
+    db.session.flush()
+    return programme
+
+
+def test_the_dashboard_names_the_change_load_column_by_what_it_scores(app, overloaded):
+    client = factories.logged_in(app, "pmo@example.com", DEMO_PASSWORD)
+    page = client.get(f"/programmes/{overloaded.id}/adoption/").get_data(as_text=True)
+    section = page[page.index('id="readiness"') :]
+    assert '<th scope="col" class="num">Change load headroom</th>' in section
+    assert "Change load headroom is 100 less this month's change load" in section
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", _row(section, "Client Intake"), re.S)
+    headroom = _text(cells[4]).strip()
+    assert headroom == "0 load 133% of capacity"
+
+
+def test_the_api_labels_the_component_and_gives_the_load(app, overloaded):
+    readiness = _api_readiness(app, overloaded)["Client Intake"]
+    load = next(c for c in readiness["components"] if c["name"] == "change_load")
+    assert (load["label"], load["value"]) == ("change load headroom", 0.0)
+    assert readiness["change_load_percent"] == pytest.approx(132.5)
+
+
+def test_the_team_report_names_the_component_and_gives_the_load(overloaded):
+    team_id = db.session.scalar(select(Team.id).where(Team.name == "Client Intake"))
+    html = report_html(team_adoption.build(overloaded, TODAY, team_id=team_id), overloaded, TODAY)
+    row = _text(_row(html, "Change load headroom", 'id="barriers"')).strip()
+    assert row.startswith("Change load headroom 0 ")
+    assert "Change load this month: 133% of capacity" in row
+
+
+def test_the_sponsor_report_says_which_way_the_component_reads(overloaded):
+    html = report_html(sponsor.build(overloaded, TODAY), overloaded, TODAY)
+    assert "training and change load headroom (100 less the team's change load" in _text(html)
