@@ -1,5 +1,6 @@
 """Read models for programme pages, each built in a few queries."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +21,45 @@ from transform.models import (
 )
 from transform.phases.queries import PhaseSummary, overdue_activities, phase_summaries
 
+#: A RAID item of any kind scoring (severity × likelihood) this or more is high.
 HIGH_RISK_SCORE = 12
+_PLURALS = {
+    RaidKind.RISK: "risks",
+    RaidKind.ASSUMPTION: "assumptions",
+    RaidKind.ISSUE: "issues",
+    RaidKind.DEPENDENCY: "dependencies",
+}
+
+
+@dataclass(frozen=True)
+class HighRaidItems:
+    """The RAID items not closed, of every kind, that score HIGH_RISK_SCORE or more.
+
+    Issues and dependencies count as well as risks: an overdue issue scored 15 is as much
+    a sponsor's concern as a risk scored 15, and a count of risks alone beside the label
+    "high" would leave it out unseen.
+    """
+
+    #: Highest score first.
+    items: list[RaidItem]
+    score_from: int = HIGH_RISK_SCORE
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def by_kind(self) -> str:
+        """What the count is made of, e.g. "3 risks, 2 issues, 1 dependency"."""
+        counts = Counter(item.kind for item in self.items)
+        return ", ".join(
+            f"{counts[kind]} {kind.value if counts[kind] == 1 else _PLURALS[kind]}"
+            for kind in RaidKind
+            if counts[kind]
+        )
+
+    def overdue(self, today: date) -> list[RaidItem]:
+        return [item for item in self.items if item.due_on is not None and item.due_on < today]
 
 
 @dataclass(frozen=True)
@@ -30,7 +69,7 @@ class ProgrammeOverview:
     impacted_teams: int
     waves: int
     kpis: int
-    open_high_risks: list[RaidItem]
+    open_high_raid: HighRaidItems
     overdue_activities: list[Activity]
 
     @property
@@ -50,12 +89,11 @@ class ProgrammeOverview:
 
 
 def programme_overview(programme: Programme, today: date) -> ProgrammeOverview:
-    """Phase progress, next gate, counts, open high risks and overdue activities."""
-    high_risks = db.session.scalars(
+    """Phase progress, next gate, counts, open high RAID items and overdue activities."""
+    high = db.session.scalars(
         select(RaidItem)
         .where(
             RaidItem.programme_id == programme.id,
-            RaidItem.kind == RaidKind.RISK,
             RaidItem.status != RaidStatus.CLOSED,
             RaidItem.severity * RaidItem.likelihood >= HIGH_RISK_SCORE,
         )
@@ -68,7 +106,7 @@ def programme_overview(programme: Programme, today: date) -> ProgrammeOverview:
         impacted_teams=_count(ImpactedTeam, ImpactedTeam.programme_id == programme.id),
         waves=_count(Wave, Wave.programme_id == programme.id),
         kpis=_count(Kpi, Kpi.programme_id == programme.id),
-        open_high_risks=list(high_risks),
+        open_high_raid=HighRaidItems(list(high)),
         overdue_activities=overdue_activities(programme, today),
     )
 
