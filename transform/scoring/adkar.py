@@ -199,7 +199,7 @@ def _mean_intervals(
     n = np.bincount(code, minlength=size)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.bincount(code, weights=x, minlength=size) / n
-        # Two passes, so that equal values give a variance of (nearly) exactly 0.
+        # Two passes keep the variance of equal values at 0 or within float rounding of it.
         squares = np.bincount(code, weights=(x - mean[code]) ** 2, minlength=size)
         variance = squares / (n - 1)
     lows, highs = np.full(size, np.nan), np.full(size, np.nan)

@@ -58,9 +58,9 @@ def bounded_mean_bounds(
     The mean is taken as a share p of the range and given the Wilson interval of p over
     the effective sample size n* = p(1 - p) / (s^2 / n) x (z / t(0.975; n - 1))^2, s^2 the
     sample variance on the 0-1 range (Korn & Graubard 1998). Scores that do not vary (all
-    at one end, or all equal) say nothing about the spread: n* is then n, the largest
-    spread a score with that mean can have (Bhatia & Davis 2000), so 8 answers all at the
-    top get the interval of 8 successes in 8.
+    at one end, or all equal) say nothing about the spread: n* is then n, which assumes
+    the largest spread a score with that mean can have, p(1 - p) (Bhatia & Davis 2000),
+    so 8 answers all at the top get the interval of 8 successes in 8.
     """
     if high <= low:
         raise ValueError("a bounded score needs low < high")
