@@ -66,6 +66,16 @@ def test_the_page_shows_withheld_cells_as_words_not_numbers(app, demo):
     assert "Billing Operations" in page and "Cronbach" in page
 
 
+def test_the_page_says_how_the_adoption_index_differs_from_the_element_means(app, demo):
+    page = _client(app).get(f"/programmes/{demo.id}/adoption/").get_data(as_text=True)
+    stats = page[page.index('aria-label="Whole wave"') : page.index("<h2>Adoption by team</h2>")]
+    assert (
+        "Adoption index: the share of the five ADKAR elements a respondent has passed before "
+        "their barrier point, averaged over respondents." in stats
+    )
+    assert "mean agreement with each element's items, normalised 0–100" in stats
+
+
 def test_filters_by_wave_and_subtree_swap_the_dashboard(app, demo):
     client = _client(app)
     waves = adkar_waves(demo)

@@ -13,6 +13,7 @@ from transform.extensions import db
 from transform.models import GateCriterion, GateCriterionKind, Programme
 from transform.phases.criteria import CriterionState, evaluate_criteria
 from transform.scoring.anonymity import CellState
+from transform.scoring.bands import whole
 from transform.scoring.estimate import Estimate
 
 
@@ -181,10 +182,10 @@ def test_readiness_minimum_names_teams_below_it_and_those_hidden(demo):
     indices = _impacted_indices(demo)
     shown = {name: value for name, value in indices.items() if value is not None}
     lowest_name = min(shown, key=shown.get)
-    threshold = round(shown[lowest_name]) + 1
+    threshold = whole(shown[lowest_name]) + 1
     (result,) = evaluate_criteria(demo, [_readiness_criterion(demo, threshold)])
     assert result.state == CriterionState.NOT_MET
-    assert f"{lowest_name} ({shown[lowest_name]:.0f})" in result.detail
+    assert f"{lowest_name} ({whole(shown[lowest_name])})" in result.detail
     hidden = [name for name, value in indices.items() if value is None]
     assert hidden, "the demo hides a small team"
     assert all(name in result.detail for name in hidden)

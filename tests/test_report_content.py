@@ -36,7 +36,7 @@ from transform.scoring.adkar import ADKAR
 from transform.scoring.anonymity import CellState
 from transform.scoring.items import dimension_scores
 from transform.scoring.reliability import alpha_by_dimension
-from transform.scoring.stats import mean_ci
+from transform.scoring.stats import bounded_mean_ci
 from transform.surveys.queries import wave_counts
 from transform.teams.queries import impact_overview
 
@@ -290,7 +290,7 @@ def test_wave_report_means_pool_each_subtree(demo):
     row = next(r for r in context["rows"] if r.team_id == billing)
     assert row.n == len(mine)
     for position, element in enumerate(ADKAR):
-        expected = mean_ci(mine[element])
+        expected = bounded_mean_ci(mine[element])
         assert row.means[position].value == pytest.approx(expected.value)
         assert row.means[position].ci_low == pytest.approx(expected.ci_low)
     dashboard = wave_dashboard(demo, wave, None, TODAY)

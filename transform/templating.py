@@ -6,6 +6,7 @@ from flask import Flask
 from flask_login import current_user
 
 from transform.scoring.adkar import UNDETERMINED
+from transform.scoring.bands import band, whole
 from transform.scoring.readiness import COMPONENT_LABELS
 
 HTMX_ASSET = "js/htmx-2.0.11.min.js"
@@ -62,6 +63,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["kpi_value"] = _kpi_value
     app.jinja_env.filters["barrier_point"] = barrier_point_label
     app.jinja_env.globals["barrier_point_rule"] = BARRIER_POINT_RULE
+    # Scores are shown and banded by one rule (transform.scoring.bands), never round().
+    app.jinja_env.filters["whole"] = whole
+    app.jinja_env.filters["band"] = band
 
     @app.context_processor
     def navigation():

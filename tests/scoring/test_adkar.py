@@ -22,7 +22,7 @@ from transform.scoring.adkar import (
     team_adoption,
 )
 from transform.scoring.estimate import Estimate
-from transform.scoring.stats import mean_ci, proportion_ci
+from transform.scoring.stats import bounded_mean_ci, proportion_ci
 
 NAN = float("nan")
 
@@ -133,10 +133,11 @@ def test_team_adoption_by_hand():
     assert list(result.columns) == adoption_columns()
     row = result.loc[1]
     assert (row["n"], row["n_undetermined"]) == (4, 0)
-    # Mean 60, sd sqrt(800 / 3) = 16.330, t(0.975; 3) = 3.18245: 60 +/- 25.98.
+    # Progress 40, 60, 60, 80: p = 0.6, s^2 = 0.026667 on 0-1, n* = 36 x (1.95996 /
+    # 3.18245)^2 = 13.654; Wilson of 0.6 over 13.654 is 34.74 to 80.86 (docs/scoring.md).
     index = row["adoption_index"]
     assert index.value == pytest.approx(60.0)
-    assert (index.ci_low, index.ci_high) == pytest.approx((34.0155, 85.9845), abs=1e-3)
+    assert (index.ci_low, index.ci_high) == pytest.approx((34.744, 80.865), abs=1e-3)
     assert index.n == 4
     # Nobody adopted: Wilson 0 / 4 is 0 % to 48.99 %.
     rate = row["adoption_rate"]
@@ -144,23 +145,24 @@ def test_team_adoption_by_hand():
     assert rate.ci_high == pytest.approx(48.9897, abs=1e-3)
     barriers = [row[f"barrier_{name}"] for name in (*ADKAR, "none", UNDETERMINED)]
     assert barriers == [0, 0, 1, 2, 1, 0, 0]
-    # Awareness 4, 4, 5, 5: mean 4.5, sd 0.57735, half 0.91870; normalised 87.5.
+    # Awareness 4, 4, 5, 5: p = 0.875, s^2 = 0.020833 on 0-1, n* = 21 x 0.379289 = 7.965;
+    # Wilson of 0.875 over 7.965 is 0.5283 to 0.9777: 3.113 to 4.911, normalised 52.8 to 97.8.
     awareness = row["awareness"]
     assert awareness.value == pytest.approx(4.5)
-    assert (awareness.ci_low, awareness.ci_high) == pytest.approx((3.5813, 5.0), abs=1e-3)
+    assert (awareness.ci_low, awareness.ci_high) == pytest.approx((3.1133, 4.9106), abs=1e-3)
     normalised = row["awareness_normalised"]
     assert normalised.value == pytest.approx(87.5)
-    assert (normalised.ci_low, normalised.ci_high) == pytest.approx((64.53, 100.0), abs=1e-2)
+    assert (normalised.ci_low, normalised.ci_high) == pytest.approx((52.83, 97.77), abs=1e-2)
     assert row["reinforcement"].value == pytest.approx(3.75)
 
 
 def test_team_adoption_agrees_with_the_stats_functions():
     elements = frame(TEAM_ONE + [[5, 5, 5, 5, 5], [5, 5, 4, 4, 4]])
     row = team_adoption(elements).loc[1]
-    index = mean_ci([40, 60, 60, 80, 100, 100])
+    index = bounded_mean_ci([40, 60, 60, 80, 100, 100], 0, 100)
     assert _close(row["adoption_index"], index)
     assert _close(row["adoption_rate"], proportion_ci(2, 6))
-    assert _close(row["knowledge"], mean_ci([3, 4, 4, 5, 5, 4]))
+    assert _close(row["knowledge"], bounded_mean_ci([3, 4, 4, 5, 5, 4], 1, 5))
 
 
 def _close(a: Estimate, b: Estimate) -> bool:
@@ -213,10 +215,22 @@ def test_all_adopted():
     result = team_adoption(frame([[5, 5, 5, 5, 5], [4, 4, 4, 4, 4], [5, 4, 5, 4, 5]]))
     row = result.loc[1]
     assert_no_nan(result)
-    assert (row["adoption_index"].value, row["adoption_index"].ci_low) == (100.0, 100.0)
-    assert row["adoption_index"].ci_high == 100.0
     assert row["adoption_rate"].value == 100.0
     assert row["barrier_none"] == 3
+    # Three adopters tell little: the index reads 100 (44-100), as the rate does, not 100-100.
+    index, rate = row["adoption_index"], row["adoption_rate"]
+    assert (index.value, index.ci_high) == (100.0, 100.0)
+    assert index.ci_low == pytest.approx(43.850, abs=1e-3)
+    assert index.ci_low == pytest.approx(rate.ci_low)
+
+
+def test_eight_respondents_all_at_the_top_of_an_element_get_an_interval_that_reflects_n():
+    row = team_adoption(frame([[5, 5, 5, 5, 5]] * 8)).loc[1]
+    normalised = row["awareness_normalised"]
+    assert (normalised.value, normalised.ci_high) == (100.0, 100.0)
+    assert normalised.ci_low == pytest.approx(67.559, abs=1e-3)
+    assert row["awareness"].ci_low == pytest.approx(1 + 4 * 0.67559, abs=1e-4)
+    assert row["adoption_index"].ci_low == pytest.approx(67.559, abs=1e-3)
 
 
 def test_nobody_answered_an_element():
@@ -316,12 +330,12 @@ def test_raising_one_element_never_lowers_progress(scores_, element, rise):
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 5), st.one_of(st.just(NAN), st.floats(0, 100)))))
-def test_vectorised_means_agree_with_mean_ci(pairs):
+def test_vectorised_means_agree_with_bounded_mean_ci(pairs):
     values = pd.Series([value for _, value in pairs], dtype="float64")
     groups = pd.Series([group for group, _ in pairs])
     teams = pd.Index(range(1, 6))
     for team, estimate in zip(teams, mean_ci_by(values, groups, teams), strict=True):
-        expected = mean_ci(values[groups == team])
+        expected = bounded_mean_ci(values[groups == team], 0, 100)
         assert _close(estimate, expected)
 
 

@@ -6,13 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transform.scoring.adkar import ADKAR, team_adoption
+from transform.scoring.bands import band, whole
 from transform.scoring.estimate import Estimate
 from transform.scoring.readiness import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     Band,
     adkar_component,
-    band,
     coverage_component,
     load_component,
     readiness_index,
@@ -92,22 +92,13 @@ def test_weights_need_not_sum_to_one():
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (100, Band.READY),
-        (70, Band.READY),
-        (69.99, Band.CAUTION),
-        (50, Band.CAUTION),
-        (49.99, Band.NOT_READY),
-        (0, Band.NOT_READY),
-    ],
+    ("training", "shown", "expected"),
+    [(69.6, 70, Band.READY), (69.4, 69, Band.CAUTION), (49.5, 50, Band.CAUTION)],
 )
-def test_bands(value, expected):
-    assert band(value) == expected
-
-
-def test_band_labels():
-    assert [b.label for b in Band] == ["Ready", "Caution", "Not ready"]
+def test_the_index_is_banded_as_it_is_shown(training, shown, expected):
+    result = readiness_index({"training": training})
+    assert result.value == pytest.approx(training)
+    assert (whole(result.value), result.band) == (shown, expected)
 
 
 def test_bad_input_is_refused():
@@ -163,7 +154,10 @@ def test_the_survey_component_is_the_mean_of_the_two_subscale_means():
     result = survey_component(scores([(1, 4, 3), (1, 5, 4), (2, NAN, 2)]))
     assert result.loc[1, "commitment"].value == pytest.approx(87.5)
     assert result.loc[1, "efficacy"].value == pytest.approx(62.5)
-    assert result.loc[1, "efficacy"].ci_low == 0.0  # two respondents: clipped to the scale
+    # Two respondents, 50 and 75: n* = 15 x (1.95996 / 12.7062)^2 = 0.357, so a wide
+    # interval, but inside the scale (a t interval ran to -96).
+    efficacy = result.loc[1, "efficacy"]
+    assert (efficacy.ci_low, efficacy.ci_high) == pytest.approx((3.362, 98.763), abs=1e-3)
     assert result.loc[1, "readiness_survey"].value == pytest.approx(75.0)
     assert result.loc[1, "readiness_survey"].n == 2
     assert result.loc[2, "readiness_survey"].is_missing

@@ -7,10 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
+from transform.scoring.adkar import mean_ci_by
 from transform.scoring.estimate import Estimate
 from transform.scoring.stats import (
+    bounded_mean_ci,
     difference_ci,
-    mean_ci,
     proportion_ci,
     rwg,
     rwg_j,
@@ -31,42 +32,83 @@ def assert_defined(estimate: Estimate):
 # Means ------------------------------------------------------------------------------------
 
 
-def test_mean_ci_is_t_based():
-    # Mean 3; sd = sqrt(10 / 4) = 1.5811; se = 1.5811 / sqrt(5) = 0.70711;
-    # t(0.975; 4) = 2.7764 (tables), half-width 2.7764 x 0.70711 = 1.9632.
-    estimate = mean_ci([1, 2, 3, 4, 5])
-    assert estimate.value == 3.0
-    assert estimate.n == 5
-    assert estimate.ci_low == pytest.approx(3 - 1.9632, abs=1e-4)
-    assert estimate.ci_high == pytest.approx(3 + 1.9632, abs=1e-4)
-    assert estimate.reason is None
+def test_a_bounded_mean_is_a_share_with_a_wilson_interval_on_its_effective_n():
+    # Progress 40, 60, 60, 80 on 0-100: p = 0.6, s^2 = 0.08 / 3 = 0.026667 on 0-1;
+    # n* = 0.24 / (0.026667 / 4) x (1.95996 / 3.18245)^2 = 36 x 0.379289 = 13.654;
+    # Wilson of 0.6 over 13.654: centre 0.57805, half 0.23060 -> 34.74 to 80.86.
+    estimate = bounded_mean_ci([40, 60, 60, 80], 0, 100)
+    assert (estimate.value, estimate.n) == (60.0, 4)
+    assert (estimate.ci_low, estimate.ci_high) == pytest.approx((34.744, 80.865), abs=1e-3)
 
 
-def test_mean_ci_leaves_dont_know_out():
-    assert mean_ci(pd.Series([1, 2, NAN, 3, 4, 5, NAN])) == mean_ci([1, 2, 3, 4, 5])
+def test_a_bounded_mean_on_a_1_to_5_scale_maps_its_interval_back():
+    on_scale = bounded_mean_ci([4, 4, 5, 5], 1, 5)
+    on_100 = bounded_mean_ci([75, 75, 100, 100], 0, 100)
+    assert on_scale.value == 4.5
+    assert on_scale.ci_low == pytest.approx(1 + on_100.ci_low / 25)
+    assert on_scale.ci_high == pytest.approx(1 + on_100.ci_high / 25)
 
 
-@pytest.mark.parametrize("values", [[], [NAN, NAN], pd.Series([], dtype="float64")])
-def test_mean_ci_of_nothing_is_missing(values):
-    assert mean_ci(values) == Estimate.missing("no responses")
+def test_answers_all_at_one_end_get_the_interval_of_a_share_not_a_point():
+    """8 respondents all at 100 read 100 (68-100), as 8 adopters of 8 do: never 100-100."""
+    top = bounded_mean_ci([100] * 8, 0, 100)
+    assert top.value == 100.0 and top.ci_high == 100.0
+    assert top.ci_low == pytest.approx(67.559, abs=1e-3)
+    assert (top.ci_low, top.ci_high) == pytest.approx(
+        (proportion_ci(8, 8).ci_low, proportion_ci(8, 8).ci_high)
+    )
+    bottom = bounded_mean_ci([1] * 8, 1, 5)
+    assert (bottom.value, bottom.ci_low) == (1.0, 1.0)
+    assert bottom.ci_high == pytest.approx(1 + 4 * 0.32441, abs=1e-4)
 
 
-def test_one_respondent_has_a_mean_but_no_interval():
-    estimate = mean_ci([NAN, 4])
-    assert (estimate.value, estimate.ci_low, estimate.ci_high, estimate.n) == (4, None, None, 1)
-    assert estimate.reason == "one respondent: no interval"
+def test_equal_answers_inside_the_scale_take_the_widest_spread_their_mean_allows():
+    # No spread seen says nothing about the spread there is: n* = n, Wilson of 0.6 over 8.
+    estimate = bounded_mean_ci([60] * 8, 0, 100)
+    assert (estimate.ci_low, estimate.ci_high) == pytest.approx((28.665, 84.847), abs=1e-3)
 
 
-def test_a_constant_pattern_has_a_zero_width_interval():
-    assert mean_ci([4, 4, 4]) == Estimate(4.0, 4.0, 4.0, 3)
+@pytest.mark.parametrize("n", [2, 3, 5, 8, 20])
+def test_the_interval_at_a_bound_narrows_as_n_grows_but_never_to_a_point(n):
+    width = 100 - bounded_mean_ci([100] * n).ci_low
+    wider = 100 - bounded_mean_ci([100] * (n - 1)).ci_low if n > 2 else 100
+    assert 0 < width < wider
 
 
-@given(st.lists(st.floats(-1e6, 1e6) | st.just(NAN), max_size=30))
-def test_mean_ci_contains_the_mean(values):
-    estimate = mean_ci(values)
+def test_bounded_mean_leaves_dont_know_out_and_needs_values():
+    assert bounded_mean_ci(pd.Series([20, NAN, 40, 60, NAN])) == bounded_mean_ci([20, 40, 60])
+    assert bounded_mean_ci([NAN, NAN]) == Estimate.missing("no responses")
+    one = bounded_mean_ci([NAN, 40])
+    assert (one.value, one.ci_low, one.ci_high, one.n) == (40, None, None, 1)
+    assert one.reason == "one respondent: no interval"
+
+
+def test_scores_outside_their_bounds_are_refused():
+    with pytest.raises(ValueError, match="within 1 and 5"):
+        bounded_mean_ci([0, 3], 1, 5)
+
+
+def test_near_a_bound_the_interval_keeps_its_95_percent_coverage():
+    """Teams of 8 where nearly everyone has adopted (the t interval covered 57% here)."""
+    rng = np.random.default_rng(15)
+    levels = np.array([0, 20, 40, 60, 80, 100], dtype="float64")
+    chances = np.array([0.0, 0.0, 0.02, 0.03, 0.05, 0.90])
+    truth = float(levels @ chances)
+    teams, size = 4000, 8
+    values = pd.Series(rng.choice(levels, size=teams * size, p=chances))
+    groups = pd.Series(np.repeat(np.arange(teams), size))
+    estimates = mean_ci_by(values, groups, pd.Index(range(teams)))
+    covered = np.mean([e.ci_low <= truth <= e.ci_high for e in estimates])
+    assert covered >= 0.95
+
+
+@given(st.lists(st.floats(0, 100) | st.just(NAN), max_size=30))
+def test_a_bounded_mean_interval_contains_the_mean_and_stays_in_range(values):
+    estimate = bounded_mean_ci(values)
     assert_defined(estimate)
     if estimate.ci_low is not None:
-        assert estimate.ci_low <= estimate.value <= estimate.ci_high
+        assert 0 <= estimate.ci_low <= estimate.value <= estimate.ci_high <= 100
+        assert estimate.ci_low < estimate.ci_high
 
 
 # Proportions ------------------------------------------------------------------------------
@@ -249,7 +291,7 @@ def test_agreement_stays_within_0_and_1(rows):
 def test_inputs_are_left_alone():
     values = pd.Series([1.0, NAN, 3.0])
     matrix = pd.DataFrame({"a": [1.0, 2.0, NAN], "b": [3.0, 3.0, 4.0]})
-    mean_ci(values)
+    bounded_mean_ci(values, 1, 5)
     rwg(values, 5)
     rwg_j(matrix, 5)
     assert values.isna().tolist() == [False, True, False]

@@ -49,6 +49,9 @@ class TeamReadiness:
     efficacy: Estimate
     #: rwg(j) over the team's readiness items; missing when the survey part is.
     agreement: Estimate
+    #: This month's change load in % of capacity, which the change_load component (its
+    #: headroom) is 100 minus: shown beside it, since past 100 % the headroom says only 0.
+    load_percent: float | None = None
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,18 @@ def readiness_view(
     )
     absent = Estimate.missing("no readiness survey has opened")
     teams = {
-        team: TeamReadiness(result, *survey.get(team, (absent, absent, absent, absent))[1:])
+        team: TeamReadiness(
+            result,
+            *survey.get(team, (absent, absent, absent, absent))[1:],
+            load_percent=_percent(context["load_percent"].get(team)),
+        )
         for team, result in results.items()
     }
     return ReadinessView(as_of, wave, weights, teams)
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _survey(

@@ -21,8 +21,9 @@ from transform.api.spec import ID_MAX
 from transform.models import InstrumentKind, WaveStatus
 from transform.scoring.adkar import ADKAR, UNDETERMINED
 from transform.scoring.anonymity import CellState
+from transform.scoring.bands import Band
 from transform.scoring.estimate import Estimate
-from transform.scoring.readiness import COMPONENTS, Band
+from transform.scoring.readiness import COMPONENT_LABELS, COMPONENTS
 from transform.wave_data.queries import wave_or_none
 from transform.wave_groups import wave_parents
 
@@ -71,8 +72,12 @@ class AdkarElements(BaseModel):
 
 class ReadinessComponent(BaseModel):
     name: Literal[COMPONENTS]
+    label: str = Field(description="How pages and reports name the component.")
     value: Score | None = Field(
-        description="0-100 to one decimal; null when the component has no data."
+        description="0-100 to one decimal, higher is better for every component; null when "
+        "it has no data. change_load is the change load headroom: 100 less the team's "
+        "change load in % of its capacity this month (100 = nothing else changing, 0 = at "
+        "or over capacity)."
     )
     weight: Coefficient = Field(description="The programme's weight for it, 0-1 to two decimals.")
     effective_weight: Coefficient = Field(
@@ -86,13 +91,21 @@ class ReadinessIndex(BaseModel):
     value: Score | None = Field(
         description="0-100 to one decimal; null when no component has data."
     )
-    band: Band | None = Field(description="ready from 70, caution from 50, else not ready.")
+    band: Band | None = Field(
+        description="The band of the value as pages show it, in whole points with halves "
+        "rounded up (69.5 shows 70): ready from 70, caution from 50, else not ready."
+    )
     reason: str | None
     reweighted: bool = Field(description="Whether a missing component's weight moved.")
     components: list[ReadinessComponent]
     commitment: IndexEstimate = Field(description="The change commitment subscale.")
     efficacy: IndexEstimate = Field(description="The change efficacy subscale.")
     agreement: AgreementEstimate = Field(description="rwg(j) over the readiness items.")
+    change_load_percent: Score | None = Field(
+        description="The team's change load this month in % of its capacity (over 100 when "
+        "overloaded), to one decimal; the change_load component is its headroom, 100 less "
+        "it, at least 0."
+    )
 
 
 class WaveFigures(BaseModel):
@@ -289,6 +302,7 @@ def _readiness(readiness: TeamReadiness | None) -> ReadinessIndex | None:
         components=[
             ReadinessComponent(
                 name=part.name,
+                label=COMPONENT_LABELS[part.name],
                 value=part.value,
                 weight=part.weight,
                 effective_weight=part.effective_weight,
@@ -299,4 +313,5 @@ def _readiness(readiness: TeamReadiness | None) -> ReadinessIndex | None:
         commitment=_estimate(readiness.commitment),
         efficacy=_estimate(readiness.efficacy),
         agreement=_estimate(readiness.agreement, AgreementEstimate),
+        change_load_percent=readiness.load_percent,
     )

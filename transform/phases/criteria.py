@@ -28,8 +28,8 @@ from transform.models import (
 )
 from transform.scoring.adkar import UNDETERMINED
 from transform.scoring.anonymity import CellState
+from transform.scoring.bands import READY_FROM, reaches, whole
 from transform.scoring.kpi import Status
-from transform.scoring.readiness import READY_FROM
 from transform.templating import format_date
 
 #: Barrier points that mean a team has not yet accepted the change.
@@ -161,9 +161,11 @@ def _readiness_minimum(programme: Programme, criterion: GateCriterion) -> Criter
     """Every impacted team's readiness index beside the latest ADKAR wave with results
     reaches the minimum.
 
-    A team whose figures are withheld for anonymity, or whose index is missing, cannot
-    be vouched for: it is named, and the criterion is not met while any team is below
-    the minimum, and cannot be judged while any team is unjudged.
+    The index is compared as pages show it, in whole points (bands.reaches): 69.6 shows
+    70 and passes "at least 70". A team whose figures are withheld for anonymity, or
+    whose index is missing, cannot be vouched for: it is named, and the criterion is not
+    met while any team is below the minimum, and cannot be judged while any team is
+    unjudged.
     """
     minimum = float(criterion.threshold if criterion.threshold is not None else READY_FROM)
     choice, rows = _latest_impacted_rows(programme)
@@ -174,8 +176,8 @@ def _readiness_minimum(programme: Programme, criterion: GateCriterion) -> Criter
         result = row.readiness.result if row.readiness else None
         if row.state != CellState.SHOWN or result is None or result.is_missing:
             unjudged.append(row.name)
-        elif result.value < minimum:
-            low.append(f"{row.name} ({result.value:.0f})")
+        elif not reaches(result.value, minimum):
+            low.append(f"{row.name} ({whole(result.value)})")
     judged = len(rows) - len(unjudged)
     detail = (
         f"{_wave_words(choice)}: {judged} of {len(rows)} impacted teams judged; "

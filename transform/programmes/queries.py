@@ -1,5 +1,6 @@
 """Read models for programme pages, each built in a few queries."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +21,44 @@ from transform.phases.queries import PhaseSummary, overdue_activities, phase_sum
 from transform.raid.bands import HIGH_RISK_SCORE
 from transform.raid.history import RaidItemAsOf, raid_items_as_of
 
+_PLURALS = {
+    RaidKind.RISK: "risks",
+    RaidKind.ASSUMPTION: "assumptions",
+    RaidKind.ISSUE: "issues",
+    RaidKind.DEPENDENCY: "dependencies",
+}
+
+
+@dataclass(frozen=True)
+class HighRaidItems:
+    """The RAID items not closed, of every kind, that score HIGH_RISK_SCORE or more.
+
+    Issues and dependencies count as well as risks: an overdue issue scored 15 is as much
+    a sponsor's concern as a risk scored 15, and a count of risks alone beside the label
+    "high" would leave it out unseen.
+    """
+
+    #: Highest score first, as they stood on the day.
+    items: list[RaidItemAsOf]
+    score_from: int = HIGH_RISK_SCORE
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def by_kind(self) -> str:
+        """What the count is made of, e.g. "3 risks, 2 issues, 1 dependency"."""
+        counts = Counter(item.kind for item in self.items)
+        return ", ".join(
+            f"{counts[kind]} {kind.value if counts[kind] == 1 else _PLURALS[kind]}"
+            for kind in RaidKind
+            if counts[kind]
+        )
+
+    def overdue(self, today: date) -> list[RaidItemAsOf]:
+        return [item for item in self.items if item.is_overdue(today)]
+
 
 @dataclass(frozen=True)
 class ProgrammeOverview:
@@ -28,8 +67,8 @@ class ProgrammeOverview:
     impacted_teams: int
     waves: int
     kpis: int
-    #: Open risks of a high score, as they stood on the day, highest first.
-    open_high_risks: list[RaidItemAsOf]
+    #: Open RAID items of a high score, as they stood on the day.
+    open_high_raid: HighRaidItems
     overdue_activities: list[Activity]
 
     @property
@@ -49,13 +88,13 @@ class ProgrammeOverview:
 
 
 def programme_overview(programme: Programme, today: date) -> ProgrammeOverview:
-    """Phase progress, next gate, counts, open high risks and overdue activities, as they
-    stood on `today` (a report passes its as-of date)."""
-    high_risks = sorted(
+    """Phase progress, next gate, counts, open high RAID items and overdue activities, as
+    they stood on `today` (a report passes its as-of date)."""
+    high = sorted(
         (
             item
             for item in raid_items_as_of(programme.id, today)
-            if item.kind == RaidKind.RISK and item.is_open and item.score >= HIGH_RISK_SCORE
+            if item.is_open and item.score >= HIGH_RISK_SCORE
         ),
         key=lambda item: (-item.score, item.id),
     )
@@ -65,7 +104,7 @@ def programme_overview(programme: Programme, today: date) -> ProgrammeOverview:
         impacted_teams=_count(ImpactedTeam, ImpactedTeam.programme_id == programme.id),
         waves=_count(Wave, Wave.programme_id == programme.id),
         kpis=_count(Kpi, Kpi.programme_id == programme.id),
-        open_high_risks=high_risks,
+        open_high_raid=HighRaidItems(high),
         overdue_activities=overdue_activities(programme, today),
     )
 

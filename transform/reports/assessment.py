@@ -43,6 +43,7 @@ from transform.reports.report_data import (
 )
 from transform.scoring.adkar import ADKAR
 from transform.scoring.anonymity import CellState
+from transform.scoring.bands import Band, whole
 from transform.scoring.kpi import Status
 from transform.surveys.queries import wave_counts
 from transform.teams.queries import ASPECT_LABELS, ImpactRow, impact_overview
@@ -63,7 +64,7 @@ PRIORITY_KPIS = 3
 EARLY_BARRIERS = ("awareness", "desire")
 PRIORITY_RULES = {
     "teams": (
-        "Impacted teams whose readiness index is below 70 (caution or not ready), or whose "
+        "Impacted teams whose readiness index reads below 70 (caution or not ready), or whose "
         "ADKAR barrier point (first element with a team mean at or below 50) in the first "
         "adoption survey is Awareness or Desire; "
         f"lowest readiness first, at most {PRIORITY_TEAMS}. Teams whose figures are withheld "
@@ -308,8 +309,9 @@ def _priority_teams(rows: list[BaselineRow], impacted: set[int]) -> list[Priorit
         result = row.readiness.result if row.readiness else None
         if result and not result.is_missing:
             index = result.value
-            if result.value < 70:
-                reasons.append(f"readiness index {result.value:.0f} ({result.band.label.lower()})")
+            if result.band != Band.READY:
+                shown = f"{whole(result.value)} ({result.band.label.lower()})"
+                reasons.append(f"readiness index {shown}")
         barrier = row.adoption.barrier_point if row.adoption else None
         if barrier in EARLY_BARRIERS:
             reasons.append(f"barrier point {barrier.capitalize()} (n = {row.adoption.n})")

@@ -19,6 +19,7 @@ from markupsafe import escape
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from transform.scoring.bands import CAUTION_FROM, READY_FROM, band
 from transform.scoring.kpi import Status
 
 INK = "#1c2430"
@@ -339,8 +340,13 @@ TONE_COLOURS = {
     "neutral": "#5b7083",
     "muted": "#9aa4b2",
 }
-#: Background bands of a 0-100 score: red below 50, amber to 70, green above.
-SCORE_BANDS = ((0, 50, "#fbe9e7"), (50, 70, "#fdf3dc"), (70, 100, "#e6f4ec"))
+#: Background bands of a 0-100 score: red below 50, amber to 70, green above. A point's
+#: own colour is the band of its number as shown (bands.band): 69.6 is green, as "70".
+SCORE_BANDS = (
+    (0, CAUTION_FROM, "#fbe9e7"),
+    (CAUTION_FROM, READY_FROM, "#fdf3dc"),
+    (READY_FROM, 100, "#e6f4ec"),
+)
 
 ValueWithCi = tuple[float, float | None, float | None]
 
@@ -463,7 +469,7 @@ def intervals_svg(rows: list[IntervalRow], title: str) -> str:
         for start, end, colour in SCORE_BANDS:
             axes.axvspan(start, end, color=colour, zorder=0)
         for y, row in zip(range(len(rows) - 1, -1, -1), rows, strict=True):
-            tone = "high" if row.value >= 70 else "mid" if row.value >= 50 else "low"
+            tone = band(row.value).tone
             if row.low is not None and row.high is not None:
                 axes.plot([row.low, row.high], [y, y], color=INK, linewidth=1.2, zorder=2)
             axes.plot(

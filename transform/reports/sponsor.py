@@ -11,7 +11,8 @@ report shows the assignments made by the date that still stand, and says so.
 The overall status is the worst of three plain rules, printed in the report:
 - schedule: the RAG of the phase in progress (else the last phase started);
 - KPIs: red if any is off track, amber if any is at risk;
-- risks: red if an open high risk is past its due date, amber if any is open.
+- RAID: red if an open high RAID item (any kind, score 12 or more) is past its due date,
+  amber if any is open.
 """
 
 from collections import Counter
@@ -42,7 +43,7 @@ from transform.models import (
 from transform.phases.history import decisions_as_of
 from transform.phases.queries import PhaseSummary
 from transform.phases.timeline import timeline_svg
-from transform.programmes.queries import HIGH_RISK_SCORE, programme_overview
+from transform.programmes.queries import HIGH_RISK_SCORE, HighRaidItems, programme_overview
 from transform.raid.history import RaidItemAsOf, raid_items_as_of
 from transform.reports.content import ReportContent
 from transform.scoring.adkar import ADKAR
@@ -58,7 +59,7 @@ SECTIONS = [
     ("barriers", "ADKAR barriers and the teams that lag"),
     ("kpis", "KPI scorecard"),
     ("network", "Change agents and barrier themes"),
-    ("risks", "Open high risks and overdue actions"),
+    ("risks", "Open high RAID items and overdue actions"),
     ("decisions", "Decisions needed from the sponsor"),
 ]
 
@@ -102,11 +103,11 @@ def build(
     wave = choice.wave or choice.collecting
     dashboard = wave_dashboard(programme, wave, None, as_of) if wave else None
     kpis = kpi_views(programme, as_of)
-    high_risks = [r for r in overview.open_high_risks if r.kind == RaidKind.RISK]
+    high = overview.open_high_raid
     rules = [
         _schedule_rule(overview.phases),
         _kpi_rule(kpis),
-        _risk_rule(high_risks, as_of),
+        _raid_rule(high, as_of),
     ]
     overall = max((rule.rag for rule in rules), key=RAG_ORDER.__getitem__)
     shown_rows = [r for r in dashboard.rows if r.state.value == "shown"] if dashboard else []
@@ -131,15 +132,14 @@ def build(
         "kpi_counts": Counter(view.status.status for view in kpis),
         "kpi_charts": {view.kpi.id: kpi_chart(view.kpi, as_of) for view in kpis},
         "kpi_total": len(kpis),
-        "high_risks": high_risks,
+        "high_raid": high,
         "overdue_actions": _overdue_actions(programme, as_of),
         "overdue_activities": overview.overdue_activities,
         "themes": themes,
         "entries": entries,
         "feedback_from": as_of - timedelta(days=FEEDBACK_DAYS),
         "agents": _agent_activity(programme, as_of),
-        "decisions": _decisions(overview.phases, kpis, high_risks, as_of),
-        "high_risk_score": HIGH_RISK_SCORE,
+        "decisions": _decisions(overview.phases, kpis, high, as_of),
     }
     return ReportContent(
         template="reports/sponsor_progress.html",
@@ -189,17 +189,17 @@ def _kpi_rule(kpis: list[KpiView]) -> StatusRule:
     return StatusRule("KPIs", rag, why)
 
 
-def _risk_rule(high_risks: list[RaidItemAsOf], as_of: date) -> StatusRule:
-    overdue = [r for r in high_risks if r.due_on is not None and r.due_on < as_of]
+def _raid_rule(high: HighRaidItems, as_of: date) -> StatusRule:
+    overdue = high.overdue(as_of)
     if overdue:
         rag = Rag.RED
-    elif high_risks:
+    elif high.count:
         rag = Rag.AMBER
     else:
         rag = Rag.GREEN
-    why = f"{len(high_risks)} open high risk{'s' * (len(high_risks) != 1)}"
-    why += f", {len(overdue)} past due." if high_risks else "."
-    return StatusRule("Risks", rag, why)
+    why = f"{high.count} open high RAID item{'s' * (high.count != 1)}"
+    why += f" ({high.by_kind}), {len(overdue)} past due." if high.count else "."
+    return StatusRule("RAID", rag, why)
 
 
 def _gate_lines(programme: Programme, as_of: date) -> list[GateLine]:
@@ -233,13 +233,15 @@ def _by_perspective(kpis: list[KpiView]) -> list[tuple[Perspective, list[KpiView
 
 
 def _overdue_actions(programme: Programme, as_of: date) -> list[RaidItemAsOf]:
-    """Open RAID items other than risks (issues, dependencies, assumptions) past due, as
-    they stood on the day."""
+    """Open issues, dependencies and assumptions past due below the high score (the high
+    ones are in the table of high RAID items, marked overdue), as they stood on the day."""
     return sorted(
         (
             item
             for item in raid_items_as_of(programme.id, as_of)
-            if item.kind != RaidKind.RISK and item.is_overdue(as_of)
+            if item.kind != RaidKind.RISK
+            and item.is_overdue(as_of)
+            and item.score < HIGH_RISK_SCORE
         ),
         key=lambda item: (item.due_on, item.id),
     )
@@ -300,7 +302,7 @@ def _agent_activity(programme: Programme, as_of: date) -> list[AgentActivity]:
 
 
 def _decisions(
-    phases: list[PhaseSummary], kpis: list[KpiView], high_risks: list[RaidItemAsOf], as_of: date
+    phases: list[PhaseSummary], kpis: list[KpiView], high: HighRaidItems, as_of: date
 ) -> list[Decision]:
     decisions = []
     submitted = [s.phase.name for s in phases if s.gate_status == GateStatus.SUBMITTED]
@@ -321,14 +323,13 @@ def _decisions(
                     f"against {latest.planned_progress:.0%} planned.",
                 )
             )
-    for risk in high_risks:
-        if risk.due_on is not None and risk.due_on < as_of:
-            owner = risk.owner.name if risk.owner else "no owner"
-            decisions.append(
-                Decision(
-                    f"Overdue high risk: {risk.title}",
-                    f"Score {risk.score} (severity {risk.severity} × likelihood "
-                    f"{risk.likelihood}), due {risk.due_on:%d %b %Y}, {owner}.",
-                )
+    for item in high.overdue(as_of):
+        owner = item.owner.name if item.owner else "no owner"
+        decisions.append(
+            Decision(
+                f"Overdue high {item.kind.value}: {item.title}",
+                f"Score {item.score} (severity {item.severity} × likelihood "
+                f"{item.likelihood}), due {item.due_on:%d %b %Y}, {owner}.",
             )
+        )
     return decisions

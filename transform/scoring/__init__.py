@@ -61,7 +61,13 @@ from transform.scoring.schedule import (
     ScheduleVariance,
     schedule_variance,
 )
-from transform.scoring.stats import difference_ci, mean_ci, proportion_ci, rwg, rwg_j
+from transform.scoring.stats import (
+    bounded_mean_ci,
+    difference_ci,
+    proportion_ci,
+    rwg,
+    rwg_j,
+)
 from transform.scoring.trend import rate_trend, trend
 
 __all__ = [
@@ -81,7 +87,7 @@ __all__ = [
     "is_flagged",
     "item_matrices",
     "item_matrix",
-    "mean_ci",
+    "bounded_mean_ci",
     "normalise",
     "proportion_ci",
     "reverse_code",

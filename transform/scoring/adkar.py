@@ -17,15 +17,15 @@ team; how many of its respondents are stuck at each element is shown beside it.
 
 Progress is the share of the five elements passed before the barrier point: a barrier at
 awareness is 0, desire 20, knowledge 40, ability 60, reinforcement 80, no barrier 100.
-A team's adoption index is the mean progress of its respondents, with a t 95% interval;
-its adoption rate is the share with no barrier, with a Wilson 95% interval.
+A team's adoption index is the mean progress of its respondents; its adoption rate is the
+share with no barrier. The rate has a Wilson 95% interval; the index and the element means,
+scores bounded by their scale, have the bounded-mean interval of stats.bounded_mean_ci,
+which stays inside 0-100 (or 1..k) and does not shrink to a point when every respondent
+sits at one end of the scale.
 
 Change agents record the element a team is working on; as a progress figure that is the
 same scale (working on knowledge = 40). It is flagged beside the survey's adoption index
 when the two differ by more than DISAGREEMENT_POINTS.
-
-Intervals are clipped to the range the figure can take (0-100, or 1..k for element
-means): a t interval of few respondents can otherwise reach past the scale's ends.
 """
 
 from collections.abc import Mapping, Sequence
@@ -33,10 +33,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as distributions
 
 from transform.scoring.estimate import Estimate
-from transform.scoring.stats import QUANTILE
+from transform.scoring.stats import bounded_mean_bounds, check_bounded, wilson_bounds
 
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
 #: The barrier of a respondent whose barrier point cannot be told (a missing element).
@@ -200,40 +199,35 @@ def mean_ci_by(
     values: pd.Series,
     groups: pd.Series,
     teams: pd.Index,
-    low: float | None = None,
-    high: float | None = None,
+    low: float = 0.0,
+    high: float = 100.0,
     empty_reason: str = "no responses",
 ) -> list[Estimate]:
-    """stats.mean_ci of the values of each group in `teams`, vectorised; NaN left out.
-
-    The interval is clipped to [low, high] when given.
-    """
+    """stats.bounded_mean_ci of the values (within [low, high]) of each group in `teams`,
+    vectorised; NaN left out."""
     codes = teams.get_indexer(groups)
     moments = _mean_intervals(values.to_numpy(dtype="float64"), codes, len(teams), low, high)
     return _estimates(*moments, empty_reason)
 
 
 def _mean_intervals(
-    values: np.ndarray, codes: np.ndarray, size: int, low: float | None, high: float | None
+    values: np.ndarray, codes: np.ndarray, size: int, low: float, high: float
 ) -> tuple[np.ndarray, ...]:
-    """n, mean and t 95% interval of the values per group code (-1 and NaN left out)."""
+    """n, mean and bounded 95% interval of the values per group code (-1 and NaN left out)."""
     keep = (codes >= 0) & ~np.isnan(values)
     x, code = values[keep], codes[keep]
+    check_bounded(x, low, high)
     n = np.bincount(code, minlength=size)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.bincount(code, weights=x, minlength=size) / n
-        # Two passes, so that equal values give a standard deviation of exactly 0.
+        # Two passes keep the variance of equal values at 0 or within float rounding of it.
         squares = np.bincount(code, weights=(x - mean[code]) ** 2, minlength=size)
-        sd = np.sqrt(squares / (n - 1))
-    t = np.full(size, np.nan)
+        variance = squares / (n - 1)
+    lows, highs = np.full(size, np.nan), np.full(size, np.nan)
     several = n > 1
-    t[several] = distributions.t.ppf(QUANTILE, n[several] - 1)
-    half = t * sd / np.sqrt(np.maximum(n, 1))
-    lows, highs = mean - half, mean + half
-    if low is not None:
-        lows, highs = np.maximum(lows, low), np.maximum(highs, low)
-    if high is not None:
-        lows, highs = np.minimum(lows, high), np.minimum(highs, high)
+    lows[several], highs[several] = bounded_mean_bounds(
+        mean[several], variance[several], n[several], low, high
+    )
     return n, mean, lows, highs
 
 
@@ -259,22 +253,19 @@ def proportion_ci_by(
     """stats.proportion_ci (percent, Wilson 95%) of each pair, vectorised."""
     x = successes.to_numpy(dtype="float64")
     n = totals.to_numpy(dtype="float64")
-    z = float(distributions.norm.ppf(QUANTILE))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = x / n
-        denominator = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / denominator
-        half = z / denominator * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    low = np.maximum(0.0, centre - half)
-    high = np.minimum(1.0, centre + half)
+    counted = n > 0
+    share = np.zeros_like(n)
+    share[counted] = x[counted] / n[counted]
+    low, high = np.zeros_like(n), np.zeros_like(n)
+    low[counted], high[counted] = wilson_bounds(share[counted], n[counted])
     result = []
-    for count, share, a, b in zip(
-        n.tolist(), p.tolist(), low.tolist(), high.tolist(), strict=True
+    for count, p, a, b in zip(
+        n.tolist(), share.tolist(), low.tolist(), high.tolist(), strict=True
     ):
         if count == 0:
             result.append(Estimate.missing(empty_reason))
         else:
-            result.append(Estimate(100 * share, 100 * a, 100 * b, int(count)))
+            result.append(Estimate(100 * p, 100 * a, 100 * b, int(count)))
     return result
 
 

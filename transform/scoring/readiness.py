@@ -4,29 +4,32 @@ Components (each an Estimate; value None with a reason when there is no data):
 
 - readiness_survey: organisational readiness for change (Weiner 2009) as change
   commitment and change efficacy. Each subscale's team mean is normalised to 0-100 with
-  its t 95% interval; the component is the mean of the two, so each subscale weighs
-  half whatever the number of its items or respondents, and a reader can check it
-  against the two means shown beside it. Missing when either subscale has no score.
+  its bounded 95% interval (stats.bounded_mean_ci); the component is the mean of the
+  two, so each subscale weighs half whatever the number of its items or respondents, and
+  a reader can check it against the two means shown beside it. Missing when either
+  subscale has no score.
 - adkar: the mean of the team's normalised Awareness, Desire and Knowledge means (the
   elements a team needs before it can act), from adkar.team_adoption.
 - agent_coverage: 100 x min(1, target people per agent / the team's people per agent);
   the team's people per agent is its headcount over the agents assigned to it. No agent
   scores 0; no recorded headcount is missing.
 - training: people trained / headcount x 100, at most 100.
-- change_load: 100 - min(100, the team's change load in % of its capacity for the
-  current month): an unburdened team scores 100, a saturated one 0.
+- change_load: the team's change load headroom, 100 - min(100, its change load in % of
+  its capacity for the current month): an unburdened team scores 100, a saturated one 0.
+  Like every component, higher is better; pages name it "change load headroom" so that a
+  0 for the most loaded team does not read as "no load".
 
 The index is the weighted mean of the components present: a missing component drops
 out and the others' weights are scaled to sum to 1. Each component is reported with its
-given weight and its effective weight, so the page shows the re-weighting. Bands: 70 and
-up ready, 50 up to 70 caution, below 50 not ready. With no component at all (or only
-components weighted 0), the index is missing with a reason.
+given weight and its effective weight, so the page shows the re-weighting. Its band comes
+from bands.band: from the index as shown in whole points, ready from 70, caution from 50,
+else not ready. With no component at all (or only components weighted 0), the index is
+missing with a reason.
 
 Agreement: rwg(j) (James, Demaree & Wolf 1984) over all the readiness items of a team,
 commitment and efficacy together, beside its readiness score.
 """
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -35,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from transform.scoring.adkar import ADKAR, ScalePoints, mean_ci_by, points_of
+from transform.scoring.bands import Band, band
 from transform.scoring.estimate import Estimate
 from transform.scoring.items import dimension_scale_points, item_matrix
 from transform.scoring.rollup import Parents, pooled, subtree_counts
@@ -58,33 +62,12 @@ COMPONENT_LABELS = MappingProxyType(
         "adkar": "ADKAR A·D·K",
         "agent_coverage": "agent coverage",
         "training": "training",
-        "change_load": "change load",
+        "change_load": "change load headroom",
     }
 )
 SUBSCALES = ("commitment", "efficacy")
 #: The ADKAR elements of the adkar component: Awareness, Desire, Knowledge.
 READINESS_ELEMENTS = ADKAR[:3]
-READY_FROM = 70.0
-CAUTION_FROM = 50.0
-
-
-class Band(enum.StrEnum):
-    READY = "ready"
-    CAUTION = "caution"
-    NOT_READY = "not_ready"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
-
-def band(value: float) -> Band:
-    """The band of a readiness index: >= 70 ready, >= 50 caution, else not ready."""
-    if value >= READY_FROM:
-        return Band.READY
-    if value >= CAUTION_FROM:
-        return Band.CAUTION
-    return Band.NOT_READY
 
 
 @dataclass(frozen=True)
@@ -237,7 +220,7 @@ def training_component(trained: int | None, headcount: int | None) -> Estimate:
 
 
 def load_component(load_percent: float | None) -> Estimate:
-    """100 - min(100, this month's change load in % of capacity); 0 % load scores 100."""
+    """Headroom: 100 - min(100, this month's change load in % of capacity); no load is 100."""
     if load_percent is None or np.isnan(load_percent):
         return Estimate.missing("no change load for the month")
     return Estimate(100.0 - min(100.0, max(0.0, float(load_percent))))

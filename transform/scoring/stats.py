@@ -4,9 +4,11 @@ Every function drops NaN ("don't know", a missing score) before anything else an
 an `Estimate`; what cannot be estimated comes back with value None and a reason, never
 as NaN and never as an exception.
 
-- Mean: t-based interval, mean +/- t(0.975; n - 1) x sd / sqrt(n), sd with ddof 1. One
-  value has no interval; values that are all equal give a valid zero-width interval.
 - Proportion: the Wilson (1927) score interval, in percent.
+- Mean of a bounded score (an element mean, the adoption index, a subscale on 0-100):
+  the mean as a share of its range with a Wilson interval on the effective sample size
+  (Korn & Graubard 1998), so that it stays inside the range and never shrinks to a point
+  because every answer sits at one end. One value has no interval.
 - Difference of two means: Welch's (1947) t interval with Welch-Satterthwaite degrees of
   freedom.
 - Agreement: rwg and rwg(j) of James, Demaree & Wolf (1984) against a uniform null. They
@@ -24,19 +26,55 @@ from transform.scoring.estimate import CONFIDENCE, Estimate
 
 #: The two-sided quantile that gives a CONFIDENCE interval.
 QUANTILE = 1 - (1 - CONFIDENCE) / 2
+Z = float(stats.norm.ppf(QUANTILE))
+#: A variance (on the 0-1 range) below this is no spread at all, only float rounding.
+_NO_SPREAD = 1e-12
 
 
-def mean_ci(values: Iterable[float]) -> Estimate:
-    """Mean of the values with a t-based 95% interval; NaN values are left out."""
+def bounded_mean_ci(values: Iterable[float], low: float = 0.0, high: float = 100.0) -> Estimate:
+    """Mean of scores that lie in [low, high], with a 95% interval that respects the bounds.
+
+    NaN values are left out; a value outside the bounds is refused.
+    """
     x = _finite(values)
+    check_bounded(x, low, high)
     n = len(x)
     if n == 0:
         return Estimate.missing("no responses")
     mean = float(x.mean())
     if n == 1:
         return Estimate(mean, n=1, reason="one respondent: no interval")
-    half = float(stats.t.ppf(QUANTILE, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
-    return Estimate(mean, mean - half, mean + half, n)
+    lows, highs = bounded_mean_bounds(
+        np.array([mean]), np.array([float(x.var(ddof=1))]), np.array([n]), low, high
+    )
+    return Estimate(mean, float(lows[0]), float(highs[0]), n)
+
+
+def bounded_mean_bounds(
+    mean: np.ndarray, variance: np.ndarray, n: np.ndarray, low: float, high: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """95% bounds of means of scores in [low, high], per group; every n at least 2.
+
+    The mean is taken as a share p of the range and given the Wilson interval of p over
+    the effective sample size n* = p(1 - p) / (s^2 / n) x (z / t(0.975; n - 1))^2, s^2 the
+    sample variance on the 0-1 range (Korn & Graubard 1998). Scores that do not vary (all
+    at one end, or all equal) say nothing about the spread: n* is then n, which assumes
+    the largest spread a score with that mean can have, p(1 - p) (Bhatia & Davis 2000),
+    so 8 answers all at the top get the interval of 8 successes in 8.
+    """
+    if high <= low:
+        raise ValueError("a bounded score needs low < high")
+    span = high - low
+    share = np.clip((mean - low) / span, 0.0, 1.0)
+    spread = variance / span**2
+    varies = spread > _NO_SPREAD
+    effective = n.astype("float64")
+    t = stats.t.ppf(QUANTILE, n[varies] - 1)
+    effective[varies] = (
+        share[varies] * (1 - share[varies]) / (spread[varies] / n[varies]) * (Z / t) ** 2
+    )
+    lows, highs = wilson_bounds(share, effective)
+    return low + span * lows, low + span * highs
 
 
 def proportion_ci(successes: int, n: int) -> Estimate:
@@ -45,15 +83,20 @@ def proportion_ci(successes: int, n: int) -> Estimate:
         raise ValueError(f"{successes} successes out of {n} is not a proportion")
     if n == 0:
         return Estimate.missing("no responses")
-    z = float(stats.norm.ppf(QUANTILE))
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    lows, highs = wilson_bounds(np.array([successes / n]), np.array([float(n)]))
+    return Estimate(100 * successes / n, 100 * float(lows[0]), 100 * float(highs[0]), n)
+
+
+def wilson_bounds(share: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson (1927) 95% score bounds, on 0-1, of each share over its n (n > 0, may be
+    fractional: an effective sample size)."""
+    denominator = 1 + Z * Z / n
+    centre = (share + Z * Z / (2 * n)) / denominator
+    half = Z / denominator * np.sqrt(share * (1 - share) / n + Z * Z / (4 * n * n))
     # At either end the bound is exactly 0 or 1; rounding would leave it a hair inside.
-    low = 0.0 if successes == 0 else centre - half
-    high = 1.0 if successes == n else centre + half
-    return Estimate(100 * p, 100 * low, 100 * high, n)
+    lows = np.where(share <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    highs = np.where(share >= 1, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return lows, highs
 
 
 def difference_ci(a: Iterable[float], b: Iterable[float]) -> Estimate:
@@ -125,3 +168,10 @@ _TRUNCATED = "more disagreement than random answers: truncated to 0"
 def _finite(values: Iterable[float]) -> np.ndarray:
     x = pd.Series(values, dtype="float64").to_numpy()
     return x[~np.isnan(x)]
+
+
+def check_bounded(x: np.ndarray, low: float, high: float) -> None:
+    """Refuse scores outside [low, high]: a caller's bug, not data to score."""
+    slack = 1e-9 * (high - low)  # scores mapped between scales carry float rounding
+    if len(x) and (x.min() < low - slack or x.max() > high + slack):
+        raise ValueError(f"scores must lie within {low:g} and {high:g}")
