@@ -19,8 +19,17 @@ from transform.models import (
     TrainingRecord,
     WaveTeam,
 )
-from transform.teams.importing import ExistingTeam, SourceRow, TeamChange, plan_import
+from transform.tabular_files import FileRows
+from transform.teams import importing
+from transform.teams.importing import (
+    ExistingTeam,
+    ImportPlan,
+    SourceRow,
+    TeamChange,
+    TeamsReview,
+)
 from transform.teams.tree import OrgTree
+from transform.value_reading import DecimalMark, decimal_mark_of_file
 
 AUDITED_FIELDS = ("name", "external_id", "parent_id", "headcount", "change_capacity")
 #: Rows that point at a team with no uniqueness to respect: moved in one statement each.
@@ -210,17 +219,33 @@ class ImportSummary:
     moved: int = 0
 
 
-def import_teams(rows: list[SourceRow], via: str = "import") -> ImportSummary:
-    """Create and update teams from checked rows, all or nothing; ImportRefused if bad.
+def review_import(source: FileRows[SourceRow], decimal_mark: DecimalMark | None) -> TeamsReview:
+    """The file's rows checked against the org tree, writing nothing."""
+    existing = [_existing(team) for team in db.session.scalars(select(Team))]
+    file_mark = decimal_mark_of_file(source.delimiter)
+    return importing.review_import(source.rows, existing, decimal_mark, file_mark)
 
-    Every team is loaded once, so the cost grows with the file, not with its queries.
+
+def import_teams(rows: list[SourceRow], via: str = "import") -> ImportSummary:
+    """Create and update teams from rows, all or nothing; ImportRefused if bad.
+
     `via` is the source the audit trail records (the API passes its token's name).
     """
     teams = db.session.scalars(select(Team)).all()
-    plan = plan_import(
-        rows,
-        [ExistingTeam(t.id, t.external_id, t.name, t.parent_id, t.headcount) for t in teams],
-    )
+    return write_plan(importing.plan_import(rows, [_existing(t) for t in teams]), via)
+
+
+def _existing(team: Team) -> ExistingTeam:
+    return ExistingTeam(team.id, team.external_id, team.name, team.parent_id, team.headcount)
+
+
+def write_plan(plan: ImportPlan, via: str = "import") -> ImportSummary:
+    """Create and update the teams of a checked plan; flush only.
+
+    Every team is loaded once (the plan's check loaded them already, so this is the
+    session's identity map), so the cost grows with the file, not with its queries.
+    """
+    teams = db.session.scalars(select(Team)).all()
     ids = {team.external_id: team.id for team in teams if team.external_id}
     for batch in _batches(plan.creates):
         created = [_new_team(change, ids) for change in batch]
