@@ -224,6 +224,12 @@ def test_one_bad_actual_refuses_them_all_with_every_path(client, demo):
         ({"kpi_id": "1", "on_date": "2026-11-21", "value": 1}, "body/actuals/0/kpi_id"),
         ({"kpi_id": 1, "on_date": 1700000000, "value": 1}, "body/actuals/0/on_date"),
         ({"kpi_id": 1, "on_date": "21/11/2026", "value": 1}, "body/actuals/0/on_date"),
+        # JSON is typed: a date that could be swapped, or a number that could be read two
+        # ways, is refused, never read (the file import asks instead).
+        ({"kpi_id": 1, "on_date": "11/04/2026", "value": 1}, "body/actuals/0/on_date"),
+        ({"kpi_id": 1, "on_date": "2026-02-30", "value": 1}, "body/actuals/0/on_date"),
+        ({"kpi_id": 1, "on_date": "2026-11-04T08:04:00", "value": 1}, "body/actuals/0/on_date"),
+        ({"kpi_id": 1, "on_date": "2026-11-21", "value": "1,250"}, "body/actuals/0/value"),
         ({"kpi_id": 1, "on_date": "2026-11-21", "value": "12"}, "body/actuals/0/value"),
         ({"kpi_id": 1, "on_date": "2026-11-21", "value": True}, "body/actuals/0/value"),
         ({"kpi_id": 1, "on_date": "2026-11-21", "value": 1, "note": "x"}, "body/actuals/0/note"),

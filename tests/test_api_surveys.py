@@ -284,6 +284,8 @@ def test_dont_know_is_null_where_the_item_allows_it(client, demo):
     [
         ({"team_id": "12"}, "body/responses/0/team_id"),
         ({"submitted_on": "20/11/2026"}, "body/responses/0/submitted_on"),
+        ({"submitted_on": "11/04/2026"}, "body/responses/0/submitted_on"),
+        ({"submitted_on": "11/26/2026 08:04:00 AM"}, "body/responses/0/submitted_on"),
         ({"answers": {}}, "body/responses/0/answers"),
         ({"answers": {"AW1": 4.5}}, "body/responses/0/answers/AW1"),
         ({"answers": {"AW1": "4"}}, "body/responses/0/answers/AW1"),

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tests import factories
 from transform.extensions import db
 from transform.kpis import imports
-from transform.kpis.imports import SourceRow, parse_date, parse_number, read_rows
+from transform.kpis.imports import SourceRow, read_file
 from transform.models import (
     AuditEvent,
     Checkpoint,
@@ -24,6 +24,7 @@ from transform.models import (
     ProgrammeStatus,
     Role,
 )
+from transform.value_reading import date_text
 
 HEADER = "KPI,Date,Value\n"
 
@@ -66,49 +67,6 @@ def _kpi(programme, name: str, unit: str, baseline_on: date, **kwargs) -> Kpi:
 
 
 @pytest.mark.parametrize(
-    ("text", "value"),
-    [
-        ("12", 12.0),
-        ("-3.25", -3.25),
-        ("1,234.5", 1234.5),
-        ("12,345,678", 12345678.0),
-        (".5", 0.5),
-        ("1e3", 1000.0),
-        ("\u22124", -4.0),
-        ("1,23", None),
-        ("12,5", None),
-        ("1 234", None),
-        ("nan", None),
-        ("inf", None),
-        ("-", None),
-        ("€12", None),
-        ("twelve", None),
-    ],
-)
-def test_numbers_allow_commas_only_between_thousands(text, value):
-    assert parse_number(text) == value
-
-
-@pytest.mark.parametrize(
-    ("text", "day"),
-    [
-        ("2026-03-31", date(2026, 3, 31)),
-        ("2026-03-31 00:00:00", date(2026, 3, 31)),
-        ("2026/3/1", date(2026, 3, 1)),
-        ("31/03/2026", date(2026, 3, 31)),
-        ("31.03.2026", date(2026, 3, 31)),
-        ("3/4/2026", date(2026, 4, 3)),
-        ("03/14/2026", None),
-        ("2026-02-30", None),
-        ("31/03/26", None),
-        ("March 2026", None),
-    ],
-)
-def test_dates_are_year_first_or_day_first_never_guessed(text, day):
-    assert parse_date(text) == day
-
-
-@pytest.mark.parametrize(
     "header",
     ["KPI,Date,Value", "kpi , DATE,value", "KPI name,date,Actual", "Value,kpi_name,Date,Unit"],
 )
@@ -117,7 +75,7 @@ def test_header_names_are_matched_loosely_and_in_any_order(header):
     cells |= {"value": "4", "actual": "4", "unit": "days"}
     labels = [re.sub(r"[\s_]+", " ", column.strip().lower()) for column in header.split(",")]
     row = ",".join(cells[label] for label in labels)
-    assert read_rows("a.csv", f"{header}\n{row}\n".encode()) == [
+    assert read_file("a.csv", f"{header}\n{row}\n".encode()).rows == [
         SourceRow(2, "Cycle time", "2026-03-31", "4")
     ]
 
@@ -126,7 +84,7 @@ def test_too_many_rows_are_refused(monkeypatch):
     monkeypatch.setattr(imports, "MAX_ROWS", 2)
     data = _csv("A,2026-03-31,1", "B,2026-03-31,1", "C,2026-03-31,1")
     with pytest.raises(imports.ImportRefused) as refused:
-        read_rows("a.csv", data)
+        read_file("a.csv", data)
     assert (
         refused.value.problems[0].message
         == "The file has more than 2 actuals; split it into parts."
@@ -146,7 +104,9 @@ def test_the_shared_table_reader_needs_neither_flask_nor_the_database():
         elif isinstance(node, ast.ImportFrom):
             names = [node.module]
         for name in names:
-            assert name.split(".")[0] not in {"flask", "flask_wtf", "sqlalchemy", "transform"}
+            assert name.split(".")[0] not in {"flask", "flask_wtf", "sqlalchemy"}
+            # Only the reader of values, which is pure too (tests/test_value_reading.py).
+            assert not name.startswith("transform") or name == "transform.value_reading"
 
 
 # Importing through the app
@@ -200,12 +160,47 @@ def _url(programme, suffix: str = "") -> str:
 
 
 def _upload(client, programme, data: bytes, filename: str = "actuals.csv", **kwargs):
+    """Step 1: the upload, answered with a redirect to its review (or refused)."""
     return client.post(
         _url(programme),
         data={"file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
         **kwargs,
     )
+
+
+def _token(response) -> str:
+    assert response.status_code == 303, unescape(response.data.decode())[:3000]
+    return re.search(r"upload=([0-9a-f]{32})", response.headers["Location"])[1]
+
+
+def _review(client, programme, token: str, **choices):
+    """Step 2: the upload read with the choices (none: the file decides)."""
+    data = {"upload": token, "date_order": "", "decimal_mark": ""} | choices
+    return client.post(_url(programme), data=data | {"preview": "Read the file again"})
+
+
+def _previewed(response) -> str:
+    return re.search(
+        r'name="previewed" type="hidden" value="([0-9a-f]*)"', response.data.decode()
+    )[1]
+
+
+def _import(
+    client, programme, data: bytes, filename: str = "actuals.csv", headers=None, **choices
+):
+    """Upload, review with the choices, and import what the review showed: the import's
+    answer, or the review's when it refuses the file (or the upload's)."""
+    uploaded = _upload(client, programme, data, filename)
+    if uploaded.status_code != 303:
+        return uploaded
+    token = _token(uploaded)
+    review = _review(client, programme, token, **choices)
+    if review.status_code != 200:
+        return review
+    form = {"upload": token, "date_order": "", "decimal_mark": ""} | choices
+    form |= {"previewed": _previewed(review), "submit": "Import actuals"}
+    return client.post(_url(programme), data=form, headers=headers or {})
 
 
 def _checkpoints() -> list[tuple]:
@@ -266,7 +261,7 @@ def test_a_good_csv_updates_and_adds_checkpoints(client, pmo):
         'Cost per invoice,2026-04-30,"1,234.5"',  # new checkpoint
         ",,",
     )
-    response = _upload(client, programme, data)
+    response = _import(client, programme, data)
     assert response.status_code == 303
     assert response.headers["Location"] == f"/programmes/{programme.id}/kpis/"
     assert _flashes(client) == [
@@ -299,11 +294,11 @@ def test_a_good_csv_updates_and_adds_checkpoints(client, pmo):
 def test_importing_the_same_file_again_changes_nothing(client, pmo):
     programme = pmo["programme"]
     data = _csv("Invoice cycle time,2026-03-31,12.5", "Adoption rate,2026-04-15,40")
-    assert _upload(client, programme, data).status_code == 303
+    assert _import(client, programme, data).status_code == 303
     with client.session_transaction() as session:
         session.pop("_flashes")
     before, audits = _checkpoints(), _audit_count()
-    assert _upload(client, programme, data).status_code == 303
+    assert _import(client, programme, data).status_code == 303
     assert _flashes(client) == [
         (
             "success",
@@ -326,7 +321,7 @@ def test_a_good_xlsx_imports_date_number_and_percentage_cells(client, pmo):
         ],
         formats={"C2": "dd/mm/yyyy", "D3": "0.0%"},
     )
-    response = _upload(client, programme, data, "KPI extract.xlsx")
+    response = _import(client, programme, data, "KPI extract.xlsx")
     assert response.status_code == 303
     assert _actuals(cycle)[date(2026, 3, 31)] == (12.0, 10.0)
     assert _actuals(pmo["adoption"]) == {
@@ -356,7 +351,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_lists_every_bad_row(client, pmo
         "Adoption rate,,",  # 13: date and value missing
         "Invoice cycle time,9999-12-31,9",  # 14: beyond the years a chart can draw
     )
-    response = _upload(client, programme, data)
+    response = _import(client, programme, data)
     assert response.status_code == 422
     html = unescape(response.data.decode())
     assert "Nothing was imported: 12 problems to fix" in html
@@ -389,7 +384,8 @@ def test_a_file_with_bad_rows_writes_nothing_and_lists_every_bad_row(client, pmo
     ]
     assert _checkpoints() == before
     assert _audit_count() == audits
-    assert b'name="file"' in response.data  # the form is there to try again
+    assert b'name="cancel"' in response.data  # to upload the file again, fixed
+    assert b'name="submit"' not in response.data
 
 
 def test_long_lists_are_capped_but_counted(client, pmo, monkeypatch):
@@ -397,12 +393,12 @@ def test_long_lists_are_capped_but_counted(client, pmo, monkeypatch):
     days = [date(2026, 5, day) for day in range(1, 8)]
     cycle.checkpoints += [Checkpoint(on_date=day, actual_value=5.0) for day in days]
     monkeypatch.setattr(imports, "PROBLEMS_LISTED", 3)
-    bad = _upload(client, programme, _csv(*[f"Nope,{day},1" for day in days]))
+    bad = _import(client, programme, _csv(*[f"Nope,{day},1" for day in days]))
     assert bad.status_code == 422 and len(_problems(bad)) == 3
     html = unescape(bad.data.decode())
     assert "Nothing was imported: 7 problems to fix" in html and "and 4 more not listed" in html
 
-    good = _upload(client, programme, _csv(*[f"Invoice cycle time,{day},6" for day in days]))
+    good = _import(client, programme, _csv(*[f"Invoice cycle time,{day},6" for day in days]))
     assert good.status_code == 303
     [_summary, (_category, replaced)] = _flashes(client)
     assert replaced.startswith("Replaced 7 earlier actuals: Invoice cycle time on 1 May 2026: ")
@@ -464,14 +460,14 @@ def test_no_file_is_refused_at_the_field(client, pmo):
 def test_a_windows_1252_semicolon_csv_imports(client, pmo):
     programme = pmo["programme"]
     kpi = _kpi(programme, "Qualité perçue", "%", date(2026, 1, 1), max_value=100.0)
-    data = "KPI;Date;Value\r\nqualité PERÇUE;01.04.2026;75\r\n".encode("cp1252")
-    assert _upload(client, programme, data).status_code == 303
-    assert _actuals(kpi) == {date(2026, 4, 1): (None, 75.0)}
+    data = "KPI;Date;Value\r\nqualité PERÇUE;01.04.2026;75,5\r\n".encode("cp1252")
+    assert _import(client, programme, data, date_order="dmy").status_code == 303
+    assert _actuals(kpi) == {date(2026, 4, 1): (None, 75.5)}
 
 
 def test_htmx_gets_a_redirect_header(client, pmo):
     data = _csv("Adoption rate,2026-04-15,40")
-    response = _upload(client, pmo["programme"], data, headers={"HX-Request": "true"})
+    response = _import(client, pmo["programme"], data, headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == f"/programmes/{pmo['programme'].id}/kpis/"
 
@@ -480,8 +476,8 @@ def test_an_import_that_loses_a_race_is_refused(client, pmo, monkeypatch):
     def changed_meanwhile(*args):
         raise StaleDataError("checkpoint changed")
 
-    monkeypatch.setattr(imports, "import_actuals", changed_meanwhile)
-    response = _upload(client, pmo["programme"], _csv("Adoption rate,2026-04-15,40"))
+    monkeypatch.setattr(imports, "import_reviewed", changed_meanwhile)
+    response = _import(client, pmo["programme"], _csv("Adoption rate,2026-04-15,40"))
     assert response.status_code == 409
     assert "The KPIs changed while this file was being imported" in unescape(
         response.data.decode()
@@ -512,13 +508,13 @@ def test_the_template_lists_the_kpis_and_neutralises_formulas(client, pmo):
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     cycle_row = by_name["Invoice cycle time"]
     assert cycle_row[1] == "days" and cycle_row[3] == ""
-    assert parse_date(cycle_row[2]) >= date(2026, 3, 1)
+    assert date_text(cycle_row[2]).read(None) >= date(2026, 3, 1)
 
     # The template filled in imports as it is, the escaped name included.
     filled = [rows[0]] + [[*row[:3], "42"] for row in rows[1:]]
     buffer = io.StringIO()
     csv.writer(buffer).writerows(filled)
-    response = _upload(client, programme, buffer.getvalue().encode(), "template.csv")
+    response = _import(client, programme, buffer.getvalue().encode(), "template.csv")
     assert response.status_code == 303
     assert [actual for _planned, actual in _actuals(db.session.get(Kpi, formula_id)).values()] == [
         42.0
@@ -527,7 +523,7 @@ def test_the_template_lists_the_kpis_and_neutralises_formulas(client, pmo):
 
 def test_text_from_the_file_is_escaped(client, pmo):
     data = _csv("<script>alert(1)</script>,2026-04-15,<b>1</b>")
-    response = _upload(client, pmo["programme"], data)
+    response = _import(client, pmo["programme"], data)
     assert response.status_code == 422
     assert b"<script>alert(1)</script>" not in response.data
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.data
@@ -572,3 +568,203 @@ def test_a_visitor_must_log_in(client, world):
     response = client.get(_url(world["programme"]))
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+# Dates and numbers are never misread: what the file does not settle is asked for
+
+
+def _preview_cells(response) -> list[list[str]]:
+    """The preview's rows: the row number, then each cell as written (→ as read)."""
+    html = unescape(response.data.decode())
+    table = html.split('class="preview-table"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<th scope="row" class="nowrap">(\d+)</th>(.*?)</tr>', table, re.S)
+    return [
+        [
+            line,
+            *(
+                re.sub(r"<[^>]+>", "", cell).strip()
+                for cell in re.findall(r"<td>(.*?)</td>", cells)
+            ),
+        ]
+        for line, cells in rows
+    ]
+
+
+def test_a_us_date_that_could_be_swapped_is_asked_about_not_guessed(client, pmo):
+    programme, cost = pmo["programme"], pmo["cost"]
+    data = _csv("Cost per invoice,11/04/2026,12", "Cost per invoice,12/05/2026,13")
+    before, audits = _checkpoints(), _audit_count()
+    token = _token(_upload(client, programme, data))
+    review = client.get(_url(programme) + f"?upload={token}")
+    assert review.status_code == 422
+    assert _problems(review) == [
+        (
+            "Rows 2, 3",
+            "Date",
+            "11/04/2026 reads as 11 April 2026 (day first) or 4 November 2026 (month first), "
+            "and no date in the file settles which: choose the order of day and month.",
+        )
+    ]
+    html = unescape(review.data.decode())
+    assert "Day first: 11/04/2026 is 11 April 2026" in html
+    assert "Month first: 11/04/2026 is 4 November 2026" in html
+    assert b'name="submit"' not in review.data
+    assert _checkpoints() == before and _audit_count() == audits
+
+    # Importing anyway, without a preview of a settled reading, writes nothing.
+    form = {"upload": token, "date_order": "", "decimal_mark": "", "submit": "Import actuals"}
+    assert client.post(_url(programme), data=form).status_code == 422
+    assert _checkpoints() == before
+
+    response = _import(client, programme, data, date_order="mdy")
+    assert response.status_code == 303
+    assert _actuals(cost) == {date(2026, 11, 4): (None, 12.0), date(2026, 12, 5): (None, 13.0)}
+
+
+@pytest.mark.parametrize(
+    ("decider", "order_read"),
+    [
+        ("25/04/2026", {date(2026, 4, 11), date(2026, 4, 25)}),  # day first
+        ("04/25/2026", {date(2026, 11, 4), date(2026, 4, 25)}),  # month first
+    ],
+)
+def test_a_date_that_reads_one_way_only_settles_the_whole_column(client, pmo, decider, order_read):
+    programme = pmo["programme"]
+    data = _csv("Cost per invoice,11/04/2026,12", f"Cost per invoice,{decider},13")
+    token = _token(_upload(client, programme, data))
+    review = client.get(_url(programme) + f"?upload={token}")
+    assert review.status_code == 200
+    assert f"row 3 has {decider}, which reads only that way" in unescape(review.data.decode())
+    assert _import(client, programme, data).status_code == 303
+    assert set(_actuals(pmo["cost"])) == order_read
+
+
+def test_dates_written_both_ways_are_refused_with_their_rows(client, pmo):
+    data = _csv(
+        "Cost per invoice,25/04/2026,1",
+        "Cost per invoice,04/26/2026,2",
+        "Cost per invoice,2026-05-01,3",
+    )
+    response = _import(client, pmo["programme"], data)
+    assert response.status_code == 422
+    assert _problems(response) == [
+        (
+            "Rows 2, 3",
+            "Date",
+            "The dates are written both ways: 25/04/2026 (row 2) can only be read day/month/year, "
+            "04/26/2026 (row 3) only month/day/year. Write them all one way.",
+        )
+    ]
+    assert _actuals(pmo["cost"]) == {}
+
+
+def test_a_date_with_a_time_reads_as_its_date(client, pmo):
+    data = _csv(
+        "Cost per invoice,11/26/2026 08:04:00 AM,12", "Cost per invoice,2026-11-27T09:00:00Z,13"
+    )
+    assert _import(client, pmo["programme"], data).status_code == 303
+    assert set(_actuals(pmo["cost"])) == {date(2026, 11, 26), date(2026, 11, 27)}
+
+
+def test_a_semicolon_file_reads_decimal_commas(client, pmo):
+    programme = pmo["programme"]
+    data = b"KPI;Date;Value\nCost per invoice;2026-05-01;1,250\nCost per invoice;2026-05-02;7\n"
+    token = _token(_upload(client, programme, data))
+    review = client.get(_url(programme) + f"?upload={token}")
+    assert review.status_code == 200
+    assert "Decimal comma: the file's fields are separated by semicolons." in unescape(
+        review.data.decode()
+    )
+    assert _preview_cells(review) == [
+        ["2", "Cost per invoice", "2026-05-01 → 1 May 2026", "1,250 → 1.25 EUR"],
+        ["3", "Cost per invoice", "2026-05-02 → 2 May 2026", "7 → 7 EUR"],
+    ]
+    assert _import(client, programme, data).status_code == 303
+    assert _actuals(pmo["cost"]) == {date(2026, 5, 1): (None, 1.25), date(2026, 5, 2): (None, 7.0)}
+    commas = b"KPI;Date;Value\nInvoice cycle time;2026-05-01;1,25\n"
+    assert _import(client, programme, commas).status_code == 303
+    assert _actuals(pmo["cycle"])[date(2026, 5, 1)] == (None, 1.25)
+
+
+def test_a_semicolon_file_reads_points_when_told_or_when_its_numbers_say_so(client, pmo):
+    programme, cost, cycle = pmo["programme"], pmo["cost"], pmo["cycle"]
+    told = b"KPI;Date;Value\nCost per invoice;2026-05-01;1,250\n"
+    assert _import(client, programme, told, decimal_mark=".").status_code == 303
+    assert _actuals(cost) == {date(2026, 5, 1): (None, 1250.0)}
+    shown = (
+        b"KPI;Date;Value\n"
+        b"Invoice cycle time;2026-05-01;1,250\n"
+        b"Invoice cycle time;2026-05-02;2,500.5\n"
+    )
+    assert _import(client, programme, shown).status_code == 303
+    assert _actuals(cycle)[date(2026, 5, 1)] == (None, 1250.0)
+
+
+def test_a_number_that_could_be_read_two_ways_is_asked_about(client, pmo):
+    programme, cost = pmo["programme"], pmo["cost"]
+    data = _csv('Cost per invoice,2026-05-01,"1,250"', "Cost per invoice,2026-05-02,7")
+    response = _import(client, programme, data)
+    assert response.status_code == 422
+    assert _problems(response) == [
+        (
+            "Row 2",
+            "Value",
+            "1,250 reads as 1250 (decimal point) or 1.25 (decimal comma), and no number in the "
+            "file settles which: choose the decimal mark.",
+        )
+    ]
+    assert _actuals(cost) == {}
+    assert _import(client, programme, data, decimal_mark=",").status_code == 303
+    assert _actuals(cost)[date(2026, 5, 1)] == (None, 1.25)
+
+
+def test_thousands_separators_are_recognised(client, pmo):
+    data = (
+        "KPI;Date;Value\n"
+        "Cost per invoice;2026-05-01;1.250,5\n"
+        "Cost per invoice;2026-05-02;1 250,5\n"
+        "Cost per invoice;2026-05-03;1\u00a0250,5\n"
+    ).encode()
+    assert _import(client, pmo["programme"], data).status_code == 303
+    assert {actual for _planned, actual in _actuals(pmo["cost"]).values()} == {1250.5}
+    more = _csv('Invoice cycle time,2026-05-01,"1,250.5"', "Invoice cycle time,2026-05-02,1'250.5")
+    assert _import(client, pmo["programme"], more).status_code == 303
+    assert _actuals(pmo["cycle"])[date(2026, 5, 2)] == (None, 1250.5)
+
+
+def test_an_import_goes_ahead_only_on_a_preview_of_the_same_choices(client, pmo):
+    programme = pmo["programme"]
+    data = _csv("Cost per invoice,11/04/2026,12")
+    token = _token(_upload(client, programme, data))
+    day_first = _review(client, programme, token, date_order="dmy")
+    assert day_first.status_code == 200
+    form = {"upload": token, "date_order": "mdy", "decimal_mark": ""}
+    form |= {"previewed": _previewed(day_first), "submit": "Import actuals"}
+    switched = client.post(_url(programme), data=form)
+    assert switched.status_code == 200  # the preview of month first, not an import
+    assert _preview_cells(switched)[0][2] == "11/04/2026 → 4 November 2026"
+    assert _actuals(pmo["cost"]) == {}
+    form["previewed"] = _previewed(switched)
+    assert client.post(_url(programme), data=form).status_code == 303
+    assert _actuals(pmo["cost"]) == {date(2026, 11, 4): (None, 12.0)}
+
+
+def test_workbook_numbers_are_never_read_again_whatever_the_choice(client, pmo):
+    data = _xlsx([["KPI", "Date", "Value"], ["Cost per invoice", datetime(2026, 5, 1), 1.125]])
+    assert (
+        _import(client, pmo["programme"], data, "kpis.xlsx", decimal_mark=",").status_code == 303
+    )
+    assert _actuals(pmo["cost"]) == {date(2026, 5, 1): (None, 1.125)}
+
+
+def test_a_review_writes_nothing_and_a_discarded_upload_is_gone(client, pmo):
+    programme = pmo["programme"]
+    token = _token(_upload(client, programme, _csv("Adoption rate,2026-04-15,40")))
+    before, audits = _checkpoints(), _audit_count()
+    assert client.get(_url(programme) + f"?upload={token}").status_code == 200
+    assert _review(client, programme, token).status_code == 200
+    assert _checkpoints() == before and _audit_count() == audits
+    discard = {"upload": token, "cancel": "Discard it and upload another"}
+    assert client.post(_url(programme), data=discard).status_code == 303
+    assert client.get(_url(programme) + f"?upload={token}").status_code == 303
+    assert _checkpoints() == before

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from tests import factories
+from transform import pending_uploads
 from transform.extensions import db
 from transform.models import (
     Answer,
@@ -30,8 +31,9 @@ from transform.models import (
     WaveCollection,
     WaveTeam,
 )
-from transform.wave_data import import_files, importing, uploads
-from transform.wave_data.answers import UNANSWERED, AnswerSpec, read_answer, read_day
+from transform.value_reading import DateOrder, date_text
+from transform.wave_data import import_files, importing
+from transform.wave_data.answers import UNANSWERED, AnswerSpec, read_answer
 from transform.wave_data.import_files import Row, Table, read_table
 from transform.wave_data.importing import (
     ColumnMapping,
@@ -72,7 +74,7 @@ COL_KN3 = "I · I know where to get help when I am unsure what to do."
 COL_AB2 = "J · I have time to practise the new way of working."
 NOT_AN_ANSWER = "“Maybe” is not an answer: give a number from 1–5 or a label such as “Agree”."
 DK_REFUSED = "“Don't know” (don't know) is not allowed for this item."
-NOT_A_DATE = "“31/02/2026” is not a date: write it as 2026-03-14 or 14/03/2026."
+NOT_A_DATE = "“31/02/2026” is not a date: write it as 2026-03-31 or 31/03/2026."
 OUTSIDE = "2026-04-01 is outside the wave, 2026-03-02 to 2026-03-20."
 FIXTURE_PROBLEMS = [
     ("Row 3", COL_AW1, "AW1: 6 is outside the item's scale (1–5)."),
@@ -100,16 +102,22 @@ def _mapping(**overrides) -> ColumnMapping:
     return ColumnMapping(**(values | overrides))
 
 
-def _check(table: Table, mapping: ColumnMapping | None = None, teams=TEAMS):
+def _check(table: Table, mapping: ColumnMapping | None = None, teams=TEAMS, order=None):
     return check_responses(
-        table, mapping or _mapping(), SPECS, teams, (OPENS, CLOSES), date(2026, 3, 20)
+        table, mapping or _mapping(), SPECS, teams, (OPENS, CLOSES), date(2026, 3, 20), order
     )
 
 
-def _refusal(table: Table, mapping: ColumnMapping | None = None, teams=TEAMS):
+def _refusal(table: Table, mapping: ColumnMapping | None = None, teams=TEAMS, order=None):
     with pytest.raises(ImportRefused) as refused:
-        _check(table, mapping, teams)
+        _check(table, mapping, teams, order)
     return [(p.where, p.column, p.message) for p in refused.value.problems]
+
+
+def _days(*days: str) -> list[date]:
+    """The days of one-response-a-day rows, read as the response import reads them."""
+    table = _table(*(f"Billing,4,4,4,4,{day}" for day in days), header="Team,AW1,DE1,KN3,AB2,Date")
+    return table, _mapping(day=5)
 
 
 def _xlsx(rows: list[list]) -> bytes:
@@ -179,7 +187,7 @@ def test_xlsx_cells_become_text_and_date_cells_read_as_days():
         ("Billing", "2026-03-04 09:15:00", "4"),
         ("LS-130", "2026-03-05 00:00:00", "5"),
     ]
-    assert read_day(table.rows[0].cells[1], OPENS, CLOSES) == (date(2026, 3, 4), "")
+    assert date_text(table.rows[0].cells[1]).read(None) == date(2026, 3, 4)
 
 
 @pytest.mark.parametrize(
@@ -272,16 +280,52 @@ def test_answers_that_cannot_be_read(item, text, reason):
         ("2026-03-04 09:15:00", date(2026, 3, 4)),
         ("2026-03-04T09:15:00Z", date(2026, 3, 4)),
         ("2026/3/4", date(2026, 3, 4)),
-        ("04/03/2026", date(2026, 3, 4)),
-        ("4/3/2026 9:15:30 AM", date(2026, 3, 4)),
-        ("04.03.2026", date(2026, 3, 4)),
-        ("4-3-2026", date(2026, 3, 4)),
+        ("4 Mar 2026", date(2026, 3, 4)),
+        ("14/03/2026", date(2026, 3, 14)),
+        ("14.03.2026", date(2026, 3, 14)),
+        ("03/14/2026", date(2026, 3, 14)),  # month first: no month 14
+        ("3/14/2026 9:15:30 AM", date(2026, 3, 14)),  # SurveyMonkey's date and time
+        ("03/03/2026", date(2026, 3, 3)),  # day and month alike
         ("2026-03-02", OPENS),
         ("20/03/2026", CLOSES),
     ],
 )
-def test_days_are_iso_day_first_or_excel(text, day):
-    assert read_day(text, OPENS, CLOSES) == (day, "")
+def test_a_day_that_reads_one_way_only_is_read(text, day):
+    [checked] = _check(*_days(text))
+    assert checked.submitted_on == day
+
+
+@pytest.mark.parametrize(
+    ("days", "order", "read"),
+    [
+        (("04/03/2026", "05/03/2026"), "dmy", [date(2026, 3, 4), date(2026, 3, 5)]),
+        (("03/04/2026", "03/05/2026"), "mdy", [date(2026, 3, 4), date(2026, 3, 5)]),
+        (("04/03/2026", "14/03/2026"), None, [date(2026, 3, 4), date(2026, 3, 14)]),
+        (("03/04/2026", "03/14/2026 08:04:00 AM"), None, [date(2026, 3, 4), date(2026, 3, 14)]),
+    ],
+)
+def test_days_that_could_be_swapped_are_read_as_chosen_or_as_the_file_settles(days, order, read):
+    order = DateOrder(order) if order else None
+    assert [checked.submitted_on for checked in _check(*_days(*days), order=order)] == read
+
+
+def test_a_day_that_could_be_swapped_is_refused_with_its_rows_never_guessed():
+    assert _refusal(*_days("04/03/2026", "05/03/2026", "2026-03-06")) == [
+        (
+            "Rows 2, 3",
+            "F · Date",
+            "04/03/2026 reads as 4 March 2026 (day first) or 3 April 2026 (month first), and "
+            "no date in the file settles which: choose the order of day and month.",
+        )
+    ]
+    assert _refusal(*_days("14/03/2026", "03/15/2026")) == [
+        (
+            "Rows 2, 3",
+            "F · Date",
+            "The dates are written both ways: 14/03/2026 (row 2) can only be read "
+            "day/month/year, 03/15/2026 (row 3) only month/day/year. Write them all one way.",
+        )
+    ]
 
 
 @pytest.mark.parametrize(
@@ -289,8 +333,7 @@ def test_days_are_iso_day_first_or_excel(text, day):
     [
         ("", "The date is missing."),
         ("31/02/2026", "“31/02/2026” is not a date"),
-        ("03/14/2026", "“03/14/2026” is not a date"),  # month first, US style
-        ("4/3/26", "“4/3/26” is not a date"),
+        ("4/3/26", "“4/3/26” has a two-digit year: write the year in full."),
         ("March 4th", "“March 4th” is not a date"),
         ("46085", "“46085” is not a date"),
         ("2026-03-01", "2026-03-01 is outside the wave, 2026-03-02 to 2026-03-20."),
@@ -298,8 +341,8 @@ def test_days_are_iso_day_first_or_excel(text, day):
     ],
 )
 def test_days_that_cannot_be_used(text, reason):
-    day, why = read_day(text, OPENS, CLOSES)
-    assert day is None and why.startswith(reason)
+    [(where, column, message)] = _refusal(*_days(text))
+    assert (where, column) == ("Row 2", "F · Date") and message.startswith(reason)
 
 
 def test_the_default_day_is_today_within_the_wave():
@@ -490,11 +533,24 @@ def _selected(html: str) -> dict[str, str]:
     return chosen
 
 
+def _previewed(html: str) -> str:
+    found = re.search(r'name="previewed" type="hidden" value="([0-9a-f]*)"', html)
+    return found[1] if found else ""
+
+
 def _mapping_form(client, wave: Wave, token: str) -> dict[str, str]:
-    page = client.get(_url(wave) + f"?upload={token}")
-    assert page.status_code == 200
-    form = {name: value or "" for name, value in _selected(page.data.decode()).items()}
-    return form | {"upload": token, "submit": "Import responses"}
+    """The mapping step 2 suggests, as posted to import what its preview showed."""
+    html = client.get(_url(wave) + f"?upload={token}").data.decode()
+    form = {name: value or "" for name, value in _selected(html).items()}
+    return form | {"upload": token, "previewed": _previewed(html), "submit": "Import responses"}
+
+
+def _import_mapped(client, wave: Wave, form: dict[str, str]):
+    """Preview a changed mapping, then import what the preview showed."""
+    check = {name: value for name, value in form.items() if name not in ("submit", "previewed")}
+    preview = client.post(_url(wave), data=check | {"preview": "Check how the rows read"})
+    assert preview.status_code == 200, unescape(preview.data.decode())[:3000]
+    return client.post(_url(wave), data=form | {"previewed": _previewed(preview.data.decode())})
 
 
 def _counts() -> tuple[int, int, int]:
@@ -518,8 +574,9 @@ def test_a_good_csv_imports_through_both_steps(app, client, survey):
     assert page.status_code == 200 and b"Upload an export" in page.data
     good = (FIXTURES / "responses_good.csv").read_bytes()
     token = _token(_upload(client, survey, good, "Pulse export (March).csv"))
-    assert {path.name for path in _stored_uploads(app)} >= {f"{token}.table.json", f"{token}.json"}
+    assert {path.name for path in _stored_uploads(app)} >= {f"{token}.upload", f"{token}.json"}
     form = _mapping_form(client, survey, token)
+    assert re.fullmatch("[0-9a-f]{64}", form.pop("previewed"))
     items = {item.code: item.id for item in survey.instrument.items}
     assert form == {
         f"item_{items['AW1']}": "6",
@@ -530,11 +587,12 @@ def test_a_good_csv_imports_through_both_steps(app, client, survey):
         "team_match": "name",
         "day_column": "2",
         "comment_column": "10",
+        "date_order": "",
         "upload": token,
         "submit": "Import responses",
     }
     before = _counts()
-    response = client.post(_url(survey), data=form)
+    response = client.post(_url(survey), data=_mapping_form(client, survey, token))
     assert response.status_code == 303
     assert response.headers["Location"] == _url(survey, "").rstrip("/")
     with client.session_transaction() as session:
@@ -607,7 +665,8 @@ def test_a_good_xlsx_imports(client, survey):
     form = _mapping_form(client, survey, token)
     assert (form["team_column"], form["day_column"], form["comment_column"]) == ("5", "2", "10")
     form["team_match"] = "external_id"
-    assert client.post(_url(survey), data=form).status_code == 303
+    assert client.post(_url(survey), data=form).status_code == 200  # a preview, not an import
+    assert _import_mapped(client, survey, form).status_code == 303
     responses = db.session.scalars(select(Response).order_by(Response.id)).all()
     assert [(r.submitted_on, r.comment) for r in responses] == [
         (date(2026, 3, 3), "Fine"),
@@ -632,7 +691,7 @@ def test_a_bad_file_lists_every_bad_row_and_imports_nothing(app, client, survey)
     assert rows == [(where, column, message) for where, column, message in FIXTURE_PROBLEMS]
     assert _counts() == before
     # The upload is kept, so that the columns can be chosen again.
-    assert f"{token}.table.json" in {path.name for path in _stored_uploads(app)}
+    assert f"{token}.upload" in {path.name for path in _stored_uploads(app)}
     assert f'name="upload" type="hidden" value="{token}"' in html
 
 
@@ -704,13 +763,13 @@ def test_an_upload_is_only_for_its_uploader_and_wave(client, auth, survey):
 def test_an_expired_or_altered_upload_is_discarded(app, client, survey, monkeypatch):
     good = (FIXTURES / "responses_good.csv").read_bytes()
     token = _token(_upload(client, survey, good))
-    data_file = Path(app.config["UPLOAD_FOLDER"]) / "imports" / f"{token}.table.json"
+    data_file = Path(app.config["UPLOAD_FOLDER"]) / "imports" / f"{token}.upload"
     data_file.write_bytes(data_file.read_bytes().replace(b"Agree", b"Disagree", 1))
     assert client.get(_url(survey) + f"?upload={token}").status_code == 303
     assert not data_file.exists() and not _kept(app, token)
 
     token = _token(_upload(client, survey, good))
-    monkeypatch.setattr(uploads, "MAX_AGE_SECONDS", -1)
+    monkeypatch.setattr(pending_uploads, "MAX_AGE_SECONDS", -1)
     assert client.get(_url(survey) + f"?upload={token}").status_code == 303
     assert not _kept(app, token)
 
@@ -801,3 +860,50 @@ def test_text_from_the_file_is_escaped(client, survey):
     response = client.post(_url(survey), data=_mapping_form(client, survey, token))
     assert response.status_code == 422
     assert "Unknown team “&lt;b&gt;Billing&lt;/b&gt;”." in response.data.decode()
+
+
+# Days are never misread: an order of day and month the file does not settle is asked for
+
+
+US_EXPORT = (
+    "Respondent ID,Team,Date,AW1,DE1,KN3\n"
+    "1,Billing,03/04/2026 08:04:00 AM,4,4,4\n"
+    "2,Intake,03/05/2026 09:30:00 PM,5,5,5\n"
+)
+
+
+def test_days_that_could_be_swapped_are_asked_about_on_the_mapping_page(client, survey):
+    token = _token(_upload(client, survey, US_EXPORT.encode()))
+    before = _counts()
+    page = client.get(_url(survey) + f"?upload={token}")
+    assert page.status_code == 422
+    html = unescape(page.data.decode())
+    assert (
+        '<tr><td class="nowrap">Rows 2, 3</td><td>C · Date</td><td>03/04/2026 08:04:00 AM reads '
+        "as 3 April 2026 (day first) or 4 March 2026 (month first), and no date in the file "
+        "settles which: choose the order of day and month.</td></tr>"
+    ) in html
+    assert "Month first: 03/04/2026 08:04:00 AM is 4 March 2026" in html
+    assert 'name="submit"' not in html
+    form = _mapping_form(client, survey, token)
+    assert client.post(_url(survey), data=form).status_code == 422
+    assert _counts() == before
+
+    response = _import_mapped(client, survey, form | {"date_order": "mdy"})
+    assert response.status_code == 303
+    days = db.session.scalars(select(Response.submitted_on).order_by(Response.id)).all()
+    assert days == [date(2026, 3, 4), date(2026, 3, 5)]
+
+
+def test_a_surveymonkey_export_settles_its_own_order_and_the_preview_shows_it(client, survey):
+    export = US_EXPORT + "3,Billing,03/14/2026 11:15:00 AM,3,3,3\n"
+    token = _token(_upload(client, survey, export.encode()))
+    page = client.get(_url(survey) + f"?upload={token}")
+    assert page.status_code == 200
+    html = unescape(page.data.decode())
+    assert "Month/day/year: row 4 has 03/14/2026 11:15:00 AM, which reads only that way." in html
+    assert '03/04/2026 08:04:00 AM <span class="reads-as">→ 4 March 2026</span>' in html
+    assert _counts()[0] == 0  # the preview stores nothing
+    assert client.post(_url(survey), data=_mapping_form(client, survey, token)).status_code == 303
+    days = db.session.scalars(select(Response.submitted_on).order_by(Response.id)).all()
+    assert days == [date(2026, 3, 4), date(2026, 3, 5), date(2026, 3, 14)]

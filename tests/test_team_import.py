@@ -13,7 +13,7 @@ from tests import factories
 from transform.extensions import db
 from transform.models import AuditEvent, Role, Team
 from transform.teams import import_files
-from transform.teams.import_files import read_rows
+from transform.teams.import_files import read_file
 from transform.teams.importing import (
     ExistingTeam,
     ImportRefused,
@@ -43,6 +43,10 @@ def _refusal(callable_, *args) -> list[tuple[str, str]]:
     with pytest.raises(ImportRefused) as refused:
         callable_(*args)
     return [(problem.where, problem.message) for problem in refused.value.problems]
+
+
+def read_rows(filename: str, data: bytes) -> list[SourceRow]:
+    return read_file(filename, data).rows
 
 
 def _rows(*lines: str) -> list[SourceRow]:
@@ -261,10 +265,32 @@ def pmo(auth, db):
 
 
 def _upload(client, data: bytes, filename: str = "org.csv"):
+    """Step 1: the upload, answered with a redirect to its review (or refused)."""
     return client.post(
         "/teams/import",
         data={"file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
+    )
+
+
+def _token(response) -> str:
+    assert response.status_code == 303, unescape(response.data.decode())[:3000]
+    return re.search(r"upload=([0-9a-f]{32})", response.headers["Location"])[1]
+
+
+def _import(client, data: bytes, filename: str = "org.csv", decimal_mark: str = ""):
+    """Upload, review with the decimal mark chosen, and import what the review showed:
+    the import's answer, or the review's when it refuses the file (or the upload's)."""
+    uploaded = _upload(client, data, filename)
+    if uploaded.status_code != 303:
+        return uploaded
+    form = {"upload": _token(uploaded), "decimal_mark": decimal_mark}
+    review = client.post("/teams/import", data=form | {"preview": "Read the file again"})
+    if review.status_code != 200:
+        return review
+    previewed = re.search(r'name="previewed" type="hidden" value="([0-9a-f]+)"', review.text)
+    return client.post(
+        "/teams/import", data=form | {"previewed": previewed[1], "submit": "Import"}
     )
 
 
@@ -288,7 +314,7 @@ def _counts() -> tuple[int, int]:
 def test_a_good_csv_creates_then_updates(client, pmo):
     page = client.get("/teams/import")
     assert page.status_code == 200 and b"team id, name, parent id, headcount" in page.data
-    first = _upload(client, _csv("LS-110,Practice Support,LS-100,5", "LS-100,Hartley & Finch,,8"))
+    first = _import(client, _csv("LS-110,Practice Support,LS-100,5", "LS-100,Hartley & Finch,,8"))
     assert first.status_code == 303 and first.headers["Location"] == "/teams/"
     assert _teams() == {
         "LS-100": ("Hartley & Finch", None, 8),
@@ -297,7 +323,7 @@ def test_a_good_csv_creates_then_updates(client, pmo):
     listing = client.get("/teams/")
     assert b"Imported org.csv: 2 created, 0 updated, 0 unchanged." in listing.data
 
-    second = _upload(
+    second = _import(
         client,
         _csv("LS-100,Hartley & Finch,,8", "LS-110,Practice support,LS-120,6", "LS-120,Ops,,1"),
     )
@@ -318,7 +344,7 @@ def test_a_good_xlsx_imports(client, pmo):
             [121, "Billing Operations", "LS-120", 28],
         ]
     )
-    response = _upload(client, data, "Org chart.xlsx")
+    response = _import(client, data, "Org chart.xlsx")
     assert response.status_code == 303
     assert _teams() == {
         "LS-100": ("Hartley & Finch", None, 8),
@@ -347,13 +373,13 @@ def test_a_bad_file_lists_every_bad_row_and_writes_nothing(client, pmo):
         "LS-320,Ring C,LS-300,1",
         "LS-400,Self,LS-400,1",
     )
-    response = _upload(client, data)
+    response = _import(client, data)
     assert response.status_code == 422
     html = unescape(response.data.decode())
     assert "Nothing was imported: 8 problems to fix" in html
     cells = re.findall(
         r"<tr><td class=\"nowrap\">(.*?)</td><td class=\"nowrap\">.*?</td><td>(.*?)</td></tr>",
-        html,
+        html.split('class="preview-table"')[0],
     )
     cycle = "form a cycle: {} (each is under the next)."
     assert cells == [
@@ -363,10 +389,7 @@ def test_a_bad_file_lists_every_bad_row_and_writes_nothing(client, pmo):
         ("Row 7", "Headcount “1.5” is not a whole number."),
         ("Row 8", "The name is missing."),
         ("Rows 9, 10", "Rows 9, 10 " + cycle.format("LS-200 → LS-210 → LS-200")),
-        (
-            "Rows 11, 12, 13",
-            "Rows 11, 12, 13 " + cycle.format("LS-300 → LS-310 → LS-320 → LS-300"),
-        ),
+        ("Rows 11–13", "Rows 11–13 " + cycle.format("LS-300 → LS-310 → LS-320 → LS-300")),
         ("Row 14", "LS-400 is its own parent."),
     ]
     assert _counts() == before
@@ -392,7 +415,7 @@ def test_a_wrong_file_is_refused_with_a_message(client, pmo, filename, data, mes
 
 def test_a_windows_1252_csv_imports(client, pmo):
     data = "team id,name,parent id,headcount\nLS-1,Comptabilité générale,,3\n".encode("cp1252")
-    assert _upload(client, data).status_code == 303
+    assert _import(client, data).status_code == 303
     assert _teams() == {"LS-1": ("Comptabilité générale", None, 3)}
 
 
@@ -417,13 +440,13 @@ def test_two_thousand_teams_import_quickly(client, pmo):
     data = _csv(*lines)
     assert len(data) < 256 * 1024
     started = time.perf_counter()
-    response = _upload(client, data)
+    response = _import(client, data)
     elapsed = time.perf_counter() - started
     assert response.status_code == 303
     assert _counts()[0] == 2000
     assert elapsed < 3.0, f"2,000 teams took {elapsed:.2f}s"
     started = time.perf_counter()
-    again = _upload(client, data.replace(b"Team 1999", b"Team MCMXCIX"))
+    again = _import(client, data.replace(b"Team 1999", b"Team MCMXCIX"))
     assert again.status_code == 303 and time.perf_counter() - started < 3.0
     assert b"0 created, 1 updated, 1999 unchanged." in client.get("/teams/").data
 
@@ -432,4 +455,58 @@ def test_only_org_editors_import(client, auth, pmo):
     auth.logout()
     auth.login("agent@example.com")
     assert _upload(client, _csv("LS-1,Root,,1")).status_code == 403
+    assert _counts()[0] == 0
+
+
+# Headcounts are never misread: what the file does not settle is asked for
+
+
+def test_a_headcount_that_could_be_read_two_ways_is_asked_about(client, pmo):
+    data = _csv('LS-1,Root,,"1,250"', 'LS-2,Branch,LS-1,"2,500"', "LS-3,Leaf,LS-2,7")
+    before = _counts()
+    response = _import(client, data)
+    assert response.status_code == 422
+    html = unescape(response.text)
+    assert "Nothing was imported: 1 problem to fix" in html
+    assert (
+        '<tr><td class="nowrap">Rows 2, 3</td><td class="nowrap"></td><td>1,250 reads as '
+        "1250 (decimal point) or 1.25 (decimal comma), and no number in the file settles "
+        "which: choose the decimal mark.</td></tr>"
+    ) in html
+    assert "Decimal point: 1,250 is 1250" in html
+    assert _counts() == before
+    assert _import(client, data, decimal_mark=".").status_code == 303
+    assert _teams()["LS-1"] == ("Root", None, 1250)
+
+
+def test_a_semicolon_file_groups_thousands_with_points(client, pmo):
+    data = b"team id;name;parent id;headcount\nLS-1;Root;;1.250\nLS-2;Branch;LS-1;12\n"
+    token = _token(_upload(client, data))
+    review = client.get(f"/teams/import?upload={token}")
+    assert review.status_code == 200
+    html = unescape(review.text)
+    assert "Decimal comma: the file's fields are separated by semicolons." in html
+    assert '1.250 <span class="reads-as">→ 1250</span>' in html
+    assert "Importing it creates 2 teams, updates 0 and leaves 0 unchanged." in html
+    assert _counts()[0] == 0  # nothing is stored by the review
+    assert _import(client, data).status_code == 303
+    assert _teams()["LS-1"] == ("Root", None, 1250)
+    fraction = b"team id;name;parent id;headcount\nLS-3;Leaf;;1,5\n"
+    response = _import(client, fraction)
+    assert response.status_code == 422
+    assert "Headcount “1,5” is not a whole number." in unescape(response.text)
+
+
+def test_an_org_upload_can_be_discarded_and_is_only_its_uploaders(client, auth, pmo):
+    token = _token(_upload(client, _csv("LS-1,Root,,1")))
+    discard = {"upload": token, "cancel": "Discard it and upload another"}
+    assert client.post("/teams/import", data=discard).status_code == 303
+    assert client.get(f"/teams/import?upload={token}").status_code == 303
+    token = _token(_upload(client, _csv("LS-1,Root,,1")))
+    factories.programme(name="Second", admin=factories.user("second-pmo@example.com"))
+    auth.logout()
+    auth.login("second-pmo@example.com")
+    assert client.get(f"/teams/import?upload={token}").status_code == 303
+    confirm = {"upload": token, "decimal_mark": "", "submit": "Import"}
+    assert client.post("/teams/import", data=confirm).status_code == 303
     assert _counts()[0] == 0

@@ -3,21 +3,58 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from transform.value_reading import Unsettled
+
 #: Problems kept for display; the rest are only counted.
 PROBLEMS_LISTED = 500
+#: Rows or runs of rows named in one problem's "where"; the rest are counted.
+RUNS_NAMED = 8
 
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong, and where: a row and column, or the whole file (line None)."""
+    """What is wrong, and where: a row and column, or the whole file (line None). A
+    problem of several rows (one cause, such as dates that could be read two ways)
+    names the rest in `more_lines`."""
 
     message: str
     line: int | None = None
     column: str = ""
+    more_lines: tuple[int, ...] = ()
 
     @property
     def where(self) -> str:
-        return f"Row {self.line}" if self.line else "File"
+        return rows_label((self.line, *self.more_lines)) if self.line else "File"
+
+
+def rows_label(lines: Sequence[int]) -> str:
+    """Rows as people read them: "Row 4", "Rows 2, 3, 9", "Rows 2–5, 9" (a run of three
+    or more as a range), "Rows 2, 4, 6, 8, 10, 12, 14, 16 and 12 more"."""
+    runs: list[list[int]] = []
+    lines = sorted(set(lines))
+    for line in lines:
+        if runs and line == runs[-1][-1] + 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    named: list[tuple[str, int]] = []  # (as written, rows it stands for)
+    for run in runs:
+        if len(run) > 2:
+            named.append((f"{run[0]}–{run[-1]}", len(run)))
+        else:
+            named += [(str(line), 1) for line in run]
+    label = "Row" if len(lines) == 1 else "Rows"
+    shown = named[:RUNS_NAMED]
+    listed = f"{label} {', '.join(name for name, _rows in shown)}"
+    if len(named) <= RUNS_NAMED:
+        return listed
+    return f"{listed} and {len(lines) - sum(rows for _name, rows in shown):,} more"
+
+
+def unsettled_problem(unsettled: Unsettled, column: str) -> Problem:
+    """The problem of values in a column that could not be read one way only."""
+    first, *rest = unsettled.lines
+    return Problem(unsettled.message, first, column, tuple(rest))
 
 
 class ImportRefused(ValueError):

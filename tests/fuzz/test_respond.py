@@ -34,6 +34,8 @@ def survey(world: World):
     team = db.session.scalar(
         select(Team).join(ImpactedTeam).where(ImpactedTeam.programme_id == pid).limit(1)
     )
+    # Links are capped at a team's headcount: one link per fuzzed submission.
+    team.headcount = LINKS
     instrument = db.session.scalar(select(Instrument).where(Instrument.name == ADKAR_PULSE_NAME))
     wave = Wave(
         programme_id=pid,

@@ -16,7 +16,7 @@ from transform.api.problems import ApiProblem
 from transform.api.schemas import IsoDate, Page, PageQuery, RowId, UtcDateTime, page_of
 from transform.extensions import db
 from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
-from transform.kpis import imports
+from transform.kpis import actual_values
 from transform.kpis.queries import kpi_or_404
 from transform.kpis.status import KpiView, kpi_views
 from transform.models import Direction, Kpi, Perspective
@@ -162,22 +162,22 @@ def list_checkpoints(programme_id: int, kpi_id: int):
 )
 def push_actuals(programme_id: int, body: ActualsIn):
     access = programme_access_or_404(programme_id, for_write=True)
-    kpis = imports.kpis_with_checkpoints(access.programme)
+    kpis = actual_values.kpis_with_checkpoints(access.programme)
     values = [
-        imports.ActualValue(index, item.kpi_id, item.on_date, item.value, item.version)
+        actual_values.ActualValue(index, item.kpi_id, item.on_date, item.value, item.version)
         for index, item in enumerate(body.actuals)
     ]
     _require_may_enter(access, kpis, values)
     try:
-        actuals = imports.check_actual_values(values, imports.kpi_specs(kpis))
+        actuals = actual_values.check_actual_values(values, actual_values.kpi_specs(kpis))
     except ImportRefused as refused:
         raise _refusal(422, "Some actuals are invalid; nothing was written.", refused) from None
-    stale = imports.stale_values(values, kpis)
+    stale = actual_values.stale_values(values, kpis)
     if stale:
         detail = "Some checkpoints changed since they were read; nothing was written."
         raise _refusal(409, detail, _listed(stale))
     try:
-        summary = imports.write_actuals(kpis, actuals, via(), {})
+        summary = actual_values.write_actuals(kpis, actuals, via(), {})
         db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()
@@ -194,7 +194,7 @@ def push_actuals(programme_id: int, body: ActualsIn):
 
 
 def _require_may_enter(
-    access: ProgrammeAccess, kpis: list[Kpi], values: list[imports.ActualValue]
+    access: ProgrammeAccess, kpis: list[Kpi], values: list[actual_values.ActualValue]
 ) -> None:
     """PMO admins and a KPI's owner enter its actuals, as on the KPI's page."""
     if access.is_admin:

@@ -1,7 +1,6 @@
 """What the API's schemas share: ids, dates, timestamps, figures, the page query and
 envelope."""
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Generic, TypeVar
@@ -20,16 +19,19 @@ from sqlalchemy import Select, func, select
 
 from transform.api.spec import ID_MAX
 from transform.extensions import db
+from transform.value_reading import iso_date
 
 T = TypeVar("T")
 MAX_LIMIT = 200
 
 
 def _iso_date(value):
-    """JSON has no dates: only a string written YYYY-MM-DD is one (not a number of seconds)."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    """JSON has no dates: only a string written YYYY-MM-DD is one (not a number of seconds,
+    nor 04/11/2026, whose day and month could be swapped), read as the imports read it."""
+    day = iso_date(value) if isinstance(value, str) else None
+    if day is None:
         raise ValueError("write the date as YYYY-MM-DD")
-    return value
+    return day
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]

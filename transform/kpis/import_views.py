@@ -1,22 +1,28 @@
-"""Importing KPI actuals from a CSV or Excel extract, all or nothing."""
+"""Importing KPI actuals from a CSV or Excel extract: upload, review how it reads, import.
 
-from flask import Blueprint, Response, current_app, flash, render_template
-from flask_login import login_required
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired, FileSize
+Step 1 uploads the file and keeps it (transform.pending_uploads); step 2 (`?upload=` the
+token) shows how every date and value reads, asks for the order of day and month or the
+decimal mark where the file does not settle them, and imports all or nothing.
+"""
+
+from flask import Blueprint, Response, flash, render_template, request
+from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import SubmitField
 
-from transform import clock
+from transform import clock, pending_uploads
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post
+from transform.import_forms import ReviewForm, UploadForm
+from transform.import_problems import ImportRefused, Problem
 from transform.kpis import imports
-from transform.kpis.imports import ImportRefused, ImportSummary, Problem
+from transform.kpis.actual_values import ImportSummary, programme_kpis
 from transform.kpis.status import format_value
 from transform.models import Role
 from transform.spreadsheets import csv_text
-from transform.templating import format_date, size_label
+from transform.templating import format_date
 
 bp = Blueprint("kpi_imports", __name__, url_prefix="/programmes/<int:programme_id>/kpis/import")
 
@@ -30,14 +36,8 @@ RACE_LOST = (
 )
 
 
-class UploadForm(FlaskForm):
-    file = FileField("CSV or Excel file", validators=[FileRequired("Choose a file to import.")])
-
-    def validate_file(self, field) -> None:
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
-        FileSize(limit, message=f"The file is larger than the {size_label(limit)} limit.")(
-            self, field
-        )
+class ActualsReviewForm(ReviewForm):
+    submit = SubmitField("Import actuals")
 
 
 @bp.before_request
@@ -50,31 +50,74 @@ def _admin_access(programme_id: int) -> ProgrammeAccess:
     return programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
 
 
+def _scope(access: ProgrammeAccess) -> str:
+    return f"kpi-actuals:{access.programme.id}"
+
+
 @bp.get("")
 def new(programme_id: int):
-    return _page(_admin_access(programme_id), UploadForm())
+    access = _admin_access(programme_id)
+    token = request.args.get("upload")
+    if token is None:
+        return _page(access, UploadForm())
+    return _review(access, ActualsReviewForm(data={"upload": token}))
 
 
 @bp.post("")
 def create(programme_id: int):
     access = _admin_access(programme_id)
-    form, refused, status = UploadForm(), None, 422
+    if "upload" in request.form:
+        return _review(access, ActualsReviewForm())
+    form, refused = UploadForm(), None
     if form.validate_on_submit():
-        upload = form.file.data
-        filename = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1][-120:]
+        filename, data = form.filename(), form.file.data.read()
         try:
-            summary = imports.import_actuals(access.programme, filename, upload.read())
-            db.session.commit()
+            imports.read_file(filename, data)
         except ImportRefused as error:
             refused = error
-        except (IntegrityError, StaleDataError):
-            db.session.rollback()
-            refused, status = ImportRefused([Problem(RACE_LOST)]), 409
         else:
-            for category, message in _messages(filename, summary):
-                flash(message, category)
-            return redirect_after_post("scorecards.index", programme_id=programme_id)
-    return _page(access, form, refused), status
+            pending = pending_uploads.store(data, filename, _scope(access), current_user.id)
+            return _to_import(access, pending.token)
+    return _page(access, form, refused=refused), 422
+
+
+def _review(access: ProgrammeAccess, form: ActualsReviewForm):
+    """Step 2: the upload read with the form's choices; imported once confirmed."""
+    loaded = pending_uploads.load_mine(form.upload.data, _scope(access))
+    if loaded is None:
+        return _to_import(access)
+    pending, data = loaded
+    if form.cancel.data:
+        pending_uploads.discard_on_request(pending)
+        return _to_import(access)
+    if form.is_submitted() and not form.validate_on_submit():
+        return _page(access, UploadForm(formdata=None), review_form=form, pending=pending), 422
+    review = imports.review_file(access.programme, pending.filename, data, form.choices())
+    form.explain(review.dates, review.values)
+    refused = review.refusal()
+    if refused is None and form.is_confirmed():
+        return _import(access, pending, review)
+    if refused is None:
+        form.mark_previewed()
+    page = _page(access, None, review_form=form, pending=pending, review=review, refused=refused)
+    return page, 422 if refused else 200
+
+
+def _import(access: ProgrammeAccess, pending, review: imports.Review):
+    try:
+        summary = imports.import_reviewed(access.programme, review, pending.filename)
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        return _page(access, UploadForm(), refused=ImportRefused([Problem(RACE_LOST)])), 409
+    pending_uploads.discard(pending.token)
+    for category, message in _messages(pending.filename, summary):
+        flash(message, category)
+    return redirect_after_post("scorecards.index", programme_id=access.programme.id)
+
+
+def _to_import(access: ProgrammeAccess, token: str | None = None):
+    return redirect_after_post("kpi_imports.new", programme_id=access.programme.id, upload=token)
 
 
 @bp.get("/template.csv")
@@ -88,16 +131,17 @@ def template(programme_id: int):
     )
 
 
-def _page(access: ProgrammeAccess, form: UploadForm, refused: ImportRefused | None = None):
+def _page(access: ProgrammeAccess, form: UploadForm | None, **context):
+    context.setdefault("refused", None)
     return render_template(
         "kpi_imports/new.html",
         access=access,
         programme=access.programme,
         form=form,
-        refused=refused,
-        kpis=imports.programme_kpis(access.programme),
+        kpis=programme_kpis(access.programme),
         columns=imports.COLUMNS,
         max_rows=imports.MAX_ROWS,
+        **context,
     )
 
 

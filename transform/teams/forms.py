@@ -3,19 +3,17 @@
 from collections.abc import Callable
 from datetime import date
 
-from flask import current_app
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice, enum_choices, enum_coerce
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from transform.import_forms import ReviewForm
 from transform.models import ImpactAspect, ImpactedTeam, ImpactLevel, Programme, Team
 from transform.teams.importing import EXTERNAL_ID_MAX, HEADCOUNT_MAX, NAME_MAX
 from transform.teams.queries import ASPECT_LABELS, SCORE_LABELS
 from transform.teams.service import TeamDraft, merge_refusal
 from transform.teams.tree import OrgTree
-from transform.templating import size_label
 from transform.validation import NumberRange, PlausibleDate, WithinProgramme, strip
 
 CAPACITY_MAX = 100_000
@@ -136,14 +134,11 @@ class MergeForm(VersionedForm):
         return self.tree.nodes.get(self.into.data) if not self.into.errors else None
 
 
-class ImportForm(FlaskForm):
-    file = FileField("CSV or Excel file", validators=[FileRequired("Choose a file to import.")])
+class ImportReviewForm(ReviewForm):
+    """An org file has no dates: only how its headcounts are written may need choosing."""
 
-    def validate_file(self, field) -> None:
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
-        FileSize(limit, message=f"The file is larger than the {size_label(limit)} limit.")(
-            self, field
-        )
+    date_order = None
+    submit = SubmitField("Import teams")
 
 
 # A programme's impacted teams

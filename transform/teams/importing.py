@@ -1,14 +1,26 @@
 """Checking an org-structure import: pure, no Flask and no database.
 
-`plan_import` checks the rows of a file (see import_files) against the teams that
-exist and returns what to create and update, or raises ImportRefused listing every
-problem, so that nothing is written unless all is well. Row numbers are the
+`review_import` checks the rows of a file (see import_files) against the teams that
+exist, reading headcounts by transform.value_reading (a decimal mark the file does not
+settle is asked for, never guessed), and returns what to create and update with every
+problem and a preview of how the rows read; `plan_import` raises ImportRefused listing
+every problem, so that nothing is written unless all is well. Row numbers are the
 spreadsheet's: the header is row 1.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from transform.import_preview import Preview, ReadCell, column_reading, preview
+from transform.import_problems import rows_label
+from transform.value_reading import (
+    DecimalMark,
+    NumberText,
+    Settlement,
+    number_text,
+    plain_number,
+    settle_decimal_mark,
+)
 
 NAME_MAX = 160
 EXTERNAL_ID_MAX = 64
@@ -25,10 +37,7 @@ class Problem:
 
     @property
     def where(self) -> str:
-        if not self.lines:
-            return "File"
-        label = "Row" if len(self.lines) == 1 else "Rows"
-        return f"{label} {', '.join(str(line) for line in self.lines)}"
+        return rows_label(self.lines) if self.lines else "File"
 
 
 class ImportRefused(ValueError):
@@ -81,68 +90,115 @@ class ImportPlan:
 
 # Checking rows against the teams that exist
 
+#: The preview's columns, as the file names them.
+PREVIEW_COLUMNS = ("team id", "name", "parent id", "headcount")
 
-def plan_import(rows: Sequence[SourceRow], existing: Sequence[ExistingTeam]) -> ImportPlan:
-    """What to create and update, or ImportRefused with every bad row."""
+
+@dataclass(frozen=True)
+class TeamsReview:
+    """What the file would change (None while any row is wrong), every problem, how its
+    headcounts are read and the preview of its rows."""
+
+    plan: ImportPlan | None
+    problems: list[Problem]
+    headcounts: Settlement[DecimalMark]
+    preview: Preview
+
+
+def review_import(
+    rows: Sequence[SourceRow],
+    existing: Sequence[ExistingTeam],
+    decimal_mark: DecimalMark | None = None,
+    file_mark: DecimalMark | None = None,
+) -> TeamsReview:
+    """Every row checked: the plan, or every problem; headcounts read with the decimal
+    mark chosen, else the one the file settles (see settle_decimal_mark)."""
     by_external_id = {team.external_id: team for team in existing if team.external_id}
-    in_file = {row.team_id for row in rows if row.team_id}
-    problems: list[Problem] = []
+    known = {row.team_id for row in rows if row.team_id} | by_external_id.keys()
+    numbers = {row.line: number_text(row.headcount) for row in rows if row.headcount}
+    settled = settle_decimal_mark(numbers.items(), decimal_mark, file_mark)
+    problems = [Problem(unsettled.message, unsettled.lines) for unsettled in settled.unsettled]
     first_line: dict[str, int] = {}
     valid: dict[str, tuple[SourceRow, int]] = {}
+    headcounts: dict[int, float | None] = {}
     for row in rows:
-        row_problems = _row_problems(row, first_line, in_file | by_external_id.keys())
+        headcount = numbers[row.line].read(settled.way) if row.line in numbers else None
+        headcounts[row.line] = headcount
+        row_problems = _row_problems(row, numbers.get(row.line), headcount, first_line, known)
         problems.extend(row_problems)
         if row.team_id and row.team_id not in first_line:
             first_line[row.team_id] = row.line
-        if not row_problems:
-            valid[row.team_id] = (row, int(_integer(row.headcount)))
+        if not row_problems and headcount is not None:
+            valid[row.team_id] = (row, int(headcount))
     problems.extend(_cycles(rows, first_line, existing))
-    if problems:
-        problems.sort(key=lambda problem: problem.lines)
-        raise ImportRefused(problems)
-    return _plan(valid, by_external_id)
+    problems.sort(key=lambda problem: problem.lines)
+    plan = None if problems else _plan(valid, by_external_id)
+    shown = preview(
+        PREVIEW_COLUMNS,
+        ((row.line, _preview_cells(row, headcounts[row.line])) for row in rows),
+        len(rows),
+        (column_reading("headcount", settled),),
+    )
+    return TeamsReview(plan, problems, settled, shown)
 
 
-def _row_problems(row: SourceRow, first_line: dict[str, int], known: set[str]) -> list[Problem]:
-    def problem(message: str) -> Problem:
-        return Problem(message, (row.line,), row.team_id)
+def plan_import(
+    rows: Sequence[SourceRow],
+    existing: Sequence[ExistingTeam],
+    decimal_mark: DecimalMark | None = None,
+    file_mark: DecimalMark | None = None,
+) -> ImportPlan:
+    """What to create and update, or ImportRefused with every bad row."""
+    review = review_import(rows, existing, decimal_mark, file_mark)
+    if review.problems:
+        raise ImportRefused(review.problems)
+    return review.plan
 
-    found = []
+
+def _preview_cells(row: SourceRow, headcount: float | None) -> tuple[ReadCell, ...]:
+    return (
+        ReadCell(row.team_id),
+        ReadCell(row.name),
+        ReadCell(row.parent_id),
+        ReadCell(row.headcount, plain_number(headcount) if headcount is not None else ""),
+    )
+
+
+def _row_problems(
+    row: SourceRow,
+    number: NumberText | None,
+    headcount: float | None,
+    first_line: dict[str, int],
+    known: set[str],
+) -> list[Problem]:
+    """The row's problems; a headcount read neither way for want of a decimal mark
+    (`headcount` None) is listed once for the column, not here."""
+    messages = []
     if not row.team_id:
-        found.append(problem("The team id is missing."))
+        messages.append("The team id is missing.")
     elif len(row.team_id) > EXTERNAL_ID_MAX:
-        found.append(problem(f"The team id is longer than {EXTERNAL_ID_MAX} characters."))
+        messages.append(f"The team id is longer than {EXTERNAL_ID_MAX} characters.")
     elif row.team_id in first_line:
-        found.append(problem(f"Team id {row.team_id} is also on row {first_line[row.team_id]}."))
+        messages.append(f"Team id {row.team_id} is also on row {first_line[row.team_id]}.")
     if not row.name:
-        found.append(problem("The name is missing."))
+        messages.append("The name is missing.")
     elif len(row.name) > NAME_MAX:
-        found.append(problem(f"The name is longer than {NAME_MAX} characters."))
+        messages.append(f"The name is longer than {NAME_MAX} characters.")
     if row.parent_id and row.parent_id == row.team_id:
-        found.append(problem(f"{row.team_id} is its own parent."))
+        messages.append(f"{row.team_id} is its own parent.")
     elif row.parent_id and row.parent_id not in known:
-        found.append(
-            problem(f"Parent id {row.parent_id} is neither in the file nor an existing team.")
-        )
-    headcount = _integer(row.headcount)
-    if not row.headcount:
-        found.append(problem("The headcount is missing; give 0 for a team with no people."))
-    elif headcount is None:
-        found.append(problem(f"Headcount “{row.headcount}” is not a whole number."))
-    elif headcount < 0:
-        found.append(problem(f"Headcount {row.headcount} is negative."))
-    elif headcount > HEADCOUNT_MAX:
-        found.append(problem(f"Headcount {row.headcount} is more than {HEADCOUNT_MAX:,}."))
-    return found
-
-
-def _integer(text: str) -> int | None:
-    """A whole number written as digits, also as Excel writes it ("12.0")."""
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    if re.fullmatch(r"[+-]?\d+\.0*", text):
-        return int(text.split(".")[0])
-    return None
+        messages.append(f"Parent id {row.parent_id} is neither in the file nor an existing team.")
+    if number is None:
+        messages.append("The headcount is missing; give 0 for a team with no people.")
+    elif not number.is_value or number.is_percent:
+        messages.append(f"Headcount “{row.headcount}” is not a whole number.")
+    elif headcount is not None and not headcount.is_integer():
+        messages.append(f"Headcount “{row.headcount}” is not a whole number.")
+    elif headcount is not None and headcount < 0:
+        messages.append(f"Headcount {row.headcount} is negative.")
+    elif headcount is not None and headcount > HEADCOUNT_MAX:
+        messages.append(f"Headcount {row.headcount} is more than {HEADCOUNT_MAX:,}.")
+    return [Problem(message, (row.line,), row.team_id) for message in messages]
 
 
 def _cycles(

@@ -20,15 +20,19 @@ from transform.models import (
     TrainingRecord,
     WaveTeam,
 )
+from transform.tabular_files import FileRows
+from transform.teams import importing
 from transform.teams.importing import (
     ExistingTeam,
+    ImportPlan,
     ImportRefused,
     Problem,
     SourceRow,
     TeamChange,
-    plan_import,
+    TeamsReview,
 )
 from transform.teams.tree import OrgTree
+from transform.value_reading import DecimalMark, decimal_mark_of_file
 
 AUDITED_FIELDS = ("name", "external_id", "parent_id", "headcount", "change_capacity")
 #: Rows that point at a team with no uniqueness to respect: moved in one statement each.
@@ -231,23 +235,34 @@ class ImportSummary:
     moved: int = 0
 
 
+def review_import(source: FileRows[SourceRow], decimal_mark: DecimalMark | None) -> TeamsReview:
+    """The file's rows checked against the org tree, writing nothing."""
+    existing = [_existing(team) for team in db.session.scalars(select(Team))]
+    file_mark = decimal_mark_of_file(source.delimiter)
+    return importing.review_import(source.rows, existing, decimal_mark, file_mark)
+
+
 def import_teams(
     rows: list[SourceRow],
     via: str = "import",
     may_change: Callable[[int], bool] = lambda _team_id: True,
 ) -> ImportSummary:
-    """Create and update teams from checked rows, all or nothing; ImportRefused if bad.
+    """Create and update teams from rows, all or nothing; ImportRefused if bad.
 
-    Every team is loaded once, so the cost grows with the file, not with its queries.
-    `via` is the source the audit trail records (the API passes its token's name);
-    `may_change` says whether the importer may change an existing team, and a row that
-    would change one they may not is refused like any bad row.
+    `via` is the source the audit trail records (the API passes its token's name).
     """
     teams = db.session.scalars(select(Team)).all()
-    plan = plan_import(
-        rows,
-        [ExistingTeam(t.id, t.external_id, t.name, t.parent_id, t.headcount) for t in teams],
-    )
+    plan = importing.plan_import(rows, [_existing(t) for t in teams])
+    return write_plan(plan, via, may_change)
+
+
+def _existing(team: Team) -> ExistingTeam:
+    return ExistingTeam(team.id, team.external_id, team.name, team.parent_id, team.headcount)
+
+
+def _refuse_other_programmes_teams(plan: ImportPlan, may_change: Callable[[int], bool]) -> None:
+    """A row that would change a team only other programmes use is refused like any bad
+    row: that team is theirs to change (teams.queries.may_change_team)."""
     refused = [
         Problem(
             f"{change.name} ({change.external_id}) is used only by programmes you are not a "
@@ -260,6 +275,21 @@ def import_teams(
     ]
     if refused:
         raise ImportRefused(refused)
+
+
+def write_plan(
+    plan: ImportPlan,
+    via: str = "import",
+    may_change: Callable[[int], bool] = lambda _team_id: True,
+) -> ImportSummary:
+    """Create and update the teams of a checked plan; flush only.
+
+    Every team is loaded once (the plan's check loaded them already, so this is the
+    session's identity map), so the cost grows with the file, not with its queries.
+    `may_change` says whether the importer may change an existing team.
+    """
+    _refuse_other_programmes_teams(plan, may_change)
+    teams = db.session.scalars(select(Team)).all()
     ids = {team.external_id: team.id for team in teams if team.external_id}
     for batch in _batches(plan.creates):
         created = [_new_team(change, ids) for change in batch]

@@ -3,21 +3,22 @@
 from flask import Blueprint, Response, abort, flash, g, render_template, request
 from flask_login import current_user, login_required
 
-from transform import clock
+from transform import clock, pending_uploads
 from transform.access import may_edit_shared_content
 from transform.extensions import db
 from transform.htmx import redirect_after_post, render_page_or_fragment
+from transform.import_forms import UploadForm
 from transform.models import Team
 from transform.teams import queries, service
 from transform.teams.forms import (
     OTHER_PROGRAMMES_TEAM,
     STALE_TEAM,
-    ImportForm,
+    ImportReviewForm,
     MergeForm,
     TeamEditForm,
     TeamForm,
 )
-from transform.teams.import_files import COLUMNS, read_rows
+from transform.teams.import_files import COLUMNS, read_file
 from transform.teams.importing import ImportRefused
 from transform.wave_groups import open_wave_groups
 
@@ -157,30 +158,67 @@ def _merge_message(merged: str, target: str, result: service.MergeResult) -> str
     return message
 
 
+#: What a pending org upload is for: the org tree is one, shared by every programme.
+IMPORT_SCOPE = "org-tree"
+
+
 @bp.route("/import", methods=["GET", "POST"])
 def import_teams():
+    """Step 1 uploads a file; step 2 (`?upload=` its token) shows how it reads, imports."""
     _require_editor()
-    form = ImportForm()
-    problems = []
+    token = request.values.get("upload")
+    if token is not None:
+        return _review_import(ImportReviewForm(data={"upload": token}))
+    form, problems = UploadForm(), []
     if form.validate_on_submit():
-        upload = form.file.data
+        filename, data = form.filename(), form.file.data.read()
         try:
-            summary = service.import_teams(
-                read_rows(upload.filename or "", upload.read()), may_change=may_change_team
-            )
+            read_file(filename, data)
         except ImportRefused as refused:
             problems = refused.problems
         else:
-            db.session.commit()
-            flash(
-                f"Imported {upload.filename}: {summary.created} created, {summary.updated} "
-                f"updated, {summary.unchanged} unchanged.",
-                "success",
-            )
-            return redirect_after_post("teams.index")
+            pending = pending_uploads.store(data, filename, IMPORT_SCOPE, current_user.id)
+            return redirect_after_post("teams.import_teams", upload=pending.token)
     status = 422 if form.errors or problems else 200
-    page = render_template("teams/import.html", form=form, problems=problems, columns=COLUMNS)
-    return page, status
+    return _import_page(form=form, problems=problems), status
+
+
+def _review_import(form: ImportReviewForm):
+    loaded = pending_uploads.load_mine(form.upload.data, IMPORT_SCOPE)
+    if loaded is None:
+        return redirect_after_post("teams.import_teams")
+    pending, data = loaded
+    if form.cancel.data:
+        pending_uploads.discard_on_request(pending)
+        return redirect_after_post("teams.import_teams")
+    context = {"review_form": form, "pending": pending}
+    if form.is_submitted() and not form.validate_on_submit():
+        return _import_page(**context), 422
+    review = service.review_import(read_file(pending.filename, data), form.choices().decimal_mark)
+    form.explain(numbers=review.headcounts)
+    if review.plan and form.is_confirmed():
+        try:
+            summary = service.write_plan(review.plan, may_change=may_change_team)
+        except ImportRefused as refused:
+            db.session.rollback()
+            return _import_page(review=review, problems=refused.problems, **context), 422
+        db.session.commit()
+        pending_uploads.discard(pending.token)
+        flash(
+            f"Imported {pending.filename}: {summary.created} created, {summary.updated} "
+            f"updated, {summary.unchanged} unchanged.",
+            "success",
+        )
+        return redirect_after_post("teams.index")
+    if review.plan:
+        form.mark_previewed()
+    page = _import_page(review=review, problems=review.problems, **context)
+    return page, 422 if review.problems else 200
+
+
+def _import_page(**context):
+    context.setdefault("problems", [])
+    return render_template("teams/import.html", columns=COLUMNS, **context)
 
 
 @bp.get("/import/template.csv")

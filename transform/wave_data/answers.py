@@ -1,11 +1,9 @@
-"""Reading one cell of a survey export as an answer or a day: pure, no Flask.
+"""Reading one cell of a survey export as an answer, and checking a day: pure, no Flask.
 
 Answers are whole numbers on the item's scale or the agreement labels survey tools
 write out (see LABELS); "Don't know", "DK" and "N/A" are "don't know" where the item
-allows it; a blank cell is unanswered. Days are year first (2026-03-14, 2026/03/14),
-day first (14/03/2026, 14.03.2026, 14-03-2026) or Excel date cells; a time of day
-after the date is ignored. Slashed dates are read day first, never guessed: a US
-export's 03/04/2026 is 3 April, and its 03/14/2026 is refused as not a date.
+allows it; a blank cell is unanswered. Days are read by transform.value_reading, as
+every import reads dates; a day must fall within the wave.
 """
 
 import re
@@ -39,8 +37,6 @@ DONT_KNOW = frozenset({"don't know", "dont know", "do not know", "dk", "n/a", "n
 #: An answer cell that was left blank: the response has no answer to that item.
 UNANSWERED = object()
 
-_YEAR_FIRST = re.compile(r"(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})(?:[ ,T].*)?")
-_DAY_FIRST = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?:[ ,T].*)?")
 _WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 
@@ -90,25 +86,11 @@ def read_answer(item: AnswerSpec, text: str):
     )
 
 
-def read_day(text: str, opens_on: date, closes_on: date) -> tuple[date | None, str]:
-    """(the day, "") when the text is a date within the wave, else (None, why)."""
-    if not text:
-        return None, "The date is missing."
-    year_first, day_first = _YEAR_FIRST.fullmatch(text), _DAY_FIRST.fullmatch(text)
-    try:
-        if year_first:
-            day = date(int(year_first[1]), int(year_first[3]), int(year_first[4]))
-        elif day_first:
-            day = date(int(day_first[4]), int(day_first[3]), int(day_first[1]))
-        else:
-            day = None
-    except ValueError:
-        day = None
-    if day is None:
-        return None, f"“{text}” is not a date: write it as 2026-03-14 or 14/03/2026."
-    if not opens_on <= day <= closes_on:
-        return None, (
-            f"{day.isoformat()} is outside the wave, {opens_on.isoformat()} to "
-            f"{closes_on.isoformat()}."
-        )
-    return day, ""
+def day_problem(day: date, opens_on: date, closes_on: date) -> str | None:
+    """Why a response cannot be dated `day` in a wave open those days, or None."""
+    if opens_on <= day <= closes_on:
+        return None
+    return (
+        f"{day.isoformat()} is outside the wave, {opens_on.isoformat()} to "
+        f"{closes_on.isoformat()}."
+    )

@@ -1,15 +1,14 @@
-"""Forms for a response import: the upload, then the mapping of the file's columns."""
+"""The form of a response import's second step: the mapping of the file's columns, and
+the review of how its rows read (the upload is transform.import_forms.UploadForm)."""
 
 from collections.abc import Sequence
 from datetime import date
 
-from flask import current_app
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import HiddenField, SelectField, SubmitField
+from wtforms import SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from transform.templating import format_date, size_label
+from transform.import_forms import ReviewForm
+from transform.templating import format_date
 from transform.wave_data.answers import AnswerSpec
 from transform.wave_data.import_files import column_labels
 from transform.wave_data.importing import ColumnMapping, TeamMatch, check_mapping
@@ -17,20 +16,11 @@ from transform.wave_data.importing import ColumnMapping, TeamMatch, check_mappin
 ITEM_PREFIX = "item_"
 
 
-class UploadForm(FlaskForm):
-    file = FileField("CSV or Excel file", validators=[FileRequired("Choose a file to import.")])
+class MappingForm(ReviewForm):
+    """Built by mapping_form(), which adds one select per item of the wave. Answers are
+    whole numbers on a scale, so no decimal mark is asked for."""
 
-    def validate_file(self, field) -> None:
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
-        FileSize(limit, message=f"The file is larger than the {size_label(limit)} limit.")(
-            self, field
-        )
-
-
-class MappingForm(FlaskForm):
-    """Built by mapping_form(), which adds one select per item of the wave."""
-
-    upload = HiddenField()
+    decimal_mark = None
     team_column = SelectField("Team column")
     team_match = SelectField(
         "Team values are",
@@ -42,8 +32,8 @@ class MappingForm(FlaskForm):
     )
     day_column = SelectField("Date column")
     comment_column = SelectField("Comment column")
+    preview = SubmitField("Check how the rows read")
     submit = SubmitField("Import responses")
-    cancel = SubmitField("Discard it and upload another")
 
     def __init__(
         self, headers: Sequence[str], items: list[AnswerSpec], default_day: date, **kwargs

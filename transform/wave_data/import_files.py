@@ -8,6 +8,7 @@ maps its columns to items in a second step. Problems with the whole file raise
 ImportRefused.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -72,7 +73,7 @@ def _refuse(message: str) -> ImportRefused:
 def read_table(filename: str, data: bytes) -> Table:
     """The table in a .csv or .xlsx file, checking its type by extension and by content."""
     try:
-        return _table(tabular_files.read_table(filename, data))
+        return _table(tabular_files.read_table(filename, data).rows)
     except TableRefused as refused:
         raise _refuse(refused.message) from None
 
@@ -97,3 +98,16 @@ def _table(lines: Iterable[Sequence[str]]) -> Table:
     if not rows:
         raise _refuse("The file has a header row but no responses.")
     return Table(headers, tuple(rows))
+
+
+def table_bytes(table: Table) -> bytes:
+    """The table as JSON, to keep it between the import's steps: a large workbook is
+    parsed once, and the rows imported are exactly the rows mapped."""
+    rows = [[row.line, row.cells] for row in table.rows]
+    return json.dumps({"headers": table.headers, "rows": rows}, ensure_ascii=False).encode()
+
+
+def table_from_bytes(data: bytes) -> Table:
+    stored = json.loads(data)
+    rows = tuple(Row(line, tuple(cells)) for line, cells in stored["rows"])
+    return Table(tuple(stored["headers"]), rows)

@@ -1,9 +1,11 @@
 """Checking survey responses exported by another tool: pure, no Flask and no database.
 
-`check_responses` reads every row of a table (see import_files) through a column
-mapping and returns the responses to store, or raises ImportRefused listing every
-problem, so that nothing is written unless every row is right. Row numbers are the
-spreadsheet's: the header is row 1.
+`review_responses` reads every row of a table (see import_files) through a column
+mapping, its days by transform.value_reading (an order of day and month the file does
+not settle is asked for, never guessed), and returns the responses to store with every
+problem and a preview of how the rows read; `check_responses` raises ImportRefused
+listing every problem, so that nothing is written unless every row is right. Row
+numbers are the spreadsheet's: the header is row 1.
 """
 
 import enum
@@ -12,8 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
-from transform.wave_data.answers import UNANSWERED, AnswerSpec, read_answer, read_day
+from transform.import_preview import Preview, ReadCell, column_reading, preview
+from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem, unsettled_problem
+from transform.value_reading import (
+    DateOrder,
+    DateText,
+    Settlement,
+    date_text,
+    long_date,
+    settle_date_order,
+)
+from transform.wave_data.answers import UNANSWERED, AnswerSpec, day_problem, read_answer
 
 if TYPE_CHECKING:
     from transform.wave_data.import_files import Row, Table
@@ -117,6 +128,7 @@ class _TeamDirectory:
 
     def __init__(self, teams: Sequence[TeamRef], match: str):
         self.match = match
+        self.names = {team.id: team.name for team in teams}
         self.teams: dict[str, list[TeamRef]] = {}
         for team in teams:
             key = self._key(self._identity(team))
@@ -168,6 +180,57 @@ class _Problems:
             self.listed.append(problem)
 
 
+@dataclass(frozen=True)
+class ResponseReview:
+    """The responses of a table as read through a mapping, every problem (the first
+    PROBLEMS_LISTED listed, all counted) and the preview of how the rows read."""
+
+    responses: list[CheckedResponse]
+    problems: list[Problem]
+    total: int
+    #: How the date column's days are read; None without a date column.
+    dates: Settlement[DateOrder] | None
+    preview: Preview
+
+    def refusal(self) -> ImportRefused | None:
+        return ImportRefused(self.problems, self.total) if self.total else None
+
+
+def review_responses(
+    table: "Table",
+    mapping: ColumnMapping,
+    items: Sequence[AnswerSpec],
+    teams: Sequence[TeamRef],
+    wave_days: tuple[date, date],
+    default: date,
+    date_order: DateOrder | None = None,
+) -> ResponseReview:
+    """Every row read through the mapping: the responses and every problem found. A
+    mapping that cannot work raises ImportRefused."""
+    labels = table.labels()
+    refusals = check_mapping(mapping, items, labels)
+    if refusals:
+        raise ImportRefused([Problem(refusal.message) for refusal in refusals])
+    problems, days, settled = _Problems(), {}, None
+    if mapping.day is not None:
+        cells = ((row.line, row.cell(mapping.day)) for row in table.rows)
+        days = {line: date_text(text) for line, text in cells if text}
+        settled = settle_date_order(days.items(), date_order)
+        for unsettled in settled.unsettled:
+            problems.add(unsettled_problem(unsettled, labels[mapping.day]))
+    directory = _TeamDirectory(teams, mapping.team_match)
+    checker = _RowChecker(mapping, items, directory, labels, problems)
+    order = settled.way if settled else None
+    read = [
+        checker.check(row, days.get(row.line), order, wave_days, default) for row in table.rows
+    ]
+    checked = [response for response, _cells in read if response]
+    problems.listed.sort(key=lambda problem: problem.line or 0)
+    readings = (column_reading("Date", settled),) if settled else ()
+    shown = preview(PREVIEW_COLUMNS, (cells for _response, cells in read), len(read), readings)
+    return ResponseReview(checked, problems.listed, problems.total, settled, shown)
+
+
 def check_responses(
     table: "Table",
     mapping: ColumnMapping,
@@ -175,36 +238,36 @@ def check_responses(
     teams: Sequence[TeamRef],
     wave_days: tuple[date, date],
     default: date,
+    date_order: DateOrder | None = None,
 ) -> list[CheckedResponse]:
-    """The responses in the table, or ImportRefused listing every problem found."""
-    labels = table.labels()
-    refusals = check_mapping(mapping, items, labels)
-    if refusals:
-        raise ImportRefused([Problem(refusal.message) for refusal in refusals])
-    checker = _RowChecker(
-        mapping, items, _TeamDirectory(teams, mapping.team_match), wave_days, default, labels
-    )
-    checked = [response for row in table.rows if (response := checker.check(row))]
-    if checker.problems.total:
-        raise ImportRefused(checker.problems.listed, checker.problems.total)
-    return checked
+    """The responses of review_responses(), or ImportRefused listing every problem."""
+    review = review_responses(table, mapping, items, teams, wave_days, default, date_order)
+    refusal = review.refusal()
+    if refusal:
+        raise refusal
+    return review.responses
+
+
+#: The preview's columns: how each row's team, date and answers read.
+PREVIEW_COLUMNS = ("Team", "Date", "Answers")
+DONT_KNOW_SHOWN = "don't know"
 
 
 class _RowChecker:
     """Reads rows through a mapping, noting every problem."""
 
-    def __init__(self, mapping, items, directory, wave_days, default, labels):
+    def __init__(self, mapping, items, directory, labels, problems: _Problems):
         self.mapping, self.directory, self.labels = mapping, directory, labels
-        self.wave_days, self.default = wave_days, default
         self.mapped = [
             (item, mapping.items[item.id])
             for item in items
             if mapping.items.get(item.id) is not None
         ]
-        self.problems = _Problems()
+        self.problems = problems
 
-    def check(self, row: "Row") -> CheckedResponse | None:
-        """The row's response, or None after noting its problems."""
+    def check(self, row: "Row", day: DateText | None, order, wave_days, default):
+        """The row's response (None after noting its problems), and its line with its
+        team, date and answers as written and as read, for the preview."""
         before, mapping = self.problems.total, self.mapping
 
         def problem(column: int, message: str) -> None:
@@ -214,25 +277,48 @@ class _RowChecker:
         if team_id is None:
             problem(mapping.team, why)
         answers: dict[int, int | None] = {}
+        written, read = [], []
         for item, column in self.mapped:
             value, why = read_answer(item, row.cell(column))
+            written.append(row.cell(column))
             if why:
                 problem(column, f"{item.code}: {why}")
             elif value is not UNANSWERED:
                 answers[item.id] = value
-        submitted_on = self.default
+                read.append(f"{item.code} {DONT_KNOW_SHOWN if value is None else value}")
+        submitted_on = default
         if mapping.day is not None:
-            submitted_on, why = read_day(row.cell(mapping.day), *self.wave_days)
-            if why:
-                problem(mapping.day, why)
+            submitted_on = self._day(row, day, order, wave_days, problem)
         comment = None
         if mapping.comment is not None:
             comment = row.cell(mapping.comment) or None
             if comment and len(comment) > COMMENT_MAX:
                 problem(mapping.comment, f"The comment is longer than {COMMENT_MAX:,} characters.")
-        if self.problems.total > before:
+        cells = (
+            ReadCell(row.cell(mapping.team), self.directory.names.get(team_id, "")),
+            ReadCell(day.text if day else "", long_date(submitted_on) if submitted_on else ""),
+            ReadCell(" · ".join(text for text in written if text), " · ".join(read)),
+        )
+        if self.problems.total > before or submitted_on is None:
+            return None, (row.line, cells)
+        response = CheckedResponse(row.line, team_id, submitted_on, comment, answers)
+        return response, (row.line, cells)
+
+    def _day(self, row, day: DateText | None, order, wave_days, problem) -> date | None:
+        """The row's day, or None: missing, no date, outside the wave, or unread for want
+        of an order of day and month (listed once for the column)."""
+        if day is None:
+            problem(self.mapping.day, "The date is missing.")
             return None
-        return CheckedResponse(row.line, team_id, submitted_on, comment, answers)
+        if not day.is_value:
+            problem(self.mapping.day, day.why_not)
+            return None
+        submitted_on = day.read(order)
+        why = day_problem(submitted_on, *wave_days) if submitted_on else None
+        if why:
+            problem(self.mapping.day, why)
+            return None
+        return submitted_on
 
 
 # Suggesting a mapping from the header

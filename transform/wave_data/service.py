@@ -8,6 +8,7 @@ import, who holds every row of it already.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,13 +25,16 @@ from transform.models import (
     Wave,
     WaveCollection,
 )
+from transform.value_reading import DateOrder
 from transform.wave_data.import_files import Table
 from transform.wave_data.importing import (
+    CheckedResponse,
     ColumnMapping,
     ImportRefused,
     Problem,
-    check_responses,
+    ResponseReview,
     default_day,
+    review_responses,
 )
 from transform.wave_data.queries import answer_specs, team_refs
 
@@ -49,6 +53,28 @@ class ImportSummary:
     per_team: list[tuple[str, int]]
 
 
+def review(
+    wave: Wave,
+    table: Table,
+    mapping: ColumnMapping,
+    today: date,
+    file_sha256: str,
+    date_order: DateOrder | None = None,
+) -> ResponseReview:
+    """The table read through the mapping for the wave, writing nothing; a file already
+    imported into the wave, or a mapping that cannot work, raises ImportRefused."""
+    _refuse_a_second_import(wave, file_sha256)
+    return review_responses(
+        table,
+        mapping,
+        answer_specs(wave),
+        team_refs(wave),
+        (wave.opens_on, wave.closes_on),
+        default_day(wave.opens_on, wave.closes_on, today),
+        date_order,
+    )
+
+
 def import_responses(
     wave: Wave,
     table: Table,
@@ -59,23 +85,26 @@ def import_responses(
     via: str = "import",
 ) -> ImportSummary:
     """Add every response in the table to the wave, or ImportRefused listing every problem.
+    `via` is the audit trail's source: "import" for a file, the API token's for responses
+    sent as JSON (whose days are ISO dates: no order of day and month is needed)."""
+    refuse_padding(wave, by)
+    reviewed = review(wave, table, mapping, today, file_sha256)
+    refusal = reviewed.refusal()
+    if refusal:
+        raise refusal
+    return write_responses(wave, reviewed.responses, file_sha256, by, via)
+
+
+def write_responses(
+    wave: Wave, checked: Sequence[CheckedResponse], file_sha256: str, by: User, via: str
+) -> ImportSummary:
+    """Add checked responses to the wave, if `by` may add to it; flush only.
 
     Responses and answers go in as two bulk inserts, so 20,000 rows take seconds. Only
     wave, team, day, answers and comment are stored: whatever else the file holds
-    (respondent ids, e-mails, names, times) is never read. `via` is the audit trail's
-    source: "import" for a file, the API token's for responses sent as JSON.
+    (respondent ids, e-mails, names, times) is never read.
     """
     refuse_padding(wave, by)
-    _refuse_a_second_import(wave, file_sha256)
-    teams = team_refs(wave)
-    checked = check_responses(
-        table,
-        mapping,
-        answer_specs(wave),
-        teams,
-        (wave.opens_on, wave.closes_on),
-        default_day(wave.opens_on, wave.closes_on, today),
-    )
     # render_nulls keeps rows with and without a NULL in one batch, not one INSERT each.
     response_ids = db.session.scalars(
         insert(Response)
@@ -102,7 +131,7 @@ def import_responses(
         db.session.execute(insert(Answer.__table__), answers)
     wave.importer_id = by.id
     counts = Counter(response.team_id for response in checked)
-    names = {team.id: team.name for team in teams}
+    names = {team.id: team.name for team in team_refs(wave)}
     record_change(
         IMPORTED,
         wave,

@@ -3,16 +3,22 @@
 from flask import Blueprint, Response, abort, flash, render_template, request
 from flask_login import current_user, login_required
 
-from transform import clock
+from transform import clock, pending_uploads
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post
+from transform.import_forms import UploadForm
 from transform.models import Role, Wave
 from transform.templating import format_date
-from transform.wave_data import exporting, queries, service, uploads
-from transform.wave_data.forms import UploadForm, initial_data, mapping_form
-from transform.wave_data.import_files import read_table
-from transform.wave_data.importing import ImportRefused, default_day, suggest_mapping
+from transform.wave_data import exporting, queries, service
+from transform.wave_data.forms import MappingForm, initial_data, mapping_form
+from transform.wave_data.import_files import Table, read_table, table_bytes, table_from_bytes
+from transform.wave_data.importing import (
+    ImportRefused,
+    check_mapping,
+    default_day,
+    suggest_mapping,
+)
 
 bp = Blueprint(
     "wave_data", __name__, url_prefix="/programmes/<int:programme_id>/waves/<int:wave_id>"
@@ -47,7 +53,11 @@ def _to_wave(wave: Wave):
     return redirect_after_post("waves.show", programme_id=wave.programme_id, wave_id=wave.id)
 
 
-# Import: step 1 uploads the file, step 2 maps its columns and imports
+def _scope(wave: Wave) -> str:
+    return f"wave:{wave.id}"
+
+
+# Import: step 1 uploads the file; step 2 maps its columns, shows how they read, imports
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -66,51 +76,64 @@ def _upload_step(access: ProgrammeAccess, wave: Wave):
     except service.CollectionRefused as error:
         return _page(access, wave, upload_form=form, refused=error), 409
     if form.validate_on_submit():
-        upload = form.file.data
-        filename, data = (upload.filename or "").rsplit("/", 1)[-1], upload.read()
+        filename, data = form.filename(), form.file.data.read()
         try:
             table = read_table(filename, data)
         except ImportRefused as error:
             refused = error
         else:
-            pending = uploads.store(table, filename[-120:], wave.id, current_user.id)
+            stored = table_bytes(table)
+            pending = pending_uploads.store(stored, filename, _scope(wave), current_user.id)
             return _to_import(wave, pending.token)
     status = 422 if form.errors or refused else 200
     return _page(access, wave, upload_form=form, refused=refused), status
 
 
 def _mapping_step(access: ProgrammeAccess, wave: Wave, token: str):
-    loaded = uploads.load(token, wave.id, current_user.id)
+    loaded = pending_uploads.load_mine(token, _scope(wave))
     if loaded is None:
-        flash("That upload has expired or was already imported: upload the file again.", "info")
         return _to_import(wave)
-    pending, table = loaded
+    pending, table = loaded[0], table_from_bytes(loaded[1])
     items = queries.answer_specs(wave)
     default = default_day(wave.opens_on, wave.closes_on, clock.today())
     if request.method == "GET":
-        suggested = initial_data(suggest_mapping(table.headers, items), token)
-        form = mapping_form(table.headers, items, default, data=suggested)
-        return _page(access, wave, form=form, pending=pending, table=table)
+        suggested = suggest_mapping(table.headers, items)
+        form = mapping_form(table.headers, items, default, data=initial_data(suggested, token))
+        if check_mapping(suggested, items, table.labels()):
+            return _page(access, wave, form=form, pending=pending, table=table)
+        return _review(access, wave, form, pending, table)
     form = mapping_form(table.headers, items, default)
     if form.cancel.data:
-        uploads.discard(token)
-        flash(f"Discarded {pending.filename}; nothing was imported.", "info")
+        pending_uploads.discard_on_request(pending)
         return _to_import(wave)
-    refused = None
-    if form.validate_on_submit():
-        try:
-            summary = service.import_responses(
-                wave, table, form.mapping(), clock.today(), pending.sha256, current_user
-            )
-        except ImportRefused as error:
-            refused = error
-        else:
-            db.session.commit()
-            uploads.discard(token)
-            flash(_summary(pending.filename, wave, summary), "success")
-            return _to_wave(wave)
-    page = _page(access, wave, form=form, pending=pending, table=table, refused=refused)
-    return page, 422
+    if not form.validate_on_submit():
+        return _page(access, wave, form=form, pending=pending, table=table), 422
+    return _review(access, wave, form, pending, table)
+
+
+def _review(access, wave: Wave, form: MappingForm, pending, table: Table):
+    """The table read through the form's mapping and choices; imported once confirmed."""
+    context = {"form": form, "pending": pending, "table": table}
+    try:
+        review = service.review(
+            wave, table, form.mapping(), clock.today(), pending.sha256, form.choices().date_order
+        )
+    except ImportRefused as error:
+        return _page(access, wave, refused=error, **context), 422
+    form.explain(review.dates)
+    refused = review.refusal()
+    if refused is None and form.is_confirmed():
+        summary = service.write_responses(
+            wave, review.responses, pending.sha256, current_user, "import"
+        )
+        db.session.commit()
+        pending_uploads.discard(pending.token)
+        flash(_summary(pending.filename, wave, summary), "success")
+        return _to_wave(wave)
+    if refused is None:
+        form.mark_previewed()
+    page = _page(access, wave, review=review, refused=refused, **context)
+    return page, 422 if refused else 200
 
 
 def _page(access, wave, upload_form: UploadForm | None = None, **context):
