@@ -25,7 +25,6 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from transform.extensions import db
-from transform.wave_groups import freeze_groups
 from transform.models import (
     Adkar,
     Answer,
@@ -43,6 +42,7 @@ from transform.models import (
     WaveTeam,
 )
 from transform.seeds import ADKAR_PULSE_NAME, ensure_builtins
+from transform.wave_groups import freeze_groups
 
 CHUNK = 10_000
 INSTRUMENT_NAME = "ADKAR adoption pulse (10 items, benchmark)"

@@ -4,16 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from transform.reports.charts import (
-    INK,
-    KPI_ADOPTION,
-    KPI_PLAN,
-    MUTED,
-    STATUS_COLOURS,
-    KpiSeries,
-    kpi_chart_svg,
-    sparkline_svg,
-)
+from transform.charts import KpiSeries, kpi_chart_svg, sparkline_svg
+from transform.charts.kpi import KPI_ADOPTION, KPI_PLAN, STATUS_COLOURS
+from transform.charts.svg import INK, MUTED
 
 SVG = "{http://www.w3.org/2000/svg}"
 START = date(2026, 1, 5)

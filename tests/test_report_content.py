@@ -13,6 +13,14 @@ from sqlalchemy import select
 from tests.factories import SUITE_DAY
 from transform.adoption.history import team_history
 from transform.adoption.service import adkar_waves, wave_dashboard
+from transform.charts import (
+    Bar,
+    IntervalRow,
+    WaveFigure,
+    adoption_history_svg,
+    bars_svg,
+    intervals_svg,
+)
 from transform.demo import load_demo
 from transform.extensions import db
 from transform.feedback.queries import open_follow_ups
@@ -22,14 +30,6 @@ from transform.models import Programme, Response, Team, Wave, WaveGroup, WaveSta
 from transform.orgtree import subtree_ids
 from transform.programmes.queries import HIGH_RISK_SCORE
 from transform.reports import assessment, survey_wave, team_adoption
-from transform.reports.charts import (
-    Bar,
-    IntervalRow,
-    WaveFigure,
-    adoption_history_svg,
-    bars_svg,
-    intervals_svg,
-)
 from transform.reports.render import render_pdf
 from transform.reports.store import report_html
 from transform.scoring.adkar import ADKAR

@@ -12,7 +12,8 @@ from tests.factories import SUITE_DAY
 from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.demo import load_demo
 from transform.extensions import db
-from transform.kpis.status import format_value, kpi_views
+from transform.formatting import format_value
+from transform.kpis.status import kpi_views
 from transform.models import Gate, GateStatus, Phase, Programme
 from transform.reports import sponsor
 from transform.scoring.kpi import Status

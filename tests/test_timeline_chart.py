@@ -3,7 +3,7 @@
 from datetime import date
 from xml.etree import ElementTree
 
-from transform.reports.charts import TimelineRow, timeline_svg
+from transform.charts import TimelineRow, timeline_svg
 
 
 def test_phase_names_with_dollar_signs_are_drawn_as_typed():

@@ -5,9 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from transform.config import Config, ConfigError, DevelopmentConfig, TestConfig
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from transform.config import PROJECT_ROOT, Config, ConfigError, DevelopmentConfig, TestConfig
 
 __all__ = ["create_app", "Config", "ConfigError", "DevelopmentConfig", "TestConfig"]
 

@@ -5,6 +5,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+#: The checkout: templates/, static/, migrations/ and instance/ sit here.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
 
 class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message names it."""

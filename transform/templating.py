@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import Flask
 from flask_login import current_user
 
+from transform.formatting import format_value, tone_properties
 from transform.scoring.adkar import UNDETERMINED
 from transform.scoring.bands import band, whole
 from transform.scoring.readiness import COMPONENT_LABELS
@@ -48,19 +49,14 @@ def barrier_point_label(element: str | None) -> str:
     return element.capitalize()
 
 
-def _kpi_value(value: float | None, unit: str) -> str:
-    from transform.kpis.status import format_value
-
-    return format_value(value, unit)
-
-
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["size"] = size_label
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["component_label"] = COMPONENT_LABELS.__getitem__
     app.jinja_env.globals["component_labels"] = COMPONENT_LABELS
-    app.jinja_env.filters["kpi_value"] = _kpi_value
+    app.jinja_env.filters["kpi_value"] = format_value
+    app.jinja_env.globals["tone_properties"] = tone_properties
     app.jinja_env.filters["barrier_point"] = barrier_point_label
     app.jinja_env.globals["barrier_point_rule"] = BARRIER_POINT_RULE
     # Scores are shown and banded by one rule (transform.scoring.bands), never round().

@@ -6,8 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from transform.models import Adkar, BarrierCategory, FollowUpStatus, Resistance, Team, User
-from transform.phases.forms import VersionedForm
 from transform.validation import PlausibleDate
+from transform.versioning import VersionedForm
 
 SENTIMENTS = [
     SelectChoice(2, "+2 Very positive"),

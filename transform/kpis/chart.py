@@ -3,8 +3,8 @@
 from collections.abc import Sequence
 from datetime import date
 
+from transform.charts import KpiSeries, kpi_chart_svg
 from transform.models import Kpi
-from transform.reports.charts import KpiSeries, kpi_chart_svg
 
 
 def kpi_series(

@@ -6,8 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FloatField,
-    HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -20,6 +18,7 @@ from transform.scoring.kpi import Shape, value_problem
 from transform.seeds import KPI_LIBRARY
 from transform.templating import format_date
 from transform.validation import NumberRange, PlausibleDate
+from transform.versioning import VersionedForm
 
 NOBODY = 0
 CUSTOM = ""
@@ -57,10 +56,6 @@ class NumberField(FloatField):
             self.data = None
             raise ValueError(NUMBER_MESSAGE)
         self.data = value
-
-
-class VersionedForm(FlaskForm):
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
 class KpiForm(FlaskForm):

@@ -14,12 +14,12 @@ from wtforms import SubmitField
 from transform import clock, pending_uploads
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
+from transform.formatting import format_value
 from transform.htmx import redirect_after_post
 from transform.import_forms import ReviewForm, UploadForm
 from transform.import_problems import ImportRefused, Problem
 from transform.kpis import imports
 from transform.kpis.actual_values import ImportSummary, programme_kpis
-from transform.kpis.status import format_value
 from transform.models import Role
 from transform.spreadsheets import csv_text
 from transform.templating import format_date

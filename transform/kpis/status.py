@@ -13,9 +13,9 @@ from sqlalchemy.orm import joinedload
 
 from transform.adoption.history import team_history
 from transform.adoption.service import adkar_waves, wave_total
+from transform.charts import sparkline_svg
 from transform.extensions import db
 from transform.models import Checkpoint, Kpi, Perspective, Programme
-from transform.reports.charts import sparkline_svg
 from transform.scoring.anonymity import CellState
 from transform.scoring.kpi import KpiLine, KpiStatus, Status, kpi_status
 
@@ -120,21 +120,6 @@ def scorecard(programme: Programme) -> Scorecard:
     return Scorecard(groups, counts, sparklines)
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A KPI value with its unit: at most two decimals, two always for a currency code."""
-    if value is None:
-        return "—"
-    if len(unit) == 3 and unit.isalpha() and unit.isupper():
-        number = f"{value:,.2f}"
-    else:
-        number = f"{value:,.2f}".rstrip("0").rstrip(".")
-    if number.startswith("-") and not number.strip("-0.,"):
-        number = number[1:]  # a value that rounds to zero has no sign
-    if unit == "%":
-        return f"{number}%"
-    return f"{number} {unit}".strip()
-
-
 def kpi_view(kpi: Kpi) -> KpiView:
     """One KPI's view, from its own checkpoints."""
     checkpoints = [(c.on_date, c.planned_value, c.actual_value) for c in kpi.checkpoints]
@@ -193,7 +178,6 @@ __all__ = [
     "PerspectiveGroup",
     "Scorecard",
     "adoption_series",
-    "format_value",
     "kpi_line",
     "kpi_view",
     "kpi_views",

@@ -20,6 +20,7 @@ from transform.phases.forms import (
 from transform.phases.loading import phase_or_404
 from transform.phases.queries import activity_in_phase_or_none, programme_members
 from transform.phases.views import render_phase
+from transform.versioning import StaleEdit, check_version
 
 bp = Blueprint(
     "activities", __name__, url_prefix="/programmes/<int:programme_id>/phases/<int:phase_id>"
@@ -82,8 +83,8 @@ def update(programme_id: int, phase_id: int, activity_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            service.check_version(activity, form.version.data)
-        except service.StaleEdit:
+            check_version(activity, form.version.data)
+        except StaleEdit:
             form = ActivityForm(
                 access.programme,
                 members,
@@ -132,8 +133,8 @@ def toggle(programme_id: int, phase_id: int, activity_id: int):
     if not form.validate():
         abort(400)
     try:
-        service.check_version(activity, form.version.data)
-    except service.StaleEdit:
+        check_version(activity, form.version.data)
+    except StaleEdit:
         if is_htmx_request():
             return _row(access, activity, 409, STALE_MESSAGE)
         flash(STALE_MESSAGE, "error")

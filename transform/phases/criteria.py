@@ -16,7 +16,8 @@ from transform import clock
 from transform.adoption.latest import WaveChoice, latest_with_results, own_counts
 from transform.adoption.service import TeamFigures, wave_dashboard
 from transform.extensions import db
-from transform.kpis.status import format_value, kpi_view
+from transform.formatting import format_value
+from transform.kpis.status import kpi_view
 from transform.models import (
     GateCriterion,
     GateCriterionKind,

@@ -4,8 +4,6 @@ from flask_wtf.file import FileField, FileSize
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,6 +21,7 @@ from wtforms.validators import (
 from transform.models import GateDecisionKind, PhaseStatus, Programme, User
 from transform.templating import size_label
 from transform.validation import PlausibleDate, WithinProgramme, strip
+from transform.versioning import VersionedForm
 
 NOBODY = 0
 
@@ -33,12 +32,6 @@ def _owner_choices(members: list[User]) -> list[SelectChoice]:
 
 def owner_id_or_none(value: int | None) -> int | None:
     return value or None
-
-
-class VersionedForm(FlaskForm):
-    """Carries the version of the record the editor opened, for optimistic locking."""
-
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
 class PhaseForm(VersionedForm):

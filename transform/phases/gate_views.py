@@ -12,6 +12,7 @@ from transform.phases.forms import ConfirmForm, CriterionForm, GateDecisionForm
 from transform.phases.loading import phase_or_404
 from transform.phases.queries import criterion_in_gate_or_none
 from transform.phases.views import render_phase
+from transform.versioning import StaleEdit, check_version
 
 bp = Blueprint(
     "gates", __name__, url_prefix="/programmes/<int:programme_id>/phases/<int:phase_id>/gate"
@@ -63,9 +64,9 @@ def tick(programme_id: int, phase_id: int, criterion_id: int):
     message = None
     status = 200
     try:
-        service.check_version(criterion, form.version.data)
+        check_version(criterion, form.version.data)
         service.set_criterion_met(criterion, form.is_met.data, programme_id)
-    except service.StaleEdit:
+    except StaleEdit:
         message, status = "Someone changed this criterion since you opened it.", 409
     except IllegalTransition as error:
         message, status = str(error), 422

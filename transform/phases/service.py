@@ -31,16 +31,6 @@ PHASE_FIELDS = (
 ACTIVITY_FIELDS = ("name", "owner_id", "due_on", "done_on", "notes")
 
 
-class StaleEdit(Exception):
-    """The record changed since the editor opened it."""
-
-
-def check_version(record, submitted_version: int | None) -> None:
-    """Refuse an edit made on an older version of the record than the one stored."""
-    if submitted_version is None or int(submitted_version) != record.version:
-        raise StaleEdit
-
-
 @dataclass(frozen=True)
 class PhaseChanges:
     name: str

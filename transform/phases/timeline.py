@@ -4,10 +4,10 @@ from datetime import date
 
 from markupsafe import Markup
 
+from transform.charts import TimelineRow
+from transform.charts import timeline_svg as draw_timeline
 from transform.models import Programme
 from transform.phases.queries import PhaseSummary
-from transform.reports.charts import TimelineRow
-from transform.reports.charts import timeline_svg as draw_timeline
 
 
 def timeline_svg(programme: Programme, summaries: list[PhaseSummary], today: date) -> Markup:

@@ -18,6 +18,7 @@ from transform.phases.forms import (
 from transform.phases.loading import phase_or_404
 from transform.phases.queries import phase_summaries, programme_members
 from transform.phases.timeline import timeline_svg
+from transform.versioning import StaleEdit, check_version
 
 bp = Blueprint("phases", __name__, url_prefix="/programmes/<int:programme_id>/phases")
 
@@ -87,9 +88,9 @@ def update(programme_id: int, phase_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            service.check_version(phase, form.version.data)
+            check_version(phase, form.version.data)
             service.update_phase(phase, _phase_changes(form), today)
-        except service.StaleEdit:
+        except StaleEdit:
             db.session.rollback()
             form.form_errors.append(
                 "Someone changed this phase since you opened it. Reload to see their "

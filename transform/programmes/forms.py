@@ -2,8 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from transform.phases.forms import VersionedForm
 from transform.validation import NumberRange, PlausibleDate
+from transform.versioning import VersionedForm
 
 
 class ProgrammeUpdateForm(VersionedForm):

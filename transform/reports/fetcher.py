@@ -16,7 +16,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from transform import PROJECT_ROOT
+from transform.config import PROJECT_ROOT
 
 #: The virtual origin report HTML is resolved against; `.invalid` never resolves (RFC 2606).
 BASE_URL = "https://report.invalid/"

@@ -33,8 +33,8 @@ from markupsafe import Markup
 from sqlalchemy import Integer, bindparam, delete, func, select
 from sqlalchemy.orm import defer, joinedload
 
-from transform import PROJECT_ROOT
 from transform.audit import record_change, snapshot
+from transform.config import PROJECT_ROOT
 from transform.extensions import db
 from transform.models import (
     AuditEvent,
@@ -158,9 +158,9 @@ def report_html(content: ReportContent, programme: Programme, as_of: date) -> st
 
 
 def svg_safe(svg: str) -> Markup:
-    """Mark a chart drawn by transform.reports.charts as HTML; refuse anything else."""
+    """Mark a chart drawn by transform.charts as HTML; refuse anything else."""
     if not svg.lstrip().startswith("<svg"):
-        raise ValueError("svg_safe takes an <svg> element from transform.reports.charts")
+        raise ValueError("svg_safe takes an <svg> element from transform.charts")
     return Markup(svg)
 
 
@@ -209,6 +209,8 @@ def code_stamp() -> str:
         [
             *(PROJECT_ROOT / "templates" / "reports").rglob("*.html"),
             *(PROJECT_ROOT / "transform" / "reports").glob("*.py"),
+            *(PROJECT_ROOT / "transform" / "charts").glob("*.py"),
+            PROJECT_ROOT / "transform" / "formatting.py",
             PROJECT_ROOT / "static" / "css" / "report.css",
         ]
     )

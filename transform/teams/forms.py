@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice, enum_choices, enum_coerce
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -15,6 +15,7 @@ from transform.teams.queries import ASPECT_LABELS, SCORE_LABELS
 from transform.teams.service import TeamDraft, merge_refusal
 from transform.teams.tree import OrgTree
 from transform.validation import NumberRange, PlausibleDate, WithinProgramme, strip
+from transform.versioning import VersionedForm
 
 CAPACITY_MAX = 100_000
 OTHER_PROGRAMMES_TEAM = (
@@ -38,16 +39,6 @@ def _team_choices(tree: OrgTree, empty: str, exclude: set[int] = frozenset()) ->
     return [SelectChoice("", empty)] + [
         SelectChoice(team_id, label) for team_id, label in tree.choices(exclude)
     ]
-
-
-class VersionedForm(FlaskForm):
-    #: The record's version when the form was opened; another one now means a stale edit.
-    version = HiddenField()
-
-    def is_stale(self, current_version: int) -> bool:
-        """True unless the form was sent with the record's current version."""
-        submitted = self.version.raw_data[0] if self.version.raw_data else None
-        return submitted != str(current_version)
 
 
 class TeamForm(FlaskForm):

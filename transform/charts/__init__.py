@@ -1,0 +1,30 @@
+"""Charts as SVG, drawn by matplotlib from plain data; the pages and the PDFs share them.
+
+A shared module below the features: it imports no feature. Colours come from
+transform.formatting, so a chart, a page and a PDF colour a status alike.
+"""
+
+from transform.charts.adoption import (
+    Bar,
+    IntervalRow,
+    WaveFigure,
+    adoption_history_svg,
+    bars_svg,
+    intervals_svg,
+)
+from transform.charts.kpi import KpiSeries, kpi_chart_svg, sparkline_svg
+from transform.charts.timeline import TimelineRow, timeline_svg
+
+__all__ = [
+    "Bar",
+    "IntervalRow",
+    "KpiSeries",
+    "TimelineRow",
+    "WaveFigure",
+    "adoption_history_svg",
+    "bars_svg",
+    "intervals_svg",
+    "kpi_chart_svg",
+    "sparkline_svg",
+    "timeline_svg",
+]

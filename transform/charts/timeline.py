@@ -1,0 +1,63 @@
+"""The programme timeline: planned and actual phase bars, gates, a today line."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import matplotlib.dates as mdates
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from transform.charts.svg import INK, LINE, MUTED, PLANNED, RAG_COLOURS, SVG_STYLE, bar, tidy_svg
+from transform.formatting import GATE_TONES, TONES
+
+GATE_COLOURS = {status: TONES[tone].strong for status, tone in GATE_TONES.items()}
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    label: str
+    planned_start: date
+    planned_end: date
+    actual_start: date | None
+    actual_end: date | None
+    rag: str
+    gate_status: str | None
+
+
+def timeline_svg(rows: list[TimelineRow], today: date, title: str) -> str:
+    """A Gantt chart: planned bars, actual bars coloured by RAG, gates, a today line."""
+    with rc_context(SVG_STYLE):
+        figure = Figure(figsize=(10, 0.7 * len(rows) + 1.4), layout="constrained")
+        axes = figure.add_subplot()
+        for index, row in enumerate(rows):
+            y = len(rows) - 1 - index
+            bar(axes, y, row.planned_start, row.planned_end, 0.55, PLANNED)
+            if row.actual_start:
+                actual_end = row.actual_end or max(today, row.actual_start)
+                bar(axes, y, row.actual_start, actual_end, 0.25, RAG_COLOURS[row.rag])
+            if row.gate_status:
+                axes.plot(
+                    mdates.date2num(row.planned_end + timedelta(days=1)),
+                    y,
+                    marker="D",
+                    markersize=9,
+                    color=GATE_COLOURS[row.gate_status],
+                    markeredgecolor="white",
+                    zorder=3,
+                )
+        axes.axvline(mdates.date2num(today), color=INK, linewidth=1.2, linestyle="--")
+        axes.annotate(
+            "today", (mdates.date2num(today), len(rows) - 0.45), color=INK, ha="center", fontsize=9
+        )
+        axes.set_yticks(range(len(rows)), [r.label for r in reversed(rows)], color=INK)
+        axes.set_ylim(-0.7, len(rows) - 0.2)
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=14)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        axes.tick_params(axis="x", colors=MUTED, labelsize=9)
+        axes.grid(axis="x", color=LINE, linewidth=0.8)
+        axes.set_axisbelow(True)
+        for side in ("top", "right", "left"):
+            axes.spines[side].set_visible(False)
+        axes.spines["bottom"].set_color(LINE)
+        return tidy_svg(figure, title)
