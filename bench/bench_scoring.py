@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, select, text
 
 from bench.generate import ENTERPRISE, Size, generate
 from transform import TestConfig, create_app
-from transform.adoption.service import wave_dashboard
+from transform.indices.service import wave_dashboard
 from transform.extensions import db
 from transform.loaders import WaveFrames, wave_frames
 from transform.models import Answer, Programme, Response, Wave

@@ -107,8 +107,8 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "admin.update_user": page(SITE_ADMIN_PAGE, SITE_ADMIN_WRITE),
     "admin.programmes": page(SITE_ADMIN_PAGE),
     "admin.create_programme": page(SITE_ADMIN_PAGE, SITE_ADMIN_WRITE),
-    "admin.members": page(SITE_ADMIN_PAGE, SITE_ADMIN_WRITE),
-    "admin.remove_member": post(SITE_ADMIN_WRITE),
+    "memberships.admin_update": page(SITE_ADMIN_PAGE, SITE_ADMIN_WRITE),
+    "memberships.admin_remove": post(SITE_ADMIN_WRITE),
     "admin.unlock_user": post(SITE_ADMIN_WRITE),
     "admin.reset_two_factor": post(SITE_ADMIN_WRITE),
     # --- programmes ---
@@ -117,8 +117,8 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "programmes.update": page(PMO_PAGE, PMO_WRITE),
     "programmes.archive": post(PMO_WRITE),
     "programmes.restore": post(PMO_WRITE),
-    "programmes.members": page(PMO_PAGE, PMO_WRITE),
-    "programmes.remove_member": post(PMO_WRITE),
+    "memberships.update": page(PMO_PAGE, PMO_WRITE),
+    "memberships.remove": post(PMO_WRITE),
     "audit.index": page(PMO_PAGE),
     # --- phases, activities, gates ---
     "phases.index": page(MEMBER_PAGE),

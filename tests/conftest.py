@@ -16,8 +16,8 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests import factories
 from transform import TestConfig, clock, create_app
-from transform.adoption.dashboard_cache import dashboard_cache
 from transform.extensions import db as _db
+from transform.indices.cache import dashboard_cache
 
 DEMO_PASSWORD = factories.PASSWORD
 

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.factories import SUITE_DAY
-from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
+from transform.indices.service import adkar_waves, wave_dashboard
 from transform.loaders import wave_frames
 from transform.models import Programme, Team
 from transform.scoring.adkar import ADKAR
@@ -113,7 +113,7 @@ def test_members_only(app, demo):
 
 
 def test_readiness_beside_each_shown_team_equals_the_core(demo):
-    from transform.adoption.readiness import latest_readiness_wave
+    from transform.indices.readiness import latest_readiness_wave
     from transform.scoring.readiness import readiness_index, survey_component
     from transform.scoring.rollup import pooled
 
@@ -172,7 +172,7 @@ def test_a_withheld_readiness_survey_drops_out_of_the_index(demo):
 
 
 def test_a_large_tree_shows_its_upper_levels_and_the_filter_opens_the_rest(demo, monkeypatch):
-    import transform.adoption.service as service
+    import transform.indices.service as service
 
     wave = adkar_waves(demo)[0]
     everything = wave_dashboard(demo, wave, None, TODAY)

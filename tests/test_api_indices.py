@@ -10,10 +10,10 @@ from sqlalchemy import select
 from tests import factories
 from tests.factories import SUITE_DAY
 from transform import clock
-from transform.adoption.service import wave_dashboard
 from transform.api.tokens import create_token
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
+from transform.indices.service import wave_dashboard
 from transform.models import (
     Answer,
     Instrument,

@@ -10,7 +10,7 @@ from tests.factories import SUITE_DAY
 from transform.api.tokens import create_token
 from transform.demo import load_demo
 from transform.extensions import db
-from transform.kpis.status import kpi_views
+from transform.kpis.queries import kpi_views
 from transform.models import AuditEvent, Checkpoint, Kpi, Programme, User
 
 TODAY = SUITE_DAY

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from tests import factories
 from tests.factories import SUITE_DAY
 from transform import clock
-from transform.adoption.history import team_history
-from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.extensions import db
-from transform.kpis.status import adoption_series
+from transform.indices.history import team_history
+from transform.indices.service import adkar_waves, wave_dashboard
+from transform.kpis.queries import adoption_series
 from transform.models import (
     Checkpoint,
     FeedbackEntry,

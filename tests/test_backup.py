@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from tests.factories import SUITE_DAY
 from tests.live_app import dispose, make_live_app
-from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.backup.export import programme_rows
 from transform.backup.schema import tables
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db as _db
-from transform.kpis.status import kpi_views
+from transform.indices.service import adkar_waves, wave_dashboard
+from transform.kpis.queries import kpi_views
 from transform.models import (
     Activity,
     AuditEvent,

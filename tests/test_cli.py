@@ -1,9 +1,9 @@
 from sqlalchemy import func, select
 
-from transform.auth.passwords import verify_password
 from transform.auth.service import find_user_by_email
 from transform.extensions import db
 from transform.models import Instrument, MethodologyTemplate
+from transform.passwords import verify_password
 
 
 def test_users_create_makes_an_account_that_can_log_in(app, client):

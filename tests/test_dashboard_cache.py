@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from tests import factories
 from transform import clock
-from transform.adoption import service
-from transform.adoption.dashboard_cache import dashboard_cache
-from transform.adoption.service import adkar_waves
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
+from transform.indices import service
+from transform.indices.cache import dashboard_cache
+from transform.indices.service import adkar_waves
 from transform.models import Programme, Team, WaveTeam
 from transform.surveys.service import issue_team_link
 

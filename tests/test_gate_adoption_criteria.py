@@ -7,9 +7,9 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from transform import clock
-from transform.adoption.service import TeamFigures
 from transform.demo import load_demo
 from transform.extensions import db
+from transform.indices.service import TeamFigures
 from transform.models import GateCriterion, GateCriterionKind, Programme
 from transform.phases.criteria import CriterionState, evaluate_criteria
 from transform.scoring.anonymity import CellState
@@ -79,14 +79,14 @@ def test_no_early_barrier_is_met_when_every_team_is_judged_and_none_is_stuck(dem
 
 
 def _latest(programme: Programme):
-    from transform.adoption.service import adkar_waves
+    from transform.indices.service import adkar_waves
 
     return adkar_waves(programme)[0], None, clock.today()
 
 
 def _stick_at_desire(programme: Programme, team_name: str) -> None:
     """Enough answers low on Desire, high elsewhere, to bring the team's Desire mean under 50."""
-    from transform.adoption.service import adkar_waves
+    from transform.indices.service import adkar_waves
     from transform.models import Answer, Response, Team
 
     wave = adkar_waves(programme)[0]
@@ -162,7 +162,7 @@ def _readiness_criterion(programme: Programme, threshold: float) -> GateCriterio
 
 
 def _impacted_indices(programme: Programme) -> dict[str, float | None]:
-    from transform.adoption.service import adkar_waves, wave_dashboard
+    from transform.indices.service import adkar_waves, wave_dashboard
     from transform.models import ImpactedTeam
 
     impacted = set(

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from tests import factories
 from tests.factories import SUITE_DAY
 from transform import clock
-from transform.adoption.latest import latest_with_results
-from transform.adoption.service import adkar_waves
 from transform.demo import DEMO_PASSWORD
 from transform.extensions import db
+from transform.indices.latest import latest_with_results
+from transform.indices.service import adkar_waves
 from transform.models import (
     Answer,
     GateCriterion,

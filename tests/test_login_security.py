@@ -3,9 +3,9 @@ from datetime import timedelta
 import pytest
 
 from tests import factories
-from transform.auth.passwords import common_passwords, new_password_problem
 from transform.extensions import db, limiter
 from transform.models import User, utcnow
+from transform.passwords import common_passwords, new_password_problem
 
 LOCKED = b"Too many failed attempts. Try again after "
 

@@ -16,10 +16,10 @@ from sqlalchemy import delete, select
 
 from tests import factories
 from tests.factories import SUITE_DAY
-from transform.adoption.service import adkar_waves
 from transform.api.tokens import create_token
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
+from transform.indices.service import adkar_waves
 from transform.models import (
     GateCriterion,
     GateCriterionKind,

@@ -11,8 +11,6 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.factories import SUITE_DAY
-from transform.adoption.history import team_history
-from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.charts import (
     Bar,
     IntervalRow,
@@ -24,7 +22,9 @@ from transform.charts import (
 from transform.demo import load_demo
 from transform.extensions import db
 from transform.feedback.queries import open_follow_ups
-from transform.kpis.status import kpi_views
+from transform.indices.history import team_history
+from transform.indices.service import adkar_waves, wave_dashboard
+from transform.kpis.queries import kpi_views
 from transform.loaders import wave_frames
 from transform.models import Programme, Response, Team, Wave, WaveGroup, WaveStatus, WaveTeam
 from transform.orgtree import subtree_ids

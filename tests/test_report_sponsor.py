@@ -9,11 +9,11 @@ from flask import render_template
 from sqlalchemy import select
 
 from tests.factories import SUITE_DAY
-from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.demo import load_demo
 from transform.extensions import db
 from transform.formatting import format_value
-from transform.kpis.status import kpi_views
+from transform.indices.service import adkar_waves, wave_dashboard
+from transform.kpis.queries import kpi_views
 from transform.models import Gate, GateStatus, Phase, Programme
 from transform.reports import sponsor
 from transform.scoring.kpi import Status

@@ -9,11 +9,12 @@ from sqlalchemy import event, select
 
 from tests import factories
 from tests.factories import SUITE_DAY
-from transform.adoption.history import team_history
-from transform.adoption.service import adkar_waves, wave_dashboard
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
-from transform.kpis.status import adoption_series, format_value, kpi_views
+from transform.formatting import format_value
+from transform.indices.history import team_history
+from transform.indices.service import adkar_waves, wave_dashboard
+from transform.kpis.queries import adoption_series, kpi_views
 from transform.models import Checkpoint, Direction, Kpi, Perspective, Programme, Role, Team
 from transform.scoring.anonymity import CellState
 from transform.scoring.kpi import KpiLine, Status, kpi_status

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import SUITE_DAY
-from transform.adoption.history import team_history
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
+from transform.indices.history import team_history
 from transform.models import Programme, Team
 
 

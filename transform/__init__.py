@@ -55,7 +55,7 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     login.init_app(app)
     limiter.init_app(app)
-    from transform.adoption.dashboard_cache import init_dashboard_cache
+    from transform.indices.cache import init_dashboard_cache
 
     init_dashboard_cache(app)
 
@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from transform.kpis.scorecard_views import bp as scorecards_bp
     from transform.kpis.views import bp as kpis_bp
     from transform.load.views import bp as load_bp
+    from transform.memberships.views import bp as memberships_bp
     from transform.methodologies.views import bp as methodologies_bp
     from transform.phases.activity_views import bp as activities_bp
     from transform.phases.gate_views import bp as gates_bp
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         programmes_bp,
         admin_bp,
+        memberships_bp,
         phases_bp,
         activities_bp,
         gates_bp,

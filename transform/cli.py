@@ -72,8 +72,8 @@ def demo_logins():
 @click.option("--site-admin", is_flag=True, help="May create programmes and users.")
 def users_create(email: str, name: str, password: str, site_admin: bool):
     """Create a user account."""
-    from transform.auth.passwords import new_password_problem
     from transform.auth.service import create_user, find_user_by_email
+    from transform.passwords import new_password_problem
 
     if "@" not in email:
         raise click.BadParameter("must be an email address", param_hint="--email")

@@ -1,14 +1,27 @@
-"""Database to pandas frames for the scoring core, in a few queries and no per-team loops."""
+"""Database to the scoring core's inputs (pandas frames, plain records), in a few queries
+and no per-team loops."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from transform.extensions import db
-from transform.models import Answer, Item, Response, Wave
+from transform.models import (
+    Answer,
+    ImpactedTeam,
+    ImpactScore,
+    Item,
+    Programme,
+    ProgrammeStatus,
+    Response,
+    Wave,
+)
+from transform.scoring import change_load as core
+from transform.scoring.impact import impact_degree
 from transform.wave_groups import wave_parents
 
 ANSWER_COLUMNS = ("response_id", "team_id", "item_id", "value")
@@ -75,3 +88,61 @@ def _items(wave_id: int) -> pd.DataFrame:
     return frame.astype(
         {"item_id": "int64", "position": "int64", "scale_points": "int64", "is_reverse": "bool"}
     )
+
+
+def changes_in_window(first: date, last: date, team_id: int | None) -> list[core.Change]:
+    """The changes of programmes not archived that may hit teams within the months.
+
+    The database narrows by the window (and to one team if given); the core decides
+    exactly which months each change hits and leaves out teams it was not asked about.
+    """
+    earliest_go_live = core.add_months(first, -core.MONTHS_AFTER_GO_LIVE)
+    go_live_before = core.add_months(last, core.MONTHS_BEFORE_GO_LIVE + 1)
+    in_window = or_(
+        and_(
+            ImpactedTeam.go_live_on.is_not(None),
+            ImpactedTeam.go_live_on >= earliest_go_live,
+            ImpactedTeam.go_live_on < go_live_before,
+        ),
+        and_(
+            ImpactedTeam.go_live_on.is_(None),
+            Programme.starts_on < core.add_months(last, 1),
+            Programme.ends_on >= first,
+        ),
+    )
+    conditions = [Programme.status != ProgrammeStatus.ARCHIVED, in_window]
+    if team_id is not None:
+        conditions.append(ImpactedTeam.team_id == team_id)
+    scores: dict[int, dict[str, int]] = defaultdict(dict)
+    for impacted_id, aspect, score in db.session.execute(
+        select(ImpactScore.impacted_team_id, ImpactScore.aspect, ImpactScore.score)
+        .join(ImpactedTeam, ImpactedTeam.id == ImpactScore.impacted_team_id)
+        .join(Programme, Programme.id == ImpactedTeam.programme_id)
+        .where(*conditions)
+    ):
+        scores[impacted_id][aspect.value] = score
+    rows = db.session.execute(
+        select(
+            ImpactedTeam.id,
+            ImpactedTeam.team_id,
+            ImpactedTeam.programme_id,
+            ImpactedTeam.go_live_on,
+            ImpactedTeam.impact_level,
+            Programme.starts_on,
+            Programme.ends_on,
+        )
+        .join(Programme, Programme.id == ImpactedTeam.programme_id)
+        .where(*conditions)
+    )
+    return [
+        core.Change(
+            team_id=team_id,
+            programme_id=programme_id,
+            go_live_on=go_live_on,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            degree=impact_degree(scores.get(impacted_id, {})),
+            level=level.value,
+        )
+        for impacted_id, team_id, programme_id, go_live_on, level, starts_on, ends_on in rows
+    ]

@@ -22,13 +22,13 @@ The endpoints, their paths and the fields of their WTForms classes:
 | admin.create_user         | /admin/users/new                                            | email, name, password, is_site_admin |
 | admin.update_user         | /admin/users/<user_id>                                      | name, is_site_admin, is_enabled |
 | admin.create_programme    | /admin/programmes/new                                       | name, organisation, description, template_id, starts_on, ends_on, target_adoption_rate, anonymity_threshold, comment_threshold |
-| admin.members             | /admin/programmes/<id>/members                              | user_id, role |
-| admin.remove_member       | /admin/programmes/<id>/members/<membership_id>/remove       | (confirm only) |
+| memberships.admin_update             | /admin/programmes/<id>/members                              | user_id, role |
+| memberships.admin_remove       | /admin/programmes/<id>/members/<membership_id>/remove       | (confirm only) |
 | programmes.update         | /programmes/<id>/edit                                       | version, name, organisation, description, starts_on, ends_on, target_adoption_rate, anonymity_threshold, comment_threshold, people_per_agent |
 | programmes.archive        | /programmes/<id>/archive                                    | (confirm only) |
 | programmes.restore        | /programmes/<id>/restore                                    | (confirm only) |
-| programmes.members        | /programmes/<id>/members                                    | user_id, role |
-| programmes.remove_member  | /programmes/<id>/members/<membership_id>/remove             | (confirm only) |
+| memberships.update        | /programmes/<id>/members                                    | user_id, role |
+| memberships.remove  | /programmes/<id>/members/<membership_id>/remove             | (confirm only) |
 | teams.create              | /teams/new                                                  | name, external_id, parent_id, headcount, change_capacity |
 | teams.update              | /teams/<team_id>/edit                                       | version, name, external_id, parent_id, headcount, change_capacity |
 | teams.merge               | /teams/<team_id>/merge                                      | version, into |
@@ -218,13 +218,13 @@ ENDPOINTS = [
         login=ADMIN,
     ),
     Endpoint(
-        "admin.members",
+        "memberships.admin_update",
         "/admin/programmes/{programme}/members",
         {"user_id": "user", "role": _values(Role)},
         login=ADMIN,
     ),
     Endpoint(
-        "admin.remove_member",
+        "memberships.admin_remove",
         "/admin/programmes/{programme}/members/{membership}/remove",
         CONFIRM,
         login=ADMIN,
@@ -236,8 +236,8 @@ ENDPOINTS = [
     ),
     Endpoint("programmes.archive", P + "/archive", CONFIRM),
     Endpoint("programmes.restore", P + "/restore", CONFIRM),
-    Endpoint("programmes.members", P + "/members", {"user_id": "user", "role": _values(Role)}),
-    Endpoint("programmes.remove_member", P + "/members/{membership}/remove", CONFIRM),
+    Endpoint("memberships.update", P + "/members", {"user_id": "user", "role": _values(Role)}),
+    Endpoint("memberships.remove", P + "/members/{membership}/remove", CONFIRM),
     Endpoint("teams.create", "/teams/new", TEAM_FIELDS),
     Endpoint("teams.update", "/teams/{team}/edit", {**TEAM_FIELDS, "version": "version"}),
     Endpoint("teams.merge", "/teams/{team}/merge", {"version": "version", "into": "team"}),

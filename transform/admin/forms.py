@@ -10,7 +10,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -21,8 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from transform.auth.passwords import new_password_problem
-from transform.models import Role
+from transform.passwords import new_password_problem
 from transform.validation import PlausibleDate
 
 
@@ -79,12 +77,3 @@ class ProgrammeForm(FlaskForm):
             and field.data < self.anonymity_threshold.data
         ):
             raise ValidationError("Must be at least the anonymity threshold.")
-
-
-class MembershipForm(FlaskForm):
-    user_id = SelectField("Person", coerce=int, validators=[DataRequired()])
-    role = SelectField(
-        "Role",
-        choices=[SelectChoice(role.value, role.label) for role in Role],
-        validators=[DataRequired()],
-    )

@@ -4,10 +4,10 @@ from wtforms.fields.choices import SelectChoice
 
 from transform.access import require_site_admin
 from transform.admin import service
-from transform.admin.forms import MembershipForm, ProgrammeForm, UserForm, UserUpdateForm
+from transform.admin.forms import ProgrammeForm, UserForm, UserUpdateForm
 from transform.auth import service as auth_service
 from transform.extensions import db
-from transform.models import Membership, MethodologyTemplate, Programme, Role, User, utcnow
+from transform.models import MethodologyTemplate, User, utcnow
 from transform.programmes.service import ProgrammeDraft, create_programme_from_template
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -121,43 +121,3 @@ def create_programme():
         flash(f"Created {programme.name} with {len(programme.phases)} phases.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id), code=303)
     return render_template("admin/create_programme.html", form=form), 422 if form.errors else 200
-
-
-@bp.route("/programmes/<int:programme_id>/members", methods=["GET", "POST"])
-def members(programme_id: int):
-    programme = _get_or_404(Programme, programme_id)
-    form = MembershipForm()
-    form.user_id.choices = [
-        SelectChoice(u.id, f"{u.name} <{u.email}>") for u in service.all_users()
-    ]
-    if form.validate_on_submit():
-        user = _get_or_404(User, form.user_id.data)
-        try:
-            service.set_membership(programme, user, Role(form.role.data))
-        except service.MembershipError as error:
-            form.role.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"{user.name} is now {Role(form.role.data).label}.", "success")
-            return redirect(url_for("admin.members", programme_id=programme.id), code=303)
-    return render_template(
-        "admin/members.html",
-        programme=programme,
-        memberships=service.members_of(programme),
-        form=form,
-    ), 422 if form.errors else 200
-
-
-@bp.post("/programmes/<int:programme_id>/members/<int:membership_id>/remove")
-def remove_member(programme_id: int, membership_id: int):
-    membership = _get_or_404(Membership, membership_id)
-    if membership.programme_id != programme_id:
-        abort(404)
-    try:
-        service.remove_membership(membership)
-    except service.MembershipError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash("Removed from the programme.", "success")
-    return redirect(url_for("admin.members", programme_id=programme_id), code=303)

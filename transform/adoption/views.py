@@ -6,10 +6,10 @@ from markupsafe import Markup
 
 from transform import clock
 from transform.access import programme_access_or_404
-from transform.adoption import service
-from transform.adoption.dashboard_cache import cached_dashboard
-from transform.adoption.latest import latest_with_results
 from transform.htmx import is_htmx_request
+from transform.indices import service
+from transform.indices.cache import cached_dashboard
+from transform.indices.latest import latest_with_results
 from transform.models import InstrumentKind
 from transform.scoring.adkar import ADKAR
 

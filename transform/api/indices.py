@@ -1,5 +1,5 @@
 """A wave's adoption and readiness indices over the API, per team, exactly as the adoption
-dashboard computes them (transform.adoption.service.wave_dashboard). Disclosure control
+dashboard computes them (transform.indices.service.wave_dashboard). Disclosure control
 is applied there: a team below the anonymity threshold gets its state and a message here,
 never a number, not even its n. Figures go out rounded, by the Score and Coefficient types
 of transform.api.schemas."""
@@ -12,12 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from transform import clock
 from transform.access import programme_access_or_404
-from transform.adoption.readiness import TeamReadiness
-from transform.adoption.service import TeamFigures, wave_dashboard
 from transform.api.blueprint import api
 from transform.api.problems import ApiProblem
 from transform.api.schemas import Coefficient, Score
 from transform.api.spec import ID_MAX
+from transform.indices.readiness import TeamReadiness
+from transform.indices.service import TeamFigures, wave_dashboard
 from transform.models import InstrumentKind, WaveStatus
 from transform.scoring.adkar import ADKAR, UNDETERMINED
 from transform.scoring.anonymity import CellState

@@ -17,8 +17,8 @@ from transform.api.schemas import IsoDate, Page, PageQuery, RowId, UtcDateTime, 
 from transform.extensions import db
 from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
 from transform.kpis import actual_values
-from transform.kpis.queries import kpi_or_404
-from transform.kpis.status import KpiView, kpi_views
+from transform.kpis.loading import kpi_or_404
+from transform.kpis.queries import KpiView, kpi_views
 from transform.models import Direction, Kpi, Perspective
 from transform.scoring.kpi import Status, Trend
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from transform.auth.passwords import new_password_problem
+from transform.passwords import new_password_problem
 
 
 class LoginForm(FlaskForm):

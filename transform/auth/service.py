@@ -9,11 +9,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from transform.auth import two_factor
-from transform.auth.passwords import hash_password, verify_password
 from transform.auth.sealed import SealBroken, seal, unseal
 from transform.auth.sessions import end_all_sessions
 from transform.extensions import db, limiter
 from transform.models import User, utcnow
+from transform.passwords import hash_password, verify_password
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from transform import clock
 from transform.auth import service
 from transform.auth import two_factor as totp
 from transform.auth.forms import ChangePasswordForm, CodeForm, LoginForm
-from transform.auth.passwords import verify_password
 from transform.auth.sessions import end_all_sessions, start_session
 from transform.extensions import db, limiter
 from transform.models import User
+from transform.passwords import verify_password
 from transform.redirect_targets import local_target
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")

@@ -22,6 +22,7 @@ from transform.models import (
     User,
 )
 from transform.orgtree import load_parents, subtree_ids
+from transform.teams.queries import impacted_teams
 
 FEED_LIMIT = 200
 
@@ -34,18 +35,6 @@ class FeedFilters:
     barrier: str | None = None
     date_from: date | None = None
     date_to: date | None = None
-
-
-def impacted_teams(programme: Programme) -> list[Team]:
-    """The teams the programme impacts, by name."""
-    return list(
-        db.session.scalars(
-            select(Team)
-            .join(ImpactedTeam, ImpactedTeam.team_id == Team.id)
-            .where(ImpactedTeam.programme_id == programme.id)
-            .order_by(Team.name)
-        )
-    )
 
 
 def assigned_teams(programme: Programme, user: User) -> list[Team]:

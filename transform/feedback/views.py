@@ -3,14 +3,15 @@ from flask_login import current_user, login_required
 
 from transform import clock
 from transform.access import programme_access_or_404
-from transform.adoption.history import team_history
 from transform.extensions import db
 from transform.feedback import queries, service
 from transform.feedback.forms import FeedbackForm, FeedFilterForm
 from transform.feedback.themes_view import themes_context
 from transform.htmx import is_htmx_request, redirect_after_post
+from transform.indices.history import team_history
 from transform.models import Adkar, BarrierCategory, Resistance
 from transform.scoring.adkar import ADKAR
+from transform.teams.queries import impacted_teams
 
 bp = Blueprint("feedback", __name__, url_prefix="/programmes/<int:programme_id>")
 
@@ -40,7 +41,7 @@ def feedback_form(access, formdata=None, team_id: int | None = None) -> Feedback
 def feed_filters(access) -> tuple[FeedFilterForm, queries.FeedFilters]:
     """The filter form read from the query string; invalid filters are shown, not applied."""
     form = FeedFilterForm(
-        queries.impacted_teams(access.programme),
+        impacted_teams(access.programme),
         queries.change_agents(access.programme),
         formdata=request.args,
     )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from transform.charts import kpi_chart_svg
 from transform.extensions import db
 from transform.kpis.chart import kpi_series
-from transform.kpis.status import KpiView, adoption_series, kpi_view
+from transform.kpis.queries import KpiView, adoption_series, kpi_view
 from transform.models import Kpi, KpiRebaseline, Programme, User
 from transform.scoring.kpi import Reading, progress, readings
 

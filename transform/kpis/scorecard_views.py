@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from transform.access import programme_access_or_404
-from transform.kpis.status import scorecard
+from transform.kpis.queries import scorecard
 
 bp = Blueprint("scorecards", __name__, url_prefix="/programmes/<int:programme_id>/kpis")
 

@@ -19,13 +19,13 @@ from transform.kpis.forms import (
     NewKpiForm,
     PlanForm,
 )
+from transform.kpis.loading import checkpoint_or_404, kpi_or_404
 from transform.kpis.page import kpi_page
-from transform.kpis.queries import checkpoint_or_404, kpi_or_404
+from transform.memberships.queries import programme_members
 from transform.models import Direction, Kpi, Perspective, Role
-from transform.phases.queries import programme_members
 from transform.scoring.kpi import Shape
 from transform.seeds import KPI_LIBRARY, kpi_definition
-from transform.surveys.queries import impacted_teams
+from transform.teams.queries import impacted_teams
 
 bp = Blueprint("kpis", __name__, url_prefix="/programmes/<int:programme_id>/kpis")
 

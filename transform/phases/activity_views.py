@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from transform import clock
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
+from transform.memberships.queries import programme_members
 from transform.models import Evidence, Role
 from transform.phases import evidence as evidence_store
 from transform.phases import service
@@ -18,7 +19,7 @@ from transform.phases.forms import (
     owner_id_or_none,
 )
 from transform.phases.loading import phase_or_404
-from transform.phases.queries import activity_in_phase_or_none, programme_members
+from transform.phases.queries import activity_in_phase_or_none
 from transform.phases.views import render_phase
 from transform.versioning import StaleEdit, check_version
 

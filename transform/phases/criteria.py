@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from transform import clock
-from transform.adoption.latest import WaveChoice, latest_with_results, own_counts
-from transform.adoption.service import TeamFigures, wave_dashboard
 from transform.extensions import db
 from transform.formatting import format_value
-from transform.kpis.status import kpi_view
+from transform.indices.latest import WaveChoice, latest_with_results, own_counts
+from transform.indices.service import TeamFigures, wave_dashboard
+from transform.kpis.queries import kpi_view
 from transform.models import (
     GateCriterion,
     GateCriterionKind,

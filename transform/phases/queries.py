@@ -13,11 +13,9 @@ from transform.models import (
     GateCriterion,
     GateDecision,
     GateStatus,
-    Membership,
     Phase,
     PhaseStatus,
     Programme,
-    User,
 )
 from transform.phases.history import gate_status_as_of, gate_submissions, phase_status_as_of
 from transform.scoring import ScheduleVariance, schedule_variance
@@ -118,18 +116,6 @@ def criterion_in_gate_or_none(gate: Gate, criterion_id: int) -> GateCriterion | 
     return db.session.scalar(
         select(GateCriterion).where(
             GateCriterion.id == criterion_id, GateCriterion.gate_id == gate.id
-        )
-    )
-
-
-def programme_members(programme: Programme) -> list[User]:
-    """People who can own phases and activities: the programme's members, by name."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.programme_id == programme.id)
-            .order_by(User.name)
         )
     )
 

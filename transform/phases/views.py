@@ -5,6 +5,7 @@ from transform import clock
 from transform.access import programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post
+from transform.memberships.queries import programme_members
 from transform.models import IllegalTransition, PhaseStatus, Role
 from transform.phases import service
 from transform.phases.criteria import evaluate_criteria
@@ -16,7 +17,7 @@ from transform.phases.forms import (
     owner_id_or_none,
 )
 from transform.phases.loading import phase_or_404
-from transform.phases.queries import phase_summaries, programme_members
+from transform.phases.queries import phase_summaries
 from transform.phases.timeline import timeline_svg
 from transform.versioning import StaleEdit, check_version
 

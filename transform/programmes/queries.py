@@ -18,8 +18,7 @@ from transform.models import (
     Wave,
 )
 from transform.phases.queries import PhaseSummary, overdue_activities, phase_summaries
-from transform.raid.bands import HIGH_RISK_SCORE
-from transform.raid.history import RaidItemAsOf, raid_items_as_of
+from transform.raid.queries import HIGH_RISK_SCORE, RaidItemAsOf, raid_items_as_of
 
 _PLURALS = {
     RaidKind.RISK: "risks",

@@ -1,15 +1,12 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request
 from flask_login import login_required
-from wtforms.fields.choices import SelectChoice
 
 from transform import clock
 from transform.access import programme_access_or_404, programmes_of_current_user
-from transform.admin import service as membership_service
-from transform.admin.forms import MembershipForm
-from transform.adoption.latest import adoption_headline
 from transform.extensions import db
 from transform.htmx import redirect_after_post
-from transform.models import Membership, Role, User
+from transform.indices.latest import adoption_headline
+from transform.models import Role
 from transform.programmes import service
 from transform.programmes.forms import ArchiveForm, ProgrammeUpdateForm
 from transform.programmes.queries import programme_overview
@@ -104,51 +101,3 @@ def _set_archived(programme_id: int, archived: bool):
         "success",
     )
     return redirect_after_post("programmes.show", programme_id=programme_id)
-
-
-@bp.route("/<int:programme_id>/members", methods=["GET", "POST"])
-def members(programme_id: int):
-    access = programme_access_or_404(programme_id, Role.ADMIN)
-    programme = access.programme
-    form = MembershipForm()
-    form.user_id.choices = [
-        SelectChoice(u.id, f"{u.name} <{u.email}>") for u in membership_service.all_users()
-    ]
-    status = 200
-    if form.validate_on_submit():
-        programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
-        user = db.session.get(User, form.user_id.data) or abort(404)
-        try:
-            membership_service.set_membership(programme, user, Role(form.role.data))
-        except membership_service.MembershipError as error:
-            form.role.errors.append(str(error))
-            status = 422
-        else:
-            db.session.commit()
-            flash(f"{user.name} is now {Role(form.role.data).label}.", "success")
-            return redirect_after_post("programmes.members", programme_id=programme_id)
-    elif form.errors:
-        status = 422
-    return render_template(
-        "programmes/members.html",
-        access=access,
-        programme=programme,
-        memberships=membership_service.members_of(programme),
-        form=form,
-    ), status
-
-
-@bp.post("/<int:programme_id>/members/<int:membership_id>/remove")
-def remove_member(programme_id: int, membership_id: int):
-    programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.programme_id != programme_id:
-        abort(404)
-    try:
-        membership_service.remove_membership(membership)
-    except membership_service.MembershipError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash("Removed from the programme.", "success")
-    return redirect(url_for("programmes.members", programme_id=programme_id), code=303)

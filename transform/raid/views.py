@@ -5,6 +5,7 @@ from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post, render_page_or_fragment
+from transform.memberships.queries import programme_members
 from transform.models import RaidItem, Role
 from transform.raid import queries, service
 from transform.raid.forms import STALE_MESSAGE, RaidFilterForm, RaidItemEditForm, RaidItemForm
@@ -30,7 +31,7 @@ def index(programme_id: int):
     access = programme_access_or_404(programme_id)
     form = RaidFilterForm(
         queries.phases_for_choice(programme_id),
-        queries.members_for_choice(programme_id),
+        programme_members(programme_id),
         formdata=request.args,
     )
     filters = form.filters()
@@ -78,7 +79,7 @@ def update(programme_id: int, item_id: int):
 
 def _choices(access: ProgrammeAccess, item: RaidItem | None = None) -> tuple:
     """The programme, its phases and the people who may own an item, for the item form."""
-    owners = queries.members_for_choice(access.programme.id)
+    owners = programme_members(access.programme.id)
     if item is not None and item.owner is not None and item.owner not in owners:
         # A former member keeps the items they owned until someone reassigns them.
         owners.append(item.owner)

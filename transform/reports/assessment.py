@@ -13,16 +13,16 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from transform.adoption.readiness import ReadinessView, TeamReadiness, readiness_view
-from transform.adoption.service import TeamFigures, adkar_waves, wave_dashboard
-from transform.adoption.waves import opened_waves
 from transform.charts import Bar, bars_svg
 from transform.extensions import db
 from transform.feedback.queries import FeedFilters
 from transform.feedback.themes_view import themes_context
 from transform.formatting import format_value
+from transform.indices.readiness import ReadinessView, TeamReadiness, readiness_view
+from transform.indices.service import TeamFigures, adkar_waves, wave_dashboard
+from transform.indices.waves import opened_waves
 from transform.kpis.chart import kpi_chart
-from transform.kpis.status import kpi_views
+from transform.kpis.queries import kpi_views
 from transform.models import (
     Gate,
     InstrumentKind,
@@ -33,8 +33,7 @@ from transform.models import (
     Wave,
 )
 from transform.programmes.queries import HIGH_RISK_SCORE
-from transform.raid.history import raid_items_as_of
-from transform.raid.queries import RaidRow
+from transform.raid.queries import RaidRow, raid_items_as_of
 from transform.reports.content import ReportContent
 from transform.reports.report_data import (
     STATE_NOTE,

@@ -22,12 +22,12 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from transform.adoption.latest import latest_with_results
-from transform.adoption.service import TeamFigures, wave_dashboard
 from transform.agents.queries import coverage_page
 from transform.extensions import db
+from transform.indices.latest import latest_with_results
+from transform.indices.service import TeamFigures, wave_dashboard
 from transform.kpis.chart import kpi_chart
-from transform.kpis.status import KpiView, kpi_views
+from transform.kpis.queries import KpiView, kpi_views
 from transform.models import (
     FeedbackEntry,
     Gate,
@@ -44,7 +44,7 @@ from transform.phases.history import decisions_as_of
 from transform.phases.queries import PhaseSummary
 from transform.phases.timeline import timeline_svg
 from transform.programmes.queries import HIGH_RISK_SCORE, HighRaidItems, programme_overview
-from transform.raid.history import RaidItemAsOf, raid_items_as_of
+from transform.raid.queries import RaidItemAsOf, raid_items_as_of
 from transform.reports.content import ReportContent
 from transform.scoring.adkar import ADKAR
 from transform.scoring.kpi import Status

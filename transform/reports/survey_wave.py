@@ -11,8 +11,8 @@ from datetime import date
 
 import pandas as pd
 
-from transform.adoption.service import TeamFigures, WaveDashboard, wave_dashboard
 from transform.charts import Bar, IntervalRow, bars_svg, intervals_svg
+from transform.indices.service import TeamFigures, WaveDashboard, wave_dashboard
 from transform.instruments.forms import dimension_label
 from transform.loaders import WaveFrames, wave_frames
 from transform.models import InstrumentKind, Programme

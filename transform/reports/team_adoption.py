@@ -12,12 +12,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from transform.adoption.history import WavePoint, team_history
-from transform.adoption.service import TeamFigures, WaveDashboard, adkar_waves, wave_dashboard
 from transform.charts import Bar, WaveFigure, adoption_history_svg, bars_svg
 from transform.extensions import db
 from transform.feedback import queries
 from transform.feedback.themes_view import themes_context
+from transform.indices.history import WavePoint, team_history
+from transform.indices.service import TeamFigures, WaveDashboard, adkar_waves, wave_dashboard
 from transform.models import FeedbackEntry, Programme, Wave
 from transform.reports.content import ReportContent
 from transform.reports.report_data import (

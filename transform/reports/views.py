@@ -29,6 +29,7 @@ from transform.reports import store
 from transform.reports.forms import PublishForm, ReportForm
 from transform.reports.registry import REPORTS, ReportSpec, spec_for_slug
 from transform.surveys import queries as survey_queries
+from transform.teams.queries import impacted_teams
 
 bp = Blueprint("reports", __name__, url_prefix="/programmes/<int:programme_id>/reports")
 
@@ -127,7 +128,7 @@ def publish(programme_id: int, report_id: int):
 
 
 def _choices(programme):
-    teams = survey_queries.impacted_teams(programme)
+    teams = impacted_teams(programme)
     waves = [wave for wave, _responses in survey_queries.waves_of(programme)]
     return teams, waves
 

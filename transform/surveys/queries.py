@@ -7,7 +7,6 @@ from sqlalchemy import case, func, select
 
 from transform.extensions import db
 from transform.models import (
-    ImpactedTeam,
     Instrument,
     Programme,
     Response,
@@ -231,17 +230,6 @@ def _since(group: WaveGroup, live: dict[int, tuple[str, int | None]]) -> str:
     if parent_id != group.parent_team_id:
         changes.append("moved in the org chart since")
     return "; ".join(changes)
-
-
-def impacted_teams(programme: Programme) -> list[Team]:
-    return list(
-        db.session.scalars(
-            select(Team)
-            .join(ImpactedTeam, ImpactedTeam.team_id == Team.id)
-            .where(ImpactedTeam.programme_id == programme.id)
-            .order_by(Team.name)
-        )
-    )
 
 
 def instruments() -> list[Instrument]:

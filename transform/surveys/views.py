@@ -14,6 +14,7 @@ from transform.models import Instrument, Role, Team, WaveCollection
 from transform.spreadsheets import csv_text
 from transform.surveys import queries, service
 from transform.surveys.forms import ConfirmForm, LinksForm, TeamLinkForm, WaveForm
+from transform.teams.queries import impacted_teams
 
 bp = Blueprint("waves", __name__, url_prefix="/programmes/<int:programme_id>/waves")
 
@@ -46,7 +47,7 @@ def index(programme_id: int):
 @bp.route("/new", methods=["GET", "POST"])
 def create(programme_id: int):
     access = programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
-    teams = queries.impacted_teams(access.programme)
+    teams = impacted_teams(access.programme)
     form = WaveForm(access.programme, queries.instruments(), teams)
     if form.validate_on_submit():
         chosen = [team for team in teams if team.id in set(form.team_ids.data)]

@@ -14,6 +14,7 @@ from transform.models import (
     ImpactLevel,
     Kpi,
     Membership,
+    Programme,
     Report,
     Role,
     SurveyLink,
@@ -182,5 +183,17 @@ def impacted_team_ids(programme_id: int) -> set[int]:
     return set(
         db.session.scalars(
             select(ImpactedTeam.team_id).where(ImpactedTeam.programme_id == programme_id)
+        )
+    )
+
+
+def impacted_teams(programme: Programme) -> list[Team]:
+    """The teams the programme impacts, by name."""
+    return list(
+        db.session.scalars(
+            select(Team)
+            .join(ImpactedTeam, ImpactedTeam.team_id == Team.id)
+            .where(ImpactedTeam.programme_id == programme.id)
+            .order_by(Team.name)
         )
     )

@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from transform.adoption.service import adkar_waves
 from transform.extensions import db
+from transform.indices.service import adkar_waves
 from transform.loaders import wave_frames
 from transform.models import FeedbackEntry, Programme, Wave
 from transform.scoring.adkar import ADKAR, StageComparison, observed_vs_survey, respondent_adoption

@@ -8,8 +8,8 @@ template, so a suppressed figure never leaves this module.
 from dataclasses import dataclass, replace
 from datetime import date
 
-from transform.adoption.readiness import ReadinessView, TeamReadiness, readiness_view
-from transform.adoption.waves import opened_waves
+from transform.indices.readiness import ReadinessView, TeamReadiness, readiness_view
+from transform.indices.waves import opened_waves
 from transform.loaders import wave_frames
 from transform.models import (
     InstrumentKind,

@@ -17,10 +17,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from transform.adoption.dashboard_cache import cached_dashboard
-from transform.adoption.service import TeamFigures
-from transform.adoption.waves import opened_waves
 from transform.extensions import db
+from transform.indices.cache import cached_dashboard
+from transform.indices.service import TeamFigures
+from transform.indices.waves import opened_waves
 from transform.models import InstrumentKind, Programme, Response, Wave
 from transform.orgtree import load_parents
 from transform.scoring.anonymity import CellState, Disclosure, disclosure, effective_threshold

@@ -14,10 +14,9 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import func, select
 
-from transform.adoption.waves import opened_waves
 from transform.extensions import db
-from transform.load.queries import changes_in_window
-from transform.loaders import wave_frames
+from transform.indices.waves import opened_waves
+from transform.loaders import changes_in_window, wave_frames
 from transform.models import (
     AgentAssignment,
     InstrumentKind,

@@ -2,7 +2,7 @@
 
 Scoring a wave takes tens of milliseconds of pandas even on small data, and a dashboard
 is opened far more often than its figures change. An entry is keyed by (programme, wave,
-team filter, date) and carries the programme's data stamp (`reports.store.data_stamp`:
+team filter, date) and carries the programme's data stamp (`transform.data_stamp`:
 responses, audited changes, feedback and KPI versions) from when it was computed:
 
 - while the stamp is unchanged, the entry is served as it is: nothing it shows has moved;
@@ -36,11 +36,11 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from transform import clock
-from transform.adoption import service
-from transform.adoption.service import WaveDashboard
+from transform.data_stamp import data_stamp
 from transform.extensions import db
+from transform.indices import service
+from transform.indices.service import WaveDashboard
 from transform.models import Programme, Wave
-from transform.reports.store import data_stamp
 
 #: Enough for every team filter a programme office opens in a day; an enterprise
 #: dashboard of 2,000 teams is about a megabyte.
