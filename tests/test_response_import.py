@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from transform import pending_uploads
+from transform.answers import UNANSWERED, ItemSpec, read_answer
 from transform.extensions import db
 from transform.models import (
     Answer,
@@ -33,7 +34,6 @@ from transform.models import (
 )
 from transform.value_reading import DateOrder, date_text
 from transform.wave_data import import_files, importing
-from transform.wave_data.answers import UNANSWERED, AnswerSpec, read_answer
 from transform.wave_data.import_files import Row, Table, read_table
 from transform.wave_data.importing import (
     ColumnMapping,
@@ -57,7 +57,7 @@ ITEMS = [
     ("KN3", "I know where to get help when I am unsure what to do.", 7, True, True),
     ("AB2", "I have time to practise the new way of working.", 5, False, True),
 ]
-SPECS = [AnswerSpec(id_, *spec) for id_, spec in enumerate(ITEMS, start=1)]
+SPECS = [ItemSpec(id_, *spec) for id_, spec in enumerate(ITEMS, start=1)]
 AW1, DE1, KN3, AB2 = SPECS
 TEAMS = [
     TeamRef(10, "Billing", "LS-120", True),
@@ -137,9 +137,11 @@ def test_reading_and_checking_need_neither_flask_nor_the_database():
     import ast
     import inspect
 
-    from transform.wave_data import answers, exporting
+    from transform import answers
+    from transform.surveys import answers as form_answers
+    from transform.wave_data import exporting
 
-    for module in (import_files, importing, answers, exporting):
+    for module in (import_files, importing, answers, form_answers, exporting):
         for node in ast.walk(ast.parse(inspect.getsource(module))):
             names = []
             if isinstance(node, ast.Import):
@@ -250,7 +252,9 @@ def test_too_many_rows(monkeypatch):
     ],
 )
 def test_answers_are_numbers_or_labels(item, text, value):
-    assert read_answer(item, text) == (value, "")
+    answer = read_answer(item, text)
+    assert answer.value is value or answer.value == value
+    assert answer.refusal is None
 
 
 @pytest.mark.parametrize(
@@ -269,8 +273,8 @@ def test_answers_are_numbers_or_labels(item, text, value):
     ],
 )
 def test_answers_that_cannot_be_read(item, text, reason):
-    value, why = read_answer(item, text)
-    assert value is None and why.startswith(reason)
+    answer = read_answer(item, text)
+    assert answer.value is None and answer.refusal and answer.message.startswith(reason)
 
 
 @pytest.mark.parametrize(

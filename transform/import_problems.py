@@ -21,10 +21,22 @@ class Problem:
     line: int | None = None
     column: str = ""
     more_lines: tuple[int, ...] = ()
+    #: What the problem is about when a row names it, e.g. a team's external id.
+    subject: str = ""
+
+    @classmethod
+    def at_rows(cls, message: str, lines: Sequence[int], **kwargs) -> "Problem":
+        """A problem of one cause over several rows (none: the whole file)."""
+        first, *rest = sorted(lines) or [None]
+        return cls(message, first, more_lines=tuple(rest), **kwargs)
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return () if self.line is None else (self.line, *self.more_lines)
 
     @property
     def where(self) -> str:
-        return rows_label((self.line, *self.more_lines)) if self.line else "File"
+        return "File" if self.line is None else rows_label(self.lines)
 
 
 def rows_label(lines: Sequence[int]) -> str:
@@ -53,8 +65,7 @@ def rows_label(lines: Sequence[int]) -> str:
 
 def unsettled_problem(unsettled: Unsettled, column: str) -> Problem:
     """The problem of values in a column that could not be read one way only."""
-    first, *rest = unsettled.lines
-    return Problem(unsettled.message, first, column, tuple(rest))
+    return Problem.at_rows(unsettled.message, unsettled.lines, column=column)
 
 
 class ImportRefused(ValueError):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
+from transform.answers import ItemSpec
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
 from transform.api.schemas import IsoDate, Page, PageQuery, page_of
@@ -26,7 +27,6 @@ from transform.models import InstrumentKind, Response, Role, Wave, WaveStatus, W
 from transform.scoring.anonymity import effective_threshold
 from transform.surveys.queries import count_label
 from transform.wave_data import service
-from transform.wave_data.answers import AnswerSpec
 from transform.wave_data.import_files import Row, Table
 from transform.wave_data.importing import (
     COMMENT_MAX,
@@ -262,7 +262,7 @@ def _wave_item(wave: Wave, responses: int) -> WaveItem:
 
 
 def _table(
-    responses: list[ResponseIn], items: list[AnswerSpec]
+    responses: list[ResponseIn], items: list[ItemSpec]
 ) -> tuple[Table, ColumnMapping, dict[str, str]]:
     """The responses as a table (a row per response, its index as the line), the mapping
     of its columns, and the request path of each column's label."""
@@ -300,7 +300,7 @@ def _cell(answers: dict[str, int | None], code: str) -> str:
 def _check(
     responses: list[ResponseIn],
     wave: Wave,
-    items: list[AnswerSpec],
+    items: list[ItemSpec],
     table: Table,
     mapping: ColumnMapping,
     paths: dict[str, str],

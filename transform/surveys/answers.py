@@ -1,25 +1,19 @@
 """Read a respondent's answers from a submitted form and check them against the items.
 
-Pure: takes the items as plain specs and the form as a mapping, returns the answers
-or the errors per item. A field named for an item not in the instrument makes the
-whole submission foreign (it was not made from this survey's form).
+Pure: takes the items as plain specs and the form as a mapping, returns the answers or
+the errors per item. Each answer is read by transform.answers, as imports read theirs;
+this module adds only what a form needs: field names, the comment, and wording for a
+respondent. A field named for an item not in the instrument makes the whole submission
+foreign (it was not made from this survey's form).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-DONT_KNOW = "dk"
+from transform.answers import UNANSWERED, ItemSpec, Refusal, read_answer
+
 ANSWER_PREFIX = "item-"
 COMMENT_MAX = 2000
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    id: int
-    code: str
-    scale_points: int
-    is_required: bool
-    allows_dont_know: bool
 
 
 @dataclass(frozen=True)
@@ -47,19 +41,14 @@ def read_answers(items: list[ItemSpec], form: Mapping[str, str]) -> ReadAnswers:
     values: dict[int, int | None] = {}
     errors: dict[str, str] = {}
     for item in items:
-        raw = (form.get(field_name(item)) or "").strip()
-        if not raw:
-            # An unanswered optional item stores no answer: NULL means "don't know".
-            if item.is_required:
-                errors[item.code] = "Please answer this question."
-            continue
-        if raw == DONT_KNOW and item.allows_dont_know:
-            values[item.id] = None
-            continue
-        if not raw.isdigit() or not 1 <= int(raw) <= item.scale_points:
+        answer = read_answer(item, (form.get(field_name(item)) or "").strip())
+        if answer.refusal == Refusal.MISSING:
+            errors[item.code] = "Please answer this question."
+        elif answer.refusal:
             errors[item.code] = f"Choose an answer from 1 to {item.scale_points}."
-            continue
-        values[item.id] = int(raw)
+        elif answer.value is not UNANSWERED:
+            # An unanswered optional item stores no answer: NULL means "don't know".
+            values[item.id] = answer.value
     comment = (form.get("comment") or "").strip() or None
     if comment and len(comment) > COMMENT_MAX:
         errors["comment"] = f"Keep the comment under {COMMENT_MAX} characters."

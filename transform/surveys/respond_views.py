@@ -8,8 +8,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from transform import clock
+from transform.answers import DONT_KNOW_VALUE, item_spec
 from transform.extensions import db
-from transform.surveys.answers import DONT_KNOW, ItemSpec, field_name, read_answers
+from transform.surveys.answers import field_name, read_answers
 from transform.surveys.responding import (
     Invitation,
     LinkState,
@@ -75,10 +76,7 @@ def _respond(token: str, is_team_link: bool):
     invitation = find_invitation(token, is_team_link, today)
     if invitation.state != LinkState.OPEN:
         return _state_page(invitation.state, invitation)
-    items = [
-        ItemSpec(item.id, item.code, item.scale_points, item.is_required, item.allows_dont_know)
-        for item in invitation.instrument.items
-    ]
+    items = [item_spec(item) for item in invitation.instrument.items]
     form = RespondForm()
     if request.method == "POST":
         if not form.validate():
@@ -122,7 +120,7 @@ def _survey_page(
         errors=errors,
         problem=problem,
         field_name=field_name,
-        dont_know=DONT_KNOW,
+        dont_know=DONT_KNOW_VALUE,
     ), status
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from transform.import_preview import Preview, ReadCell, column_reading, preview
-from transform.import_problems import rows_label
+from transform.import_problems import ImportRefused, Problem, rows_label
 from transform.value_reading import (
     DecimalMark,
     NumberText,
@@ -25,27 +25,6 @@ from transform.value_reading import (
 NAME_MAX = 160
 EXTERNAL_ID_MAX = 64
 HEADCOUNT_MAX = 1_000_000
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong, and where: the rows concerned, none for the whole file."""
-
-    message: str
-    lines: tuple[int, ...] = ()
-    team_id: str = ""
-
-    @property
-    def where(self) -> str:
-        return rows_label(self.lines) if self.lines else "File"
-
-
-class ImportRefused(ValueError):
-    """The file cannot be imported; `problems` lists every reason found."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        super().__init__("; ".join(problem.message for problem in problems))
-        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -117,7 +96,7 @@ def review_import(
     known = {row.team_id for row in rows if row.team_id} | by_external_id.keys()
     numbers = {row.line: number_text(row.headcount) for row in rows if row.headcount}
     settled = settle_decimal_mark(numbers.items(), decimal_mark, file_mark)
-    problems = [Problem(unsettled.message, unsettled.lines) for unsettled in settled.unsettled]
+    problems = [Problem.at_rows(u.message, u.lines) for u in settled.unsettled]
     first_line: dict[str, int] = {}
     valid: dict[str, tuple[SourceRow, int]] = {}
     headcounts: dict[int, float | None] = {}
@@ -198,7 +177,7 @@ def _row_problems(
         messages.append(f"Headcount {row.headcount} is negative.")
     elif headcount is not None and headcount > HEADCOUNT_MAX:
         messages.append(f"Headcount {row.headcount} is more than {HEADCOUNT_MAX:,}.")
-    return [Problem(message, (row.line,), row.team_id) for message in messages]
+    return [Problem(message, row.line, subject=row.team_id) for message in messages]
 
 
 def _cycles(
@@ -247,12 +226,12 @@ def _cycle_problem(loop: list, label: dict, line_of: dict) -> Problem:
     start = min(range(len(loop)), key=lambda i: line_of.get(loop[i], float("inf")))
     ordered = loop[start:] + loop[:start]
     chain = " → ".join(label[node] for node in [*ordered, ordered[0]])
-    where = Problem("", tuple(lines)).where
+    where = rows_label(lines)
     verb = "forms" if len(lines) == 1 else "form"
-    return Problem(
+    return Problem.at_rows(
         f"{where} {verb} a cycle: {chain} (each is under the next).",
-        tuple(lines),
-        label[ordered[0]],
+        lines,
+        subject=label[ordered[0]],
     )
 
 

@@ -267,8 +267,8 @@ def _refuse_other_programmes_teams(plan: ImportPlan, may_change: Callable[[int],
         Problem(
             f"{change.name} ({change.external_id}) is used only by programmes you are not a "
             "PMO admin of: its row cannot change it.",
-            (change.line,),
-            change.external_id,
+            change.line,
+            subject=change.external_id,
         )
         for change in plan.updates
         if not may_change(change.team_id)

@@ -7,9 +7,9 @@ from datetime import date
 from wtforms import SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
+from transform.answers import ItemSpec
 from transform.import_forms import ReviewForm
 from transform.templating import format_date
-from transform.wave_data.answers import AnswerSpec
 from transform.wave_data.import_files import column_labels
 from transform.wave_data.importing import ColumnMapping, TeamMatch, check_mapping
 
@@ -35,9 +35,7 @@ class MappingForm(ReviewForm):
     preview = SubmitField("Check how the rows read")
     submit = SubmitField("Import responses")
 
-    def __init__(
-        self, headers: Sequence[str], items: list[AnswerSpec], default_day: date, **kwargs
-    ):
+    def __init__(self, headers: Sequence[str], items: list[ItemSpec], default_day: date, **kwargs):
         super().__init__(**kwargs)
         self.labels, self.items = column_labels(headers), items
         columns = [SelectChoice(str(i), label) for i, label in enumerate(self.labels)]
@@ -50,7 +48,7 @@ class MappingForm(ReviewForm):
         for _item, field in self.item_fields():
             field.choices = [SelectChoice("", "Not in the file"), *columns]
 
-    def item_fields(self) -> list[tuple[AnswerSpec, SelectField]]:
+    def item_fields(self) -> list[tuple[ItemSpec, SelectField]]:
         return [(item, self[f"{ITEM_PREFIX}{item.id}"]) for item in self.items]
 
     def mapping(self) -> ColumnMapping:
@@ -82,7 +80,7 @@ class MappingForm(ReviewForm):
 
 
 def mapping_form(
-    headers: Sequence[str], items: list[AnswerSpec], default_day: date, **kwargs
+    headers: Sequence[str], items: list[ItemSpec], default_day: date, **kwargs
 ) -> MappingForm:
     """A MappingForm with a select per item; without submitted data, `data` pre-selects."""
     selects = {

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from transform.answers import UNANSWERED, ItemSpec, read_answer
 from transform.import_preview import Preview, ReadCell, column_reading, preview
 from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem, unsettled_problem
 from transform.value_reading import (
@@ -24,7 +25,6 @@ from transform.value_reading import (
     long_date,
     settle_date_order,
 )
-from transform.wave_data.answers import UNANSWERED, AnswerSpec, day_problem, read_answer
 
 if TYPE_CHECKING:
     from transform.wave_data.import_files import Row, Table
@@ -90,7 +90,7 @@ def default_day(opens_on: date, closes_on: date, today: date) -> date:
 
 
 def check_mapping(
-    mapping: ColumnMapping, items: Sequence[AnswerSpec], labels: Sequence[str]
+    mapping: ColumnMapping, items: Sequence[ItemSpec], labels: Sequence[str]
 ) -> list[MappingProblem]:
     """Why the mapping cannot be used, one problem per field; empty when it can."""
     problems = []
@@ -199,7 +199,7 @@ class ResponseReview:
 def review_responses(
     table: "Table",
     mapping: ColumnMapping,
-    items: Sequence[AnswerSpec],
+    items: Sequence[ItemSpec],
     teams: Sequence[TeamRef],
     wave_days: tuple[date, date],
     default: date,
@@ -234,7 +234,7 @@ def review_responses(
 def check_responses(
     table: "Table",
     mapping: ColumnMapping,
-    items: Sequence[AnswerSpec],
+    items: Sequence[ItemSpec],
     teams: Sequence[TeamRef],
     wave_days: tuple[date, date],
     default: date,
@@ -279,10 +279,11 @@ class _RowChecker:
         answers: dict[int, int | None] = {}
         written, read = [], []
         for item, column in self.mapped:
-            value, why = read_answer(item, row.cell(column))
+            answer = read_answer(item, row.cell(column))
+            value = answer.value
             written.append(row.cell(column))
-            if why:
-                problem(column, f"{item.code}: {why}")
+            if answer.refusal:
+                problem(column, f"{item.code}: {answer.message}")
             elif value is not UNANSWERED:
                 answers[item.id] = value
                 read.append(f"{item.code} {DONT_KNOW_SHOWN if value is None else value}")
@@ -334,7 +335,7 @@ def _header_key(text: str) -> str:
     return " ".join(text.replace("’", "'").replace("_", " ").split()).casefold().rstrip("?:.")
 
 
-def suggest_mapping(headers: Sequence[str], items: Sequence[AnswerSpec]) -> ColumnMapping:
+def suggest_mapping(headers: Sequence[str], items: Sequence[ItemSpec]) -> ColumnMapping:
     """Columns whose header is an item's code or text, and likely team, date and comment."""
     first: dict[str, int] = {}
     for index, header in enumerate(headers):
@@ -351,3 +352,13 @@ def suggest_mapping(headers: Sequence[str], items: Sequence[AnswerSpec]) -> Colu
     if team is None and (team := find(TEAM_ID_HEADERS)) is not None:
         match = TeamMatch.EXTERNAL_ID
     return ColumnMapping(by_item, team, match, find(DAY_HEADERS), find(COMMENT_HEADERS))
+
+
+def day_problem(day: date, opens_on: date, closes_on: date) -> str | None:
+    """Why a response cannot be dated `day` in a wave open those days, or None."""
+    if opens_on <= day <= closes_on:
+        return None
+    return (
+        f"{day.isoformat()} is outside the wave, {opens_on.isoformat()} to "
+        f"{closes_on.isoformat()}."
+    )

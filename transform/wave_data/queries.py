@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
+from transform.answers import ItemSpec, item_spec
 from transform.extensions import db
 from transform.models import Answer, Item, Programme, Response, Team, Wave, WaveTeam
-from transform.wave_data.answers import AnswerSpec
 from transform.wave_data.exporting import ResponseRecord, WaveExport, build_export
 from transform.wave_data.importing import TeamRef
 from transform.wave_groups import group_names, wave_parents
@@ -16,22 +16,12 @@ def wave_or_none(programme: Programme, wave_id: int) -> Wave | None:
     )
 
 
-def answer_specs(wave: Wave) -> list[AnswerSpec]:
+def answer_specs(wave: Wave) -> list[ItemSpec]:
     """The wave's items in their order."""
     items = db.session.scalars(
         select(Item).where(Item.instrument_id == wave.instrument_id).order_by(Item.position)
     )
-    return [
-        AnswerSpec(
-            item.id,
-            item.code,
-            item.text,
-            item.scale_points,
-            item.is_required,
-            item.allows_dont_know,
-        )
-        for item in items
-    ]
+    return [item_spec(item) for item in items]
 
 
 def team_refs(wave: Wave) -> list[TeamRef]:
@@ -44,7 +34,7 @@ def team_refs(wave: Wave) -> list[TeamRef]:
     ]
 
 
-def response_records(wave: Wave, items: list[AnswerSpec]) -> list[ResponseRecord]:
+def response_records(wave: Wave, items: list[ItemSpec]) -> list[ResponseRecord]:
     """Every response of the wave with its group's name (as it stood when the wave
     opened) and answers in item order."""
     rows = db.session.execute(
