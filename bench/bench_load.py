@@ -130,7 +130,7 @@ def _prepare(env: dict) -> dict:
         from transform.extensions import db
         from transform.models import Answer, Programme, Response, Wave, WaveStatus
         from transform.seeds import ensure_builtins
-        from transform.surveys.service import issue_team_link
+        from transform.waves.service import issue_team_link
 
         app = create_app()
         with app.app_context():

@@ -209,7 +209,7 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     # A template from a programme reads the programme: its PMO admins only.
     "methodologies.from_programme": page(PMO_PAGE, PMO_WRITE),
     # --- KPIs ---
-    "scorecards.index": page(MEMBER_PAGE),
+    "kpis.index": page(MEMBER_PAGE),
     "kpis.show": page(MEMBER_PAGE),
     "kpis.new": page(PMO_PAGE, PMO_WRITE),
     "kpis.edit": page(PMO_PAGE, PMO_WRITE),

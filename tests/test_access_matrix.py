@@ -39,7 +39,7 @@ from transform.models import (
     WaveStatus,
 )
 from transform.phases.evidence import stored_path
-from transform.surveys.service import issue_links, issue_team_link, wave_team_or_none
+from transform.waves.service import issue_links, issue_team_link, wave_team_or_none
 
 DEMO_DAY = SUITE_DAY
 PROGRAMME = "Back-office optimisation"

@@ -32,8 +32,8 @@ from transform.models import (
     WaveStatus,
 )
 from transform.phases.criteria import evaluate_criteria
-from transform.surveys import service as surveys
-from transform.surveys.responding import LinkState, find_invitation
+from transform.waves import service as surveys
+from transform.waves.responding import LinkState, find_invitation
 
 PULSE_3 = "Adoption pulse 3"
 

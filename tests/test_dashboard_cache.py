@@ -14,7 +14,7 @@ from transform.indices import service
 from transform.indices.cache import dashboard_cache
 from transform.indices.service import adkar_waves
 from transform.models import Programme, Team, WaveTeam
-from transform.surveys.service import issue_team_link
+from transform.waves.service import issue_team_link
 
 BACKOFFICE = "Back-office optimisation"
 

@@ -37,8 +37,8 @@ from transform.scoring.anonymity import CellState
 from transform.scoring.items import dimension_scores
 from transform.scoring.reliability import alpha_by_dimension
 from transform.scoring.stats import bounded_mean_ci
-from transform.surveys.queries import wave_counts
 from transform.teams.queries import impact_overview
+from transform.waves.queries import wave_counts
 
 TODAY = SUITE_DAY
 #: Between the second and third adoption pulses of the demo.

@@ -9,8 +9,8 @@ from sqlalchemy import func, inspect, select
 from tests.survey_setup import TODAY, full_answers, survey_world
 from transform.extensions import db
 from transform.models import Answer, Item, Response, SurveyLink, WaveStatus
-from transform.surveys import service
-from transform.surveys.tokens import RedactTokens, redact
+from transform.waves import service
+from transform.waves.tokens import RedactTokens, redact
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ def test_an_error_while_responding_logs_no_token(client, world, token, monkeypat
     def explode(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("transform.surveys.respond_views.store_response", explode)
+    monkeypatch.setattr("transform.waves.respond_views.store_response", explode)
     with caplog.at_level(logging.ERROR):
         response = client.post(f"/s/{token}", data=full_answers(world["instrument"]))
     assert response.status_code == 500

@@ -138,8 +138,8 @@ def test_reading_and_checking_need_neither_flask_nor_the_database():
     import inspect
 
     from transform import answers
-    from transform.surveys import answers as form_answers
     from transform.wave_data import exporting
+    from transform.waves import answers as form_answers
 
     for module in (import_files, importing, answers, form_answers, exporting):
         for node in ast.walk(ast.parse(inspect.getsource(module))):

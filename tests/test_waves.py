@@ -11,7 +11,7 @@ from tests import factories
 from tests.survey_setup import TODAY, survey_world
 from transform.extensions import db
 from transform.models import SurveyLink, Wave, WaveStatus, WaveTeam
-from transform.surveys.tokens import token_hash
+from transform.waves.tokens import token_hash
 
 
 @pytest.fixture

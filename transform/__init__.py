@@ -65,7 +65,7 @@ def register_security(app: Flask) -> None:
     from transform.htmx import init_htmx_headers
     from transform.input_guard import init_input_guard
     from transform.security_headers import init_security_headers
-    from transform.surveys.tokens import install_log_redaction
+    from transform.waves.tokens import install_log_redaction
 
     init_sessions(app)
     init_htmx_headers(app)
@@ -88,7 +88,6 @@ def register_blueprints(app: Flask) -> None:
     from transform.health import bp as health_bp
     from transform.instruments.views import bp as instruments_bp
     from transform.kpis.import_views import bp as kpi_imports_bp
-    from transform.kpis.scorecard_views import bp as scorecards_bp
     from transform.kpis.views import bp as kpis_bp
     from transform.load.views import bp as load_bp
     from transform.memberships.views import bp as memberships_bp
@@ -99,11 +98,11 @@ def register_blueprints(app: Flask) -> None:
     from transform.programmes.views import bp as programmes_bp
     from transform.raid.views import bp as raid_bp
     from transform.reports.views import bp as reports_bp
-    from transform.surveys.respond_views import bp as respond_bp
-    from transform.surveys.views import bp as waves_bp
     from transform.teams.impact_views import bp as impact_bp
     from transform.teams.views import bp as teams_bp
     from transform.wave_data.views import bp as wave_data_bp
+    from transform.waves.respond_views import bp as respond_bp
+    from transform.waves.views import bp as waves_bp
 
     for blueprint in (
         health_bp,
@@ -127,7 +126,6 @@ def register_blueprints(app: Flask) -> None:
         waves_bp,
         respond_bp,
         wave_data_bp,
-        scorecards_bp,
         kpis_bp,
         kpi_imports_bp,
         reports_bp,

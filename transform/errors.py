@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 
 from transform.api.problems import ApiProblem, problem_response
 from transform.extensions import db
-from transform.surveys.tokens import redact
+from transform.waves.tokens import redact
 
 API_PREFIX = "/api/"
 MESSAGES = {

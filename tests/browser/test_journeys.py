@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from transform.extensions import db
 from transform.models import FeedbackEntry, Phase, Programme, Response, Wave, WaveStatus
 from transform.seeds import BACKOFFICE_TEMPLATE_NAME
-from transform.surveys.service import issue_links, issue_team_link
+from transform.waves.service import issue_links, issue_team_link
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from transform.extensions import db
 from transform.models import Response, SurveyLink, Wave, WaveStatus
-from transform.surveys.service import issue_links
+from transform.waves.service import issue_links
 
 pytestmark = pytest.mark.browser
 

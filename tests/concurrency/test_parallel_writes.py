@@ -29,7 +29,7 @@ from transform.models import (
 )
 from transform.programmes.service import ProgrammeDraft, create_programme_from_template
 from transform.seeds import ADKAR_PULSE_NAME, BACKOFFICE_TEMPLATE_NAME, ensure_builtins
-from transform.surveys.service import issue_team_link
+from transform.waves.service import issue_team_link
 
 SUBMISSIONS = 50
 TEAMS = 5

@@ -25,7 +25,7 @@ from transform.models import (
     WaveTeam,
 )
 from transform.seeds import ADKAR_PULSE_NAME, ensure_builtins
-from transform.surveys.service import issue_links
+from transform.waves.service import issue_links
 
 SUBMITTERS = 12
 

@@ -21,7 +21,7 @@ from transform import clock
 from transform.extensions import db
 from transform.models import ImpactedTeam, Instrument, Team, Wave, WaveStatus, WaveTeam
 from transform.seeds import ADKAR_PULSE_NAME
-from transform.surveys import service
+from transform.waves import service
 
 LINKS = 300
 

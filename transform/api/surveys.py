@@ -25,7 +25,6 @@ from transform.extensions import db
 from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
 from transform.models import InstrumentKind, Response, Role, Wave, WaveStatus, WaveTeam
 from transform.scoring.anonymity import effective_threshold
-from transform.surveys.queries import count_label
 from transform.wave_data import service
 from transform.wave_data.import_files import Row, Table
 from transform.wave_data.importing import (
@@ -36,6 +35,7 @@ from transform.wave_data.importing import (
 )
 from transform.wave_data.queries import answer_specs, team_refs, wave_or_none
 from transform.wave_groups import group_names
+from transform.waves.queries import count_label
 
 TAG = "Surveys"
 MAX_RESPONSES = 2_000

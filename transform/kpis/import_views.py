@@ -113,7 +113,7 @@ def _import(access: ProgrammeAccess, pending, review: imports.Review):
     pending_uploads.discard(pending.token)
     for category, message in _messages(pending.filename, summary):
         flash(message, category)
-    return redirect_after_post("scorecards.index", programme_id=access.programme.id)
+    return redirect_after_post("kpis.index", programme_id=access.programme.id)
 
 
 def _to_import(access: ProgrammeAccess, token: str | None = None):

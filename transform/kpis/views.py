@@ -21,6 +21,7 @@ from transform.kpis.forms import (
 )
 from transform.kpis.loading import checkpoint_or_404, kpi_or_404
 from transform.kpis.page import kpi_page
+from transform.kpis.queries import scorecard
 from transform.memberships.queries import programme_members
 from transform.models import Direction, Kpi, Perspective, Role
 from transform.scoring.kpi import Shape
@@ -39,6 +40,18 @@ STALE_MESSAGE = (
 @login_required
 def require_login():
     """Every KPI page needs a login."""
+
+
+@bp.get("/")
+def index(programme_id: int):
+    """The programme's balanced scorecard: every KPI by perspective with its status."""
+    access = programme_access_or_404(programme_id)
+    return render_template(
+        "kpis/index.html",
+        access=access,
+        programme=access.programme,
+        card=scorecard(access.programme),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -169,7 +182,7 @@ def delete(programme_id: int, kpi_id: int):
     service.delete_kpi(kpi)
     db.session.commit()
     flash(f"Deleted {name}.", "success")
-    return redirect_after_post("scorecards.index", programme_id=programme_id)
+    return redirect_after_post("kpis.index", programme_id=programme_id)
 
 
 def _kpi_for_actuals(programme_id: int, kpi_id: int) -> tuple[ProgrammeAccess, Kpi]:

@@ -45,9 +45,9 @@ from transform.scoring.adkar import ADKAR
 from transform.scoring.anonymity import CellState
 from transform.scoring.bands import Band, whole
 from transform.scoring.kpi import Status
-from transform.surveys.queries import wave_counts
 from transform.teams.queries import ASPECT_LABELS, ImpactRow, impact_overview
 from transform.wave_groups import wave_parents
+from transform.waves.queries import wave_counts
 
 SECTIONS = [
     ("summary", "Executive summary"),

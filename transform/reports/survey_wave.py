@@ -30,7 +30,7 @@ from transform.scoring.estimate import Estimate
 from transform.scoring.items import dimension_scores, dimensions
 from transform.scoring.reliability import ALPHA_FLAG, alpha_by_dimension
 from transform.scoring.rollup import pooled
-from transform.surveys.queries import WaveCounts, wave_counts
+from transform.waves.queries import WaveCounts, wave_counts
 
 WHOLE_WAVE = -1
 NO_SCORES = "no respondent answered enough of the dimension's items"

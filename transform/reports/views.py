@@ -28,8 +28,8 @@ from transform.models import Report, Role
 from transform.reports import store
 from transform.reports.forms import PublishForm, ReportForm
 from transform.reports.registry import REPORTS, ReportSpec, spec_for_slug
-from transform.surveys import queries as survey_queries
 from transform.teams.queries import impacted_teams
+from transform.waves import queries as survey_queries
 
 bp = Blueprint("reports", __name__, url_prefix="/programmes/<int:programme_id>/reports")
 

@@ -10,8 +10,8 @@ from flask_wtf import FlaskForm
 from transform import clock
 from transform.answers import DONT_KNOW_VALUE, item_spec
 from transform.extensions import db
-from transform.surveys.answers import field_name, read_answers
-from transform.surveys.responding import (
+from transform.waves.answers import field_name, read_answers
+from transform.waves.responding import (
     Invitation,
     LinkState,
     find_invitation,

@@ -27,8 +27,8 @@ from transform.models import (
     WaveGroup,
     WaveTeam,
 )
-from transform.surveys.tokens import new_token, token_hash
 from transform.wave_groups import freeze_groups
+from transform.waves.tokens import new_token, token_hash
 
 MAX_LINKS_PER_ISSUE = 5000
 WAVE_FIELDS = ("name", "instrument_id", "opens_on", "closes_on", "status", "collection")

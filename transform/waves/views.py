@@ -12,9 +12,9 @@ from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import Instrument, Role, Team, WaveCollection
 from transform.spreadsheets import csv_text
-from transform.surveys import queries, service
-from transform.surveys.forms import ConfirmForm, LinksForm, TeamLinkForm, WaveForm
 from transform.teams.queries import impacted_teams
+from transform.waves import queries, service
+from transform.waves.forms import ConfirmForm, LinksForm, TeamLinkForm, WaveForm
 
 bp = Blueprint("waves", __name__, url_prefix="/programmes/<int:programme_id>/waves")
 
@@ -37,7 +37,7 @@ def _wave_or_404(programme_id: int, wave_id: int, *roles: Role, for_write: bool 
 def index(programme_id: int):
     access = programme_access_or_404(programme_id)
     return render_template(
-        "surveys/index.html",
+        "waves/index.html",
         access=access,
         programme=access.programme,
         waves=queries.waves_of(access.programme),
@@ -64,7 +64,7 @@ def create(programme_id: int):
         flash(f"Created {wave.name}. Open it when you are ready to collect responses.", "success")
         return redirect_after_post("waves.show", programme_id=programme_id, wave_id=wave.id)
     return render_template(
-        "surveys/create.html", access=access, programme=access.programme, form=form
+        "waves/create.html", access=access, programme=access.programme, form=form
     ), 422 if form.errors else 200
 
 
@@ -86,7 +86,7 @@ def _wave_page(access, wave, status: int = 200, **extra):
     links_form.team_id.choices = choices
     team_link_form = TeamLinkForm(formdata=None)
     team_link_form.team_id.choices = choices
-    template = "surveys/_rates.html" if is_htmx_request() else "surveys/show.html"
+    template = "waves/_rates.html" if is_htmx_request() else "waves/show.html"
     return render_template(
         template,
         access=access,

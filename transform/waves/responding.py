@@ -27,7 +27,7 @@ from transform.models import (
     WaveStatus,
     WaveTeam,
 )
-from transform.surveys.tokens import token_hash
+from transform.waves.tokens import token_hash
 
 
 class LinkState(enum.StrEnum):

@@ -5,8 +5,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from transform.models import Instrument, Programme, Team, WaveCollection
-from transform.surveys.service import MAX_LINKS_PER_ISSUE
 from transform.validation import NumberRange, PlausibleDate, WithinProgramme
+from transform.waves.service import MAX_LINKS_PER_ISSUE
 
 
 class CheckboxList(SelectMultipleField):
