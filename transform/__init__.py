@@ -22,6 +22,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
+    register_request_transaction(app)
     register_errors(app)
     register_templating(app)
     register_cli(app)
@@ -73,6 +74,12 @@ def register_security(app: Flask) -> None:
     init_input_guard(app)
     # Survey tokens are capabilities: keep them out of request logs and error logs.
     install_log_redaction("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name)
+
+
+def register_request_transaction(app: Flask) -> None:
+    from transform.request_transaction import init_request_transaction
+
+    init_request_transaction(app)
 
 
 def register_blueprints(app: Flask) -> None:

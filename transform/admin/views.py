@@ -47,7 +47,6 @@ def create_user():
             user = auth_service.create_user(
                 form.email.data, form.name.data, form.password.data, form.is_site_admin.data
             )
-            db.session.commit()
             flash(f"Created {user.email}.", "success")
             return redirect(url_for("admin.users"), code=303)
     return render_template("admin/create_user.html", form=form), 422 if form.errors else 200
@@ -66,7 +65,6 @@ def update_user(user_id: int):
             if user.is_enabled and not form.is_enabled.data:
                 user.session_counter += 1
             user.is_enabled = form.is_enabled.data
-            db.session.commit()
             flash(f"Saved {user.email}.", "success")
             return redirect(url_for("admin.users"), code=303)
     status = 422 if form.errors else 200
@@ -78,7 +76,6 @@ def reset_two_factor(user_id: int):
     """Recovery for a lost authenticator: the person enrols again at their next login."""
     user = _get_or_404(User, user_id)
     auth_service.disable_two_factor(user)
-    db.session.commit()
     flash(f"Two-factor login is off for {user.email}; they can set it up again.", "success")
     return redirect(url_for("admin.update_user", user_id=user.id), code=303)
 
@@ -88,7 +85,6 @@ def unlock_user(user_id: int):
     """Lift a lock-out after too many failed logins."""
     user = _get_or_404(User, user_id)
     auth_service.unlock(user)
-    db.session.commit()
     flash(f"{user.email} may log in again.", "success")
     return redirect(url_for("admin.update_user", user_id=user.id), code=303)
 
@@ -117,7 +113,6 @@ def create_programme():
             comment_threshold=form.comment_threshold.data,
         )
         programme = create_programme_from_template(draft, template, current_user)
-        db.session.commit()
         flash(f"Created {programme.name} with {len(programme.phases)} phases.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id), code=303)
     return render_template("admin/create_programme.html", form=form), 422 if form.errors else 200

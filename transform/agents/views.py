@@ -9,7 +9,6 @@ from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.agents import queries, service
 from transform.agents.forms import AssignForm, already_assigned
 from transform.agents.queries import CoveragePage
-from transform.extensions import db
 from transform.htmx import redirect_after_post
 from transform.models import Role
 from transform.scoring.coverage import QUIET_AFTER_DAYS
@@ -44,7 +43,6 @@ def assign(programme_id: int):
         except service.AlreadyAssigned:
             form.team_id.errors.append(str(already_assigned(form)))
         else:
-            db.session.commit()
             agent, team = page.agents[form.agent_id.data], page.teams[form.team_id.data].name
             flash(f"{agent} now covers {team}.", "success")
             return redirect_after_post("agents.index", programme_id=programme_id)
@@ -61,7 +59,6 @@ def unassign(programme_id: int, assignment_id: int):
         abort(400)
     agent, team = assignment.user.name, assignment.team.name
     service.unassign(assignment)
-    db.session.commit()
     flash(f"{agent} no longer covers {team}.", "success")
     return redirect_after_post("agents.index", programme_id=programme_id)
 

@@ -48,6 +48,7 @@ def authenticate():
     g._login_user = token.user
     g.api_token = token
     if note_use(token):
+        # When a token was last used must stick even when the call it made is refused.
         db.session.commit()
 
 

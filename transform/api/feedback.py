@@ -20,7 +20,6 @@ from transform.api.problems import ApiProblem
 from transform.api.schemas import IsoDate, Page, PageQuery, UtcDateTime, page_of
 from transform.api.spec import ID_MAX
 from transform.api.teams import trimmed_text
-from transform.extensions import db
 from transform.feedback import queries, service
 from transform.models import Adkar, BarrierCategory, FeedbackEntry, Resistance
 from transform.orgtree import load_parents, subtree_ids
@@ -190,5 +189,4 @@ def create_feedback(programme_id: int, body: FeedbackIn):
         text=body.text,
     )
     entry = service.log_feedback(access.programme, current_user, observation, via=via())
-    db.session.commit()
     return _entry_out(entry)

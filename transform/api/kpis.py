@@ -178,7 +178,6 @@ def push_actuals(programme_id: int, body: ActualsIn):
         raise _refusal(409, detail, _listed(stale))
     try:
         summary = actual_values.write_actuals(kpis, actuals, via(), {})
-        db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()
         raise ApiProblem(

@@ -207,7 +207,6 @@ def import_responses(programme_id: int, wave_id: int, body: ResponsesIn):
             "These responses were already imported into this wave; importing them again "
             "would count every response twice.",
         ) from None
-    db.session.commit()
     counts = Counter(response.team_id for response in body.responses)
     return ResponsesImported(
         responses=summary.responses,

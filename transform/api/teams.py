@@ -12,7 +12,6 @@ from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
 from transform.api.schemas import Page, PageQuery, page_of
 from transform.api.spec import ID_MAX
-from transform.extensions import db
 from transform.models import Team
 from transform.teams import service
 from transform.teams.importing import (
@@ -177,7 +176,6 @@ def upsert_teams(body: TeamUpsert):
         raise ApiProblem(
             422, "Some teams are invalid; nothing was saved. See errors.", _errors(refused)
         ) from None
-    db.session.commit()
     return {
         "created": summary.created,
         "updated": summary.updated,

@@ -39,7 +39,6 @@ def index():
     status = 200
     if form.validate_on_submit():
         token, secret = tokens.create_token(current_user, form.name.data.strip())
-        db.session.commit()
         form = TokenForm(formdata=None)
     elif form.errors:
         status = 422
@@ -62,6 +61,5 @@ def revoke(token_id: int):
     if not RevokeForm().validate():
         abort(400)
     tokens.revoke(token)
-    db.session.commit()
     flash(f"Revoked “{token.name}”: it stops working at once.", "success")
     return redirect_after_post("tokens.index")

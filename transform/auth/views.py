@@ -59,7 +59,6 @@ def _next_page(target: str | None) -> str:
 
 def _finish_login(user: User, next_page: str):
     service.complete_login(user)
-    db.session.commit()
     session.pop(PENDING, None)
     login_user(user)
     start_session()
@@ -160,7 +159,6 @@ def verify_code():
 @login_required
 def logout():
     end_all_sessions(current_user)
-    db.session.commit()
     logout_user()
     flash("You have logged out on every device.", "info")
     return redirect(url_for("auth.login"), code=303)
@@ -173,7 +171,6 @@ def password():
     if form.validate_on_submit():
         if verify_password(current_user.password_hash, form.current_password.data):
             service.change_password(current_user, form.new_password.data)
-            db.session.commit()
             logout_user()
             flash("Password changed. Please log in with the new password.", "success")
             return redirect(url_for("auth.login"), code=303)
@@ -195,7 +192,6 @@ def two_factor():
     form = CodeForm()
     if form.validate_on_submit():
         if service.enable_two_factor(current_user, secret, form.code.data):
-            db.session.commit()
             session.pop(ENROL_NONCE, None)
             flash("Two-factor login is on. You will be asked for a code at login.", "success")
             return redirect(url_for("auth.two_factor"), code=303)
@@ -220,7 +216,6 @@ def disable_two_factor():
         attempt = service.check_second_factor(current_user, form.code.data)
         if attempt.user is not None:
             service.disable_two_factor(current_user)
-            db.session.commit()
             flash("Two-factor login is off.", "success")
             return redirect(url_for("auth.two_factor"), code=303)
         _refusal(form, attempt, CODE_FAILED)

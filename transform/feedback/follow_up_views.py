@@ -76,7 +76,6 @@ def update(follow_up_id: int):
         service.set_follow_up_status(
             follow_up, FollowUpStatus(form.status.data), access.programme.id
         )
-        db.session.commit()
     if is_htmx_request():
         return render_template(
             "followups/_follow_up.html",

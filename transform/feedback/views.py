@@ -3,7 +3,6 @@ from flask_login import current_user, login_required
 
 from transform import clock
 from transform.access import programme_access_or_404
-from transform.extensions import db
 from transform.feedback import queries, service
 from transform.feedback.forms import FeedbackForm, FeedFilterForm
 from transform.feedback.themes_view import themes_context
@@ -95,7 +94,6 @@ def create(programme_id: int):
             return _quick_log(access, form, return_page, status=422)
         return render_feed(access, form, 422)
     entry = service.log_feedback(access.programme, current_user, _observation(form))
-    db.session.commit()
     if is_htmx_request():
         fresh = feedback_form(access, team_id=entry.team_id)
         return _quick_log(access, fresh, return_page, logged=entry)

@@ -13,6 +13,7 @@ from transform.instruments.forms import (
     dimension_label,
 )
 from transform.models import Instrument, Item
+from transform.request_transaction import keep_nothing
 
 bp = Blueprint("instruments", __name__, url_prefix="/instruments")
 
@@ -128,7 +129,6 @@ def create():
         instrument = service.create_instrument(
             form.name.data, form.description.data or "", form.intro.data or "", form.kind.data
         )
-        db.session.commit()
         flash(f"Created {instrument.name}. Now add its items.", "success")
         return redirect(url_for("instruments.show", instrument_id=instrument.id), code=303)
     return render_template("instruments/create.html", form=form), 422 if form.errors else 200
@@ -146,7 +146,6 @@ def update(instrument_id: int):
             form.intro.data or "",
             form.kind.data,
         )
-        db.session.commit()
         flash(f"Saved {instrument.name}.", "success")
         return redirect(url_for("instruments.show", instrument_id=instrument.id), code=303)
     status = 422 if form.errors else 200
@@ -158,7 +157,6 @@ def copy(instrument_id: int):
     source = _instrument_or_404(instrument_id)
     _require_editor()
     instrument = service.copy_instrument(source)
-    db.session.commit()
     flash(f"Copied {source.name} to {instrument.name}; this copy is yours to change.", "success")
     return redirect(url_for("instruments.show", instrument_id=instrument.id), code=303)
 
@@ -170,9 +168,9 @@ def delete(instrument_id: int):
     try:
         service.delete_instrument(instrument)
     except service.InstrumentError as error:
+        keep_nothing()
         flash(str(error), "error")
         return redirect(url_for("instruments.show", instrument_id=instrument.id), code=303)
-    db.session.commit()
     flash(f"Deleted {name}.", "success")
     return redirect(url_for("instruments.index"), code=303)
 
@@ -184,7 +182,6 @@ def add_item(instrument_id: int):
     if not form.validate_on_submit():
         return _render_show(instrument, {"item": form}, status=422)
     item = service.add_item(instrument, form.draft())
-    db.session.commit()
     return _edited(instrument, open_form=True, anchor=f"item-{item.id}")
 
 
@@ -198,7 +195,6 @@ def update_item(instrument_id: int, item_id: int):
     if not form.validate_on_submit():
         return _render_show(instrument, {"edit": form}, editing=item, status=422)
     service.update_item(item, form.draft())
-    db.session.commit()
     return _edited(instrument, anchor=f"item-{item.id}")
 
 
@@ -206,7 +202,6 @@ def update_item(instrument_id: int, item_id: int):
 def remove_item(instrument_id: int, item_id: int):
     instrument = _instrument_or_404(instrument_id, editing=True)
     service.remove_item(_item_or_404(item_id, instrument))
-    db.session.commit()
     return _edited(instrument)
 
 
@@ -217,5 +212,4 @@ def move_item(instrument_id: int, item_id: int):
     if request.form.get("direction") not in MOVES:
         abort(400)
     service.move_item(item, MOVES[request.form["direction"]])
-    db.session.commit()
     return _edited(instrument, anchor=f"item-{item.id}")

@@ -106,7 +106,6 @@ def _review(access: ProgrammeAccess, form: ActualsReviewForm):
 def _import(access: ProgrammeAccess, pending, review: imports.Review):
     try:
         summary = imports.import_reviewed(access.programme, review, pending.filename)
-        db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()
         return _page(access, UploadForm(), refused=ImportRefused([Problem(RACE_LOST)])), 409

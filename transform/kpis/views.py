@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
-from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.kpis import service
 from transform.kpis.forms import (
@@ -71,7 +70,6 @@ def new(programme_id: int):
     if request.method == "POST" and form.validate():
         shape = Shape(form.plan_shape.data) if form.plan_shape.data != NO_PLAN else None
         kpi = service.create_kpi(programme, _draft(form), shape, form.plan_every.data)
-        db.session.commit()
         flash(f"Added {kpi.name}.", "success")
         return redirect_after_post("kpis.show", programme_id=programme_id, kpi_id=kpi.id)
     if form.errors:
@@ -101,7 +99,6 @@ def edit(programme_id: int, kpi_id: int):
             status = 409
         else:
             changed = service.update_kpi(kpi, _draft(form), form.reason.data or "")
-            db.session.commit()
             flash(f"Saved {kpi.name}." if changed else "Nothing changed.", "success")
             return redirect_after_post("kpis.show", programme_id=programme_id, kpi_id=kpi_id)
     return render_template(
@@ -116,7 +113,6 @@ def plan(programme_id: int, kpi_id: int):
     if not form.validate():
         return _render_show(access, kpi, 422, plan_form=form)
     service.plan_kpi(kpi, Shape(form.shape.data), form.every.data, form.reason.data or "")
-    db.session.commit()
     flash("Planned values set.", "success")
     return redirect_after_post("kpis.show", programme_id=programme_id, kpi_id=kpi_id)
 
@@ -128,7 +124,6 @@ def add_checkpoint(programme_id: int, kpi_id: int):
     if not form.validate():
         return _render_show(access, kpi, 422, checkpoint_form=form)
     service.add_checkpoint(kpi, form.on_date.data, form.planned_value.data, form.actual_value.data)
-    db.session.commit()
     flash("Checkpoint added.", "success")
     return redirect_after_post("kpis.show", programme_id=programme_id, kpi_id=kpi_id)
 
@@ -151,7 +146,6 @@ def actual(programme_id: int, kpi_id: int, checkpoint_id: int):
         form = ActualForm(kpi, obj=checkpoint, formdata=None)
         return _checkpoint_row(access, kpi, checkpoint.id, form, STALE_MESSAGE, 409)
     service.set_actual(checkpoint, form.actual_value.data)
-    db.session.commit()
     if not is_htmx_request():
         flash("Actual saved.", "success")
         return redirect_after_post("kpis.show", programme_id=programme_id, kpi_id=kpi_id)
@@ -168,7 +162,6 @@ def delete_checkpoint(programme_id: int, kpi_id: int, checkpoint_id: int):
         flash("A checkpoint planned at lock stays: its plan is part of the baseline.", "error")
     else:
         service.delete_checkpoint(checkpoint)
-        db.session.commit()
         flash("Checkpoint deleted.", "success")
     return redirect_after_post("kpis.show", programme_id=programme_id, kpi_id=kpi_id)
 
@@ -180,7 +173,6 @@ def delete(programme_id: int, kpi_id: int):
         abort(400)
     name = kpi.name
     service.delete_kpi(kpi)
-    db.session.commit()
     flash(f"Deleted {name}.", "success")
     return redirect_after_post("kpis.index", programme_id=programme_id)
 

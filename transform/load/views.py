@@ -74,7 +74,6 @@ def update_capacity(team_id: int):
     if not form.validate_on_submit():
         return _render_cell(_team_or_404(team_id), month, form, status=422)
     service.set_capacity(record, form.capacity.data)
-    db.session.commit()
     message = f"Saved the capacity of {record.name}."
     if not is_htmx_request():
         flash(message, "success")

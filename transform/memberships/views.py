@@ -11,6 +11,7 @@ from transform.htmx import redirect_after_post
 from transform.memberships import service
 from transform.memberships.forms import MembershipForm
 from transform.models import Membership, Programme, Role, User
+from transform.request_transaction import keep_nothing
 
 bp = Blueprint("memberships", __name__)
 
@@ -63,7 +64,6 @@ def _members_page(programme: Programme, endpoint: str, access=None):
             form.role.errors.append(str(error))
             status = 422
         else:
-            db.session.commit()
             flash(f"{user.name} is now {Role(form.role.data).label}.", "success")
             return redirect_after_post(endpoint, programme_id=programme.id)
     elif form.is_submitted():
@@ -86,8 +86,8 @@ def _remove(programme_id: int, membership_id: int, endpoint: str):
     try:
         service.remove_membership(membership)
     except service.MembershipError as error:
+        keep_nothing()
         flash(str(error), "error")
     else:
-        db.session.commit()
         flash("Removed from the programme.", "success")
     return redirect_after_post(endpoint, programme_id=programme_id)

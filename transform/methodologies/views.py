@@ -20,6 +20,7 @@ from transform.models import (
     TemplateGateCriterion,
     TemplatePhase,
 )
+from transform.request_transaction import keep_nothing
 
 bp = Blueprint("methodologies", __name__, url_prefix="/methodologies")
 
@@ -121,7 +122,6 @@ def create():
     form = TemplateForm()
     if form.validate_on_submit():
         template = service.create_template(form.name.data, form.description.data or "")
-        db.session.commit()
         flash(f"Created {template.name}. Now add its phases.", "success")
         return redirect(url_for("methodologies.show", template_id=template.id), code=303)
     return render_template("methodologies/create.html", form=form), 422 if form.errors else 200
@@ -132,7 +132,6 @@ def copy(template_id: int):
     source = _template_or_404(template_id)
     _require_editor()
     template = service.copy_template(source)
-    db.session.commit()
     flash(f"Copied {source.name} to {template.name}; this copy is yours to change.", "success")
     return redirect(url_for("methodologies.show", template_id=template.id), code=303)
 
@@ -145,7 +144,6 @@ def from_programme(programme_id: int):
         template = service.template_from_programme(
             programme, form.name.data, form.description.data or ""
         )
-        db.session.commit()
         flash(f"Saved the phases of {programme.name} as {template.name}.", "success")
         return redirect(url_for("methodologies.show", template_id=template.id), code=303)
     status = 422 if form.errors else 200
@@ -161,9 +159,9 @@ def delete(template_id: int):
     try:
         service.delete_template(template)
     except service.TemplateError as error:
+        keep_nothing()
         flash(str(error), "error")
         return redirect(url_for("methodologies.show", template_id=template.id), code=303)
-    db.session.commit()
     flash(f"Deleted {name}.", "success")
     return redirect(url_for("methodologies.index"), code=303)
 
@@ -177,7 +175,6 @@ def add_phase(template_id: int):
     phase = service.add_phase(
         template, form.name.data, form.description.data or "", form.duration_weeks.data
     )
-    db.session.commit()
     return _edited(template, anchor=f"phase-{phase.id}")
 
 
@@ -185,7 +182,6 @@ def add_phase(template_id: int):
 def remove_phase(template_id: int, phase_id: int):
     template = _template_or_404(template_id, editing=True)
     service.remove_phase(_part_or_404(TemplatePhase, phase_id, template))
-    db.session.commit()
     return _edited(template)
 
 
@@ -196,7 +192,6 @@ def move_phase(template_id: int, phase_id: int):
     if request.form.get("direction") not in MOVES:
         abort(400)
     service.move_phase(phase, MOVES[request.form["direction"]])
-    db.session.commit()
     return _edited(template, anchor=f"phase-{phase.id}")
 
 
@@ -209,7 +204,6 @@ def add_activity(template_id: int, phase_id: int):
     if not form.validate_on_submit():
         return _render_show(template, {key: form}, status=422)
     service.add_activity(phase, form.name.data, form.is_deliverable.data)
-    db.session.commit()
     return _edited(template, open_form=key, anchor=f"phase-{phase.id}")
 
 
@@ -219,7 +213,6 @@ def remove_activity(template_id: int, activity_id: int):
     activity = _part_or_404(TemplateActivity, activity_id, template)
     anchor = f"phase-{activity.phase_id}"
     service.remove_activity(activity)
-    db.session.commit()
     return _edited(template, anchor=anchor)
 
 
@@ -233,7 +226,6 @@ def add_criterion(template_id: int, phase_id: int):
         return _render_show(template, {key: form}, status=422)
     kind = GateCriterionKind(form.kind.data)
     service.add_criterion(phase, form.text.data, kind, form.threshold.data)
-    db.session.commit()
     return _edited(template, open_form=key, anchor=f"phase-{phase.id}")
 
 
@@ -243,5 +235,4 @@ def remove_criterion(template_id: int, criterion_id: int):
     criterion = _part_or_404(TemplateGateCriterion, criterion_id, template)
     anchor = f"phase-{criterion.phase_id}"
     service.remove_criterion(criterion)
-    db.session.commit()
     return _edited(template, anchor=anchor)

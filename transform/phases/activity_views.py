@@ -104,7 +104,6 @@ def update(programme_id: int, phase_id: int, activity_id: int):
                 form.done.data,
                 clock.today(),
             )
-            db.session.commit()
             if is_htmx_request():
                 return _row(access, activity)
             flash(f"Saved {activity.name}.", "success")
@@ -141,7 +140,6 @@ def toggle(programme_id: int, phase_id: int, activity_id: int):
         flash(STALE_MESSAGE, "error")
     else:
         service.set_activity_done(activity, form.done.data, clock.today())
-        db.session.commit()
         if is_htmx_request():
             return _row(access, activity)
     return redirect(
@@ -168,7 +166,6 @@ def create(programme_id: int, phase_id: int):
         owner_id_or_none(form.owner_id.data),
         form.due_on.data,
     )
-    db.session.commit()
     flash(f"Added {activity.name}.", "success")
     return redirect_after_post("phases.show", programme_id=programme_id, phase_id=phase_id)
 
@@ -191,7 +188,6 @@ def add_evidence(programme_id: int, phase_id: int, activity_id: int):
             db.session.rollback()
             form.file.errors.append(str(error))
         else:
-            db.session.commit()
             flash("Evidence added.", "success")
             return _back_to_evidence(programme_id, phase_id, activity_id)
     members = programme_members(access.programme)
@@ -251,7 +247,6 @@ def remove_evidence(programme_id: int, phase_id: int, activity_id: int, evidence
         programme_id, phase_id, activity_id, Role.ADMIN, for_write=True
     )
     stored_file = evidence_store.remove(_evidence_or_404(activity, evidence_id), programme_id)
-    db.session.commit()
     if stored_file is not None:
         stored_file.unlink(missing_ok=True)
     flash("Evidence removed.", "success")

@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import GateDecisionKind, IllegalTransition, Role
 from transform.phases import service
@@ -12,6 +11,7 @@ from transform.phases.forms import ConfirmForm, CriterionForm, GateDecisionForm
 from transform.phases.loading import phase_or_404
 from transform.phases.queries import criterion_in_gate_or_none
 from transform.phases.views import render_phase
+from transform.request_transaction import keep_nothing
 from transform.versioning import StaleEdit, check_version
 
 bp = Blueprint(
@@ -70,11 +70,10 @@ def tick(programme_id: int, phase_id: int, criterion_id: int):
         message, status = "Someone changed this criterion since you opened it.", 409
     except IllegalTransition as error:
         message, status = str(error), 422
-    else:
-        db.session.commit()
     if is_htmx_request():
         return _gate_partial(access, phase, status, message)
     if message:
+        keep_nothing()
         flash(message, "error")
     return _back_to_phase(programme_id, phase_id)
 
@@ -87,9 +86,9 @@ def submit(programme_id: int, phase_id: int):
     try:
         service.submit_gate(phase.gate, current_user, programme_id)
     except IllegalTransition as error:
+        keep_nothing()
         flash(str(error), "error")
     else:
-        db.session.commit()
         flash(f"The {phase.name} gate is with the sponsors for decision.", "success")
     return _back_to_phase(programme_id, phase_id)
 
@@ -109,6 +108,5 @@ def decide(programme_id: int, phase_id: int):
         service.decide_gate(phase.gate, decision, current_user, form.reason.data, programme_id)
     except IllegalTransition as error:
         return render_phase(access, phase, 422, gate_message=str(error))
-    db.session.commit()
     flash(f"Gate {decision.value}: {phase.name}.", "success")
     return redirect_after_post("phases.show", programme_id=programme_id, phase_id=phase_id)

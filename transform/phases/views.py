@@ -103,7 +103,6 @@ def update(programme_id: int, phase_id: int):
             form.status.errors.append(str(error))
             status = 422
         else:
-            db.session.commit()
             flash(f"Saved {phase.name}.", "success")
             return redirect_after_post("phases.show", programme_id=programme_id, phase_id=phase_id)
     elif form.errors:

@@ -68,7 +68,6 @@ def update(programme_id: int):
                 getattr(form, error.field).errors.append(str(error))
                 status = 422
             else:
-                db.session.commit()
                 flash("Programme saved.", "success")
                 return redirect_after_post("programmes.show", programme_id=programme_id)
     elif form.errors:
@@ -93,7 +92,6 @@ def _set_archived(programme_id: int, archived: bool):
     if not ArchiveForm().validate():
         abort(400)
     service.set_archived(access.programme, archived)
-    db.session.commit()
     flash(
         "Programme archived: it is read-only and hidden from the default list."
         if archived

@@ -3,7 +3,6 @@ from flask_login import login_required
 
 from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
-from transform.extensions import db
 from transform.htmx import redirect_after_post, render_page_or_fragment
 from transform.memberships.queries import programme_members
 from transform.models import RaidItem, Role
@@ -52,7 +51,6 @@ def create(programme_id: int):
     form = RaidItemForm(*_choices(access))
     if form.validate_on_submit():
         item = service.create_item(access.programme, form.draft())
-        db.session.commit()
         flash(f"Added {item.kind.value} “{item.title}”.", "success")
         return redirect_after_post("raid.index", programme_id=programme_id)
     status = 422 if form.errors else 200
@@ -70,7 +68,6 @@ def update(programme_id: int, item_id: int):
         return page, 409
     if form.validate_on_submit():
         service.update_item(item, form.draft())
-        db.session.commit()
         flash(f"Saved “{item.title}”.", "success")
         return redirect_after_post("raid.index", programme_id=programme_id)
     status = 422 if form.errors else 200

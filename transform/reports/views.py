@@ -22,7 +22,6 @@ from flask_login import current_user, login_required
 
 from transform import clock
 from transform.access import programme_access_or_404
-from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import Report, Role
 from transform.reports import store
@@ -68,7 +67,6 @@ def prepare(programme_id: int, kind: str):
     if not form.validate():
         return render_template("reports/_ready.html", spec=spec, error=form.first_error()), 422
     report = _draft(access.programme, spec, form)
-    db.session.commit()
     location = _download_url(access.programme, spec, form)
     if request.form.get("download") or not is_htmx_request():
         # The file itself: htmx navigates to it, which downloads without leaving the page.
@@ -97,7 +95,6 @@ def download(programme_id: int, kind: str):
     if not form.validate():
         abort(400, description=form.first_error())
     report = _draft(access.programme, spec, form)
-    db.session.commit()
     return _pdf_response(access.programme, report)
 
 
@@ -122,7 +119,6 @@ def publish(programme_id: int, report_id: int):
         flash("That report is already published.", "info")
     else:
         store.publish(draft, current_user)
-        db.session.commit()
         flash(f"Published the {REPORTS[draft.kind].label.lower()}.", "success")
     return redirect_after_post("reports.index", programme_id=programme_id)
 

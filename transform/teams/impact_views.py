@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, render_template
 from flask_login import login_required
 
 from transform.access import programme_access_or_404
-from transform.extensions import db
 from transform.htmx import redirect_after_post
 from transform.models import ImpactedTeam, Role
 from transform.teams import impact_service, queries
@@ -49,7 +48,6 @@ def add(programme_id: int):
         impacted = impact_service.add_impacted_team(
             access.programme, form.team_id.data, form.go_live_on.data, form.impact_level.data
         )
-        db.session.commit()
         flash(f"Added {impacted.team.name}. Now assess how much its work changes.", "success")
         return redirect_after_post(
             "impact.update", programme_id=programme_id, impacted_team_id=impacted.id
@@ -72,7 +70,6 @@ def update(programme_id: int, impacted_team_id: int):
         impact_service.update_impacted_team(
             impacted, form.go_live_on.data, form.impact_level.data, form.scores()
         )
-        db.session.commit()
         flash(f"Saved the impact on {impacted.team.name}.", "success")
         return redirect_after_post("impact.index", programme_id=programme_id)
     status = 422 if form.errors else 200
@@ -85,6 +82,5 @@ def remove(programme_id: int, impacted_team_id: int):
     impacted = _impacted_or_404(programme_id, impacted_team_id)
     name = impacted.team.name
     impact_service.remove_impacted_team(impacted)
-    db.session.commit()
     flash(f"{name} is no longer marked as impacted; its assessment was removed.", "success")
     return redirect_after_post("impact.index", programme_id=programme_id)

@@ -82,7 +82,6 @@ def create():
     form = TeamForm(queries.org_tree(), data={"parent_id": request.args.get("parent", type=int)})
     if form.validate_on_submit():
         team = service.create_team(form.draft())
-        db.session.commit()
         flash(f"Added {team.name}.", "success")
         return redirect_after_post("teams.index", _anchor=f"team-{team.id}")
     return render_template("teams/create.html", form=form), 422 if form.errors else 200
@@ -98,7 +97,6 @@ def update(team_id: int):
         return render_template("teams/update.html", form=form, team=team, stale=True), 409
     if form.validate_on_submit():
         service.update_team(team, form.draft())
-        db.session.commit()
         flash(f"Saved {team.name}.", "success")
         return redirect_after_post("teams.index", _anchor=f"team-{team.id}")
     status = 422 if form.errors else 200
@@ -133,7 +131,6 @@ def merge(team_id: int):
     target = _team_or_404(form.into.data)
     merged_name = team.name
     result = service.merge_teams(team, target)
-    db.session.commit()
     flash(_merge_message(merged_name, target.name, result), "success")
     return redirect_after_post("teams.index", _anchor=f"team-{target.id}")
 
@@ -202,7 +199,6 @@ def _review_import(form: ImportReviewForm):
         except ImportRefused as refused:
             db.session.rollback()
             return _import_page(review=review, problems=refused.problems, **context), 422
-        db.session.commit()
         pending_uploads.discard(pending.token)
         flash(
             f"Imported {pending.filename}: {summary.created} created, {summary.updated} "

@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from transform import clock, pending_uploads
 from transform.access import ProgrammeAccess, programme_access_or_404
-from transform.extensions import db
 from transform.htmx import redirect_after_post
 from transform.import_forms import UploadForm
 from transform.models import Role, Wave
@@ -126,7 +125,6 @@ def _review(access, wave: Wave, form: MappingForm, pending, table: Table):
         summary = service.write_responses(
             wave, review.responses, pending.sha256, current_user, "import"
         )
-        db.session.commit()
         pending_uploads.discard(pending.token)
         flash(_summary(pending.filename, wave, summary), "success")
         return _to_wave(wave)

@@ -104,7 +104,6 @@ def _respond(token: str, is_team_link: bool):
             db.session.rollback()
             return _state_page(LinkState.USED, invitation)
         store_response(invitation, answers.values, answers.comment, today)
-        db.session.commit()
         return redirect(url_for("respond.thanks"), code=303)
     return _survey_page(invitation, form, {}, {})
 

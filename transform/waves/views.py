@@ -11,6 +11,7 @@ from transform.access import programme_access_or_404
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import Instrument, Role, Team, WaveCollection
+from transform.request_transaction import keep_nothing
 from transform.spreadsheets import csv_text
 from transform.teams.queries import impacted_teams
 from transform.waves import queries, service
@@ -60,7 +61,6 @@ def create(programme_id: int):
             WaveCollection(form.collection.data),
         )
         wave = service.create_wave(access.programme, draft)
-        db.session.commit()
         flash(f"Created {wave.name}. Open it when you are ready to collect responses.", "success")
         return redirect_after_post("waves.show", programme_id=programme_id, wave_id=wave.id)
     return render_template(
@@ -119,9 +119,9 @@ def _transition(programme_id: int, wave_id: int, move, verb: str):
     try:
         move(wave)
     except ValueError as error:
+        keep_nothing()
         flash(str(error), "error")
     else:
-        db.session.commit()
         flash(f"{wave.name} is {verb}.", "success")
     return redirect_after_post("waves.show", programme_id=programme_id, wave_id=wave_id)
 
@@ -140,7 +140,6 @@ def issue_links(programme_id: int, wave_id: int):
         db.session.rollback()
         form.count.errors.append(str(refused))
         return _wave_page(access, wave, 422, links_form=form)
-    db.session.commit()
     rows = [
         (team.external_id or "", team.name, url_for("respond.single_use", token=t, _external=True))
         for t in tokens
@@ -169,7 +168,6 @@ def issue_team_link(programme_id: int, wave_id: int):
     except service.LinksRefused as refused:
         db.session.rollback()
         return _wave_page(access, wave, 422, team_link_problem=str(refused))
-    db.session.commit()
     link = url_for("respond.team_link", token=token, _external=True)
     page, _ = _wave_page(access, wave, issued_team_link=(wave_team.team.name, link))
     response = Response(page)
