@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from flask import abort, g
-from flask_login import current_user
+from flask import Blueprint, abort, g
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -96,3 +96,15 @@ def may_edit_shared_content() -> bool:
             is not None
         )
     return g.may_edit_shared_content
+
+
+def login_blueprint(name: str, import_name: str, **options) -> Blueprint:
+    """A blueprint whose every page needs a login (each view then checks access)."""
+    blueprint = Blueprint(name, import_name, **options)
+
+    @blueprint.before_request
+    @login_required
+    def require_login():
+        """Every page of the blueprint needs a login."""
+
+    return blueprint

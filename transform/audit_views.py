@@ -3,28 +3,21 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, request
-from flask_login import login_required
+from flask import request
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, select
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from transform.access import programme_access_or_404
+from transform.access import login_blueprint, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import render_page_or_fragment
 from transform.models import AuditEvent, Programme, Role, User
 
-bp = Blueprint("audit", __name__, url_prefix="/programmes/<int:programme_id>/audit")
+bp = login_blueprint("audit", __name__, url_prefix="/programmes/<int:programme_id>/audit")
 
 PER_PAGE = 50
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """The audit trail needs a login."""
 
 
 class AuditFilterForm(FlaskForm):

@@ -1,5 +1,6 @@
 """Ordered children (phases, items, activities) whose positions stay 1..n and unique."""
 
+from transform.audit import record_change
 from transform.extensions import db
 
 
@@ -34,3 +35,24 @@ def move(rows, row, offset: int) -> bool:
     rows[index], rows[target] = rows[target], rows[index]
     renumber(rows)
     return True
+
+
+def remove_child(parent, collection: str, child, snapshot: dict) -> None:
+    """Remove a child from the parent's ordered collection, audited; later ones move up."""
+    record_change("deleted", child, None, before=snapshot)
+    getattr(parent, collection).remove(child)
+    db.session.flush()
+    renumber(getattr(parent, collection))
+
+
+def move_child(parent, collection: str, child, offset: int, snapshot) -> None:
+    """Move a child earlier (offset -1) or later (+1), audited; at either end it stays put.
+
+    `snapshot` gives the audited values of a child.
+    """
+    before = snapshot(child)
+    if not move(getattr(parent, collection), child, offset):
+        return
+    # The loaded collection still holds the old order; reload it from the positions.
+    db.session.expire(parent, [collection])
+    record_change("updated", child, None, before=before, after=snapshot(child))

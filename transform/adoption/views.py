@@ -1,11 +1,10 @@
 """The programme adoption dashboard: ADKAR heatmap, indices with n and CI, barriers."""
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import login_required
+from flask import abort, render_template, request
 from markupsafe import Markup
 
 from transform import clock
-from transform.access import programme_access_or_404
+from transform.access import login_blueprint, programme_access_or_404
 from transform.htmx import is_htmx_request
 from transform.indices import service
 from transform.indices.cache import cached_dashboard
@@ -13,13 +12,7 @@ from transform.indices.latest import latest_with_results
 from transform.models import InstrumentKind
 from transform.scoring.adkar import ADKAR
 
-bp = Blueprint("adoption", __name__, url_prefix="/programmes/<int:programme_id>/adoption")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every dashboard needs a login."""
+bp = login_blueprint("adoption", __name__, url_prefix="/programmes/<int:programme_id>/adoption")
 
 
 @bp.get("/")

@@ -1,4 +1,4 @@
-"""Changes to the agent network: each flushes and leaves an audit event; the view commits."""
+"""Changes to the agent network: each flushes and leaves an audit event; the request commits."""
 
 from datetime import date
 

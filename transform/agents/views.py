@@ -1,11 +1,10 @@
 from datetime import date
 
-from flask import Blueprint, abort, flash, render_template, request
-from flask_login import login_required
+from flask import abort, flash, render_template, request
 from flask_wtf import FlaskForm
 
 from transform import clock
-from transform.access import ProgrammeAccess, programme_access_or_404
+from transform.access import ProgrammeAccess, login_blueprint, programme_access_or_404
 from transform.agents import queries, service
 from transform.agents.forms import AssignForm, already_assigned
 from transform.agents.queries import CoveragePage
@@ -13,13 +12,7 @@ from transform.htmx import redirect_after_post
 from transform.models import Role
 from transform.scoring.coverage import QUIET_AFTER_DAYS
 
-bp = Blueprint("agents", __name__, url_prefix="/programmes/<int:programme_id>/agents")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every agent network page needs a login."""
+bp = login_blueprint("agents", __name__, url_prefix="/programmes/<int:programme_id>/agents")
 
 
 @bp.get("")

@@ -24,8 +24,8 @@ from transform.scoring.anonymity import CellState
 from transform.scoring.bands import Band
 from transform.scoring.estimate import Estimate
 from transform.scoring.readiness import COMPONENT_LABELS, COMPONENTS
-from transform.wave_data.queries import wave_or_none
 from transform.wave_groups import wave_parents
+from transform.waves.queries import wave_or_none
 
 TAG = "Indices"
 NOT_ADKAR = "Indices exist for ADKAR waves only."

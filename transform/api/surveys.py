@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import date
 from typing import Annotated
 
-from flask import abort
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import func, select
@@ -33,9 +32,9 @@ from transform.wave_data.importing import (
     TeamMatch,
     check_responses,
 )
-from transform.wave_data.queries import answer_specs, team_refs, wave_or_none
+from transform.wave_data.queries import answer_specs, team_refs
 from transform.wave_groups import group_names
-from transform.waves.queries import count_label
+from transform.waves.queries import count_label, wave_or_404
 
 TAG = "Surveys"
 MAX_RESPONSES = 2_000
@@ -160,7 +159,7 @@ def list_waves(programme_id: int, query: PageQuery):
     errors=(404,),
 )
 def get_wave(programme_id: int, wave_id: int):
-    access, wave = _wave_or_404(programme_id, wave_id)
+    access, wave = wave_or_404(programme_id, wave_id)
     count = _response_counts(access, wave.id).get(wave.id, 0)
     items = [
         SurveyItem.model_validate(item, from_attributes=True) for item in wave.instrument.items
@@ -185,7 +184,7 @@ def get_wave(programme_id: int, wave_id: int):
     errors=(403, 404, 409, 413),
 )
 def import_responses(programme_id: int, wave_id: int, body: ResponsesIn):
-    _access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    _access, wave = wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
     try:
         service.refuse_padding(wave, current_user)
     except service.CollectionRefused as refused:
@@ -213,14 +212,6 @@ def import_responses(programme_id: int, wave_id: int, body: ResponsesIn):
         answers=summary.answers,
         per_team=[TeamCount(team_id=team, responses=n) for team, n in sorted(counts.items())],
     )
-
-
-def _wave_or_404(programme_id: int, wave_id: int, *roles: Role, for_write: bool = False):
-    access = programme_access_or_404(programme_id, *roles, for_write=for_write)
-    wave = wave_or_none(access.programme, wave_id)
-    if wave is None:
-        abort(404)
-    return access, wave
 
 
 def _response_counts(access: ProgrammeAccess, wave_id: int | None = None) -> dict[int, int]:

@@ -1,18 +1,19 @@
 """A user's personal API tokens: create (the secret shown once), list, revoke."""
 
-from flask import Blueprint, abort, flash, render_template
-from flask_login import current_user, login_required
+from flask import abort, flash, render_template
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from transform.access import login_blueprint
 from transform.api import tokens
 from transform.extensions import db
 from transform.htmx import redirect_after_post
 from transform.models import ApiToken
 
-bp = Blueprint("tokens", __name__, url_prefix="/profile/tokens")
+bp = login_blueprint("tokens", __name__, url_prefix="/profile/tokens")
 
 
 class TokenForm(FlaskForm):
@@ -24,12 +25,6 @@ class TokenForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     """CSRF protection for the revoke button."""
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Only the owner sees their tokens."""
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -1,12 +1,12 @@
 """Follow-up actions: each owner's list across programmes, and moving them along."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from transform import clock
-from transform.access import programme_access_or_404
+from transform.access import login_blueprint, programme_access_or_404
 from transform.extensions import db
 from transform.feedback import service
 from transform.feedback.forms import FollowUpStatusForm
@@ -14,13 +14,7 @@ from transform.htmx import is_htmx_request
 from transform.models import FeedbackEntry, FollowUp, FollowUpStatus, Membership, Programme
 from transform.redirect_targets import referrer_target
 
-bp = Blueprint("followups", __name__, url_prefix="/follow-ups")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every follow-up page needs a login."""
+bp = login_blueprint("followups", __name__, url_prefix="/follow-ups")
 
 
 @bp.get("/")

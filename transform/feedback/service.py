@@ -1,4 +1,4 @@
-"""Logging feedback and moving follow-ups along; services flush, views commit."""
+"""Logging feedback and moving follow-ups along; services flush, the request commits."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -1,8 +1,8 @@
-from flask import Blueprint, abort, flash, render_template, request
-from flask_login import current_user, login_required
+from flask import abort, flash, render_template, request
+from flask_login import current_user
 
 from transform import clock
-from transform.access import programme_access_or_404
+from transform.access import login_blueprint, programme_access_or_404
 from transform.feedback import queries, service
 from transform.feedback.forms import FeedbackForm, FeedFilterForm
 from transform.feedback.themes_view import themes_context
@@ -12,15 +12,9 @@ from transform.models import Adkar, BarrierCategory, Resistance
 from transform.scoring.adkar import ADKAR
 from transform.teams.queries import impacted_teams
 
-bp = Blueprint("feedback", __name__, url_prefix="/programmes/<int:programme_id>")
+bp = login_blueprint("feedback", __name__, url_prefix="/programmes/<int:programme_id>")
 
 RETURN_PAGES = {"feed": "feedback.index", "team": "feedback.team", "mine": "feedback.my_teams"}
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every feedback page needs a login."""
 
 
 def feedback_form(access, formdata=None, team_id: int | None = None) -> FeedbackForm:

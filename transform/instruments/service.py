@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from transform.audit import record_change, snapshot
 from transform.extensions import db
 from transform.models import Adkar, Instrument, InstrumentKind, Item, Response, Wave
-from transform.ordering import move, next_position, renumber
+from transform.ordering import move_child, next_position, remove_child
 from transform.seeds.instruments import COMMITMENT, EFFICACY
 
 NAME_MAX = 160
@@ -291,24 +291,14 @@ def update_item(item: Item, draft: ItemDraft) -> None:
 
 def remove_item(item: Item) -> None:
     """Remove an item; later items move up."""
-    instrument = item.instrument
-    _refuse_locked(instrument)
-    record_change("deleted", item, None, before=_item_snapshot(item))
-    instrument.items.remove(item)
-    db.session.flush()
-    renumber(instrument.items)
+    _refuse_locked(item.instrument)
+    remove_child(item.instrument, "items", item, _item_snapshot(item))
 
 
 def move_item(item: Item, offset: int) -> None:
     """Move an item earlier (offset -1) or later (+1); at either end it stays put."""
-    instrument = item.instrument
-    _refuse_locked(instrument)
-    before = _item_snapshot(item)
-    if not move(instrument.items, item, offset):
-        return
-    # The loaded collection still holds the old order; reload it from the positions.
-    db.session.expire(instrument, ["items"])
-    record_change("updated", item, None, before=before, after=_item_snapshot(item))
+    _refuse_locked(item.instrument)
+    move_child(item.instrument, "items", item, offset, _item_snapshot)
 
 
 def _refuse_locked(instrument: Instrument) -> None:

@@ -1,7 +1,6 @@
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from transform.access import may_edit_shared_content
+from transform.access import login_blueprint, may_edit_shared_content
 from transform.extensions import db
 from transform.htmx import is_htmx_request, render_page_or_fragment
 from transform.instruments import service
@@ -15,15 +14,9 @@ from transform.instruments.forms import (
 from transform.models import Instrument, Item
 from transform.request_transaction import keep_nothing
 
-bp = Blueprint("instruments", __name__, url_prefix="/instruments")
+bp = login_blueprint("instruments", __name__, url_prefix="/instruments")
 
 MOVES = {"up": -1, "down": 1}
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every instrument page needs a login; instruments are shared by all programmes."""
 
 
 def can_edit_instruments() -> bool:

@@ -5,14 +5,14 @@ token) shows how every date and value reads, asks for the order of day and month
 decimal mark where the file does not settle them, and imports all or nothing.
 """
 
-from flask import Blueprint, Response, flash, render_template, request
-from flask_login import current_user, login_required
+from flask import Response, flash, render_template, request
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SubmitField
 
 from transform import clock, pending_uploads
-from transform.access import ProgrammeAccess, programme_access_or_404
+from transform.access import ProgrammeAccess, login_blueprint, programme_access_or_404
 from transform.extensions import db
 from transform.formatting import format_value
 from transform.htmx import redirect_after_post
@@ -24,7 +24,9 @@ from transform.models import Role
 from transform.spreadsheets import csv_text
 from transform.templating import format_date
 
-bp = Blueprint("kpi_imports", __name__, url_prefix="/programmes/<int:programme_id>/kpis/import")
+bp = login_blueprint(
+    "kpi_imports", __name__, url_prefix="/programmes/<int:programme_id>/kpis/import"
+)
 
 #: Replaced actuals named in the flash message, names shortened; the rest are counted:
 #: flash messages ride in the session cookie, which browsers cap at 4 KB.
@@ -38,12 +40,6 @@ RACE_LOST = (
 
 class ActualsReviewForm(ReviewForm):
     submit = SubmitField("Import actuals")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Importing actuals changes programme data: every page needs a login."""
 
 
 def _admin_access(programme_id: int) -> ProgrammeAccess:

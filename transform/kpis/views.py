@@ -1,10 +1,10 @@
 """A KPI's life: add from the library or from scratch, plan, enter actuals, re-baseline."""
 
-from flask import Blueprint, abort, flash, render_template, request
-from flask_login import current_user, login_required
+from flask import abort, flash, render_template, request
+from flask_login import current_user
 
 from transform import clock
-from transform.access import ProgrammeAccess, programme_access_or_404
+from transform.access import ProgrammeAccess, login_blueprint, programme_access_or_404
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.kpis import service
 from transform.kpis.forms import (
@@ -27,18 +27,12 @@ from transform.scoring.kpi import Shape
 from transform.seeds import KPI_LIBRARY, kpi_definition
 from transform.teams.queries import impacted_teams
 
-bp = Blueprint("kpis", __name__, url_prefix="/programmes/<int:programme_id>/kpis")
+bp = login_blueprint("kpis", __name__, url_prefix="/programmes/<int:programme_id>/kpis")
 
 STALE_MESSAGE = (
     "Someone changed this KPI since you opened it. Its current values are shown; "
     "make your change again if it is still needed."
 )
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every KPI page needs a login."""
 
 
 @bp.get("/")

@@ -1,4 +1,4 @@
-"""Changes to what a team can absorb: flush and leave an audit event; the view commits."""
+"""Changes to what a team can absorb: flush and leave an audit event; the request commits."""
 
 from transform.audit import record_change, snapshot
 from transform.extensions import db

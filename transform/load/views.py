@@ -1,10 +1,10 @@
 from datetime import date, datetime
 
-from flask import Blueprint, abort, flash, request
-from flask_login import current_user, login_required
+from flask import abort, flash, request
+from flask_login import current_user
 
 from transform import clock
-from transform.access import may_edit_shared_content
+from transform.access import login_blueprint, may_edit_shared_content
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post, render_page_or_fragment
 from transform.load import org, queries, service
@@ -19,16 +19,10 @@ from transform.load.org import TeamInfo
 from transform.models import Team
 from transform.scoring import change_load as definitions
 
-bp = Blueprint("load", __name__, url_prefix="/change-load")
+bp = login_blueprint("load", __name__, url_prefix="/change-load")
 
 #: The query-string arguments that make up the heatmap's window, kept across its pages.
 WINDOW_ARGS = ("from", "months", "team")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """The change load needs a login; anyone logged in may see it."""
 
 
 @bp.context_processor

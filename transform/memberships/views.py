@@ -1,11 +1,10 @@
 """Members pages: a programme's People tab for its PMO admins, and the same page in the
 Administration area for site administrators."""
 
-from flask import Blueprint, abort, flash, render_template
-from flask_login import login_required
+from flask import abort, flash, render_template
 from wtforms.fields.choices import SelectChoice
 
-from transform.access import programme_access_or_404, require_site_admin
+from transform.access import login_blueprint, programme_access_or_404, require_site_admin
 from transform.extensions import db
 from transform.htmx import redirect_after_post
 from transform.memberships import service
@@ -13,13 +12,7 @@ from transform.memberships.forms import MembershipForm
 from transform.models import Membership, Programme, Role, User
 from transform.request_transaction import keep_nothing
 
-bp = Blueprint("memberships", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every members page needs a login; each route checks who may manage it."""
+bp = login_blueprint("memberships", __name__)
 
 
 @bp.route("/programmes/<int:programme_id>/members", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from transform.models import (
     TemplateGateCriterion,
     TemplatePhase,
 )
-from transform.ordering import move, next_position, renumber
+from transform.ordering import move_child, next_position, remove_child
 
 NAME_MAX = 120
 
@@ -207,24 +207,14 @@ def add_phase(
 
 def remove_phase(phase: TemplatePhase) -> None:
     """Remove a phase with its activities and criteria; later phases move up."""
-    template = phase.template
-    _refuse_builtin(template)
-    record_change("deleted", phase, None, before=_phase_snapshot(phase))
-    template.phases.remove(phase)
-    db.session.flush()
-    renumber(template.phases)
+    _refuse_builtin(phase.template)
+    remove_child(phase.template, "phases", phase, _phase_snapshot(phase))
 
 
 def move_phase(phase: TemplatePhase, offset: int) -> None:
     """Move a phase earlier (offset -1) or later (+1); at either end it stays put."""
-    template = phase.template
-    _refuse_builtin(template)
-    before = _phase_snapshot(phase)
-    if not move(template.phases, phase, offset):
-        return
-    # The loaded collection still holds the old order; reload it from the positions.
-    db.session.expire(template, ["phases"])
-    record_change("updated", phase, None, before=before, after=_phase_snapshot(phase))
+    _refuse_builtin(phase.template)
+    move_child(phase.template, "phases", phase, offset, _phase_snapshot)
 
 
 def add_activity(phase: TemplatePhase, name: str, is_deliverable: bool) -> TemplateActivity:
@@ -241,14 +231,9 @@ def add_activity(phase: TemplatePhase, name: str, is_deliverable: bool) -> Templ
 
 
 def remove_activity(activity: TemplateActivity) -> None:
-    phase = activity.phase
-    _refuse_builtin(phase.template)
-    record_change(
-        "deleted", activity, None, before=snapshot(activity, "phase_id", "name", "is_deliverable")
-    )
-    phase.activities.remove(activity)
-    db.session.flush()
-    renumber(phase.activities)
+    _refuse_builtin(activity.phase.template)
+    before = snapshot(activity, "phase_id", "name", "is_deliverable")
+    remove_child(activity.phase, "activities", activity, before)
 
 
 def add_criterion(
@@ -267,12 +252,8 @@ def add_criterion(
 
 
 def remove_criterion(criterion: TemplateGateCriterion) -> None:
-    phase = criterion.phase
-    _refuse_builtin(phase.template)
-    record_change("deleted", criterion, None, before=_criterion_snapshot(criterion))
-    phase.criteria.remove(criterion)
-    db.session.flush()
-    renumber(phase.criteria)
+    _refuse_builtin(criterion.phase.template)
+    remove_child(criterion.phase, "criteria", criterion, _criterion_snapshot(criterion))
 
 
 def _refuse_builtin(template: MethodologyTemplate) -> None:

@@ -1,7 +1,6 @@
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from transform.access import may_edit_shared_content, programme_access_or_404
+from transform.access import login_blueprint, may_edit_shared_content, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import is_htmx_request, render_page_or_fragment
 from transform.methodologies import service
@@ -22,15 +21,9 @@ from transform.models import (
 )
 from transform.request_transaction import keep_nothing
 
-bp = Blueprint("methodologies", __name__, url_prefix="/methodologies")
+bp = login_blueprint("methodologies", __name__, url_prefix="/methodologies")
 
 MOVES = {"up": -1, "down": 1}
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every template page needs a login; templates are not programme data."""
 
 
 def can_edit_templates() -> bool:

@@ -1,9 +1,10 @@
 """Activities and deliverables of a phase: inline edits through htmx, and evidence."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
 
 from transform import clock
+from transform.access import login_blueprint
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.memberships.queries import programme_members
@@ -23,7 +24,7 @@ from transform.phases.queries import activity_in_phase_or_none
 from transform.phases.views import render_phase
 from transform.versioning import StaleEdit, check_version
 
-bp = Blueprint(
+bp = login_blueprint(
     "activities", __name__, url_prefix="/programmes/<int:programme_id>/phases/<int:phase_id>"
 )
 
@@ -31,12 +32,6 @@ STALE_MESSAGE = (
     "Someone changed this activity since you opened it. Its current state is shown; "
     "make your change again if it is still needed."
 )
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every activity page needs a login."""
 
 
 def _activity_or_404(programme_id, phase_id, activity_id, *roles, for_write=False):

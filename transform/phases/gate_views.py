@@ -1,8 +1,9 @@
 """The stage gate of a phase: criteria, submission by the PMO, decision by a sponsor."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 
+from transform.access import login_blueprint
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import GateDecisionKind, IllegalTransition, Role
 from transform.phases import service
@@ -14,15 +15,9 @@ from transform.phases.views import render_phase
 from transform.request_transaction import keep_nothing
 from transform.versioning import StaleEdit, check_version
 
-bp = Blueprint(
+bp = login_blueprint(
     "gates", __name__, url_prefix="/programmes/<int:programme_id>/phases/<int:phase_id>/gate"
 )
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every gate action needs a login."""
 
 
 def _gate_or_404(programme_id: int, phase_id: int, *roles: Role):

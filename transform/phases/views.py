@@ -1,8 +1,7 @@
-from flask import Blueprint, flash, render_template
-from flask_login import login_required
+from flask import flash, render_template
 
 from transform import clock
-from transform.access import programme_access_or_404
+from transform.access import login_blueprint, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import redirect_after_post
 from transform.memberships.queries import programme_members
@@ -21,13 +20,7 @@ from transform.phases.queries import phase_summaries
 from transform.phases.timeline import timeline_svg
 from transform.versioning import StaleEdit, check_version
 
-bp = Blueprint("phases", __name__, url_prefix="/programmes/<int:programme_id>/phases")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every phase page needs a login."""
+bp = login_blueprint("phases", __name__, url_prefix="/programmes/<int:programme_id>/phases")
 
 
 @bp.get("/")

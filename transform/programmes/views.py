@@ -1,8 +1,7 @@
-from flask import Blueprint, abort, flash, render_template, request
-from flask_login import login_required
+from flask import abort, flash, render_template, request
 
 from transform import clock
-from transform.access import programme_access_or_404, programmes_of_current_user
+from transform.access import login_blueprint, programme_access_or_404, programmes_of_current_user
 from transform.extensions import db
 from transform.htmx import redirect_after_post
 from transform.indices.latest import adoption_headline
@@ -11,13 +10,7 @@ from transform.programmes import service
 from transform.programmes.forms import ArchiveForm, ProgrammeUpdateForm
 from transform.programmes.queries import programme_overview
 
-bp = Blueprint("programmes", __name__, url_prefix="/programmes")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every programme page needs a login."""
+bp = login_blueprint("programmes", __name__, url_prefix="/programmes")
 
 
 @bp.get("/")

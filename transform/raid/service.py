@@ -1,4 +1,4 @@
-"""Changes to the RAID log: each flushes and leaves an audit event; the view commits."""
+"""Changes to the RAID log: each flushes and leaves an audit event; the request commits."""
 
 from dataclasses import asdict, dataclass
 from datetime import date

@@ -1,21 +1,14 @@
-from flask import Blueprint, abort, flash, render_template, request
-from flask_login import login_required
+from flask import abort, flash, render_template, request
 
 from transform import clock
-from transform.access import ProgrammeAccess, programme_access_or_404
+from transform.access import ProgrammeAccess, login_blueprint, programme_access_or_404
 from transform.htmx import redirect_after_post, render_page_or_fragment
 from transform.memberships.queries import programme_members
 from transform.models import RaidItem, Role
 from transform.raid import queries, service
 from transform.raid.forms import STALE_MESSAGE, RaidFilterForm, RaidItemEditForm, RaidItemForm
 
-bp = Blueprint("raid", __name__, url_prefix="/programmes/<int:programme_id>/raid")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every RAID page needs a login."""
+bp = login_blueprint("raid", __name__, url_prefix="/programmes/<int:programme_id>/raid")
 
 
 def _item_or_404(programme_id: int, item_id: int) -> RaidItem:

@@ -10,15 +10,12 @@ only for the team's own respondents, and only where the comment threshold allows
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from transform.charts import Bar, WaveFigure, adoption_history_svg, bars_svg
-from transform.extensions import db
 from transform.feedback import queries
 from transform.feedback.themes_view import themes_context
 from transform.indices.history import WavePoint, team_history
 from transform.indices.service import TeamFigures, WaveDashboard, adkar_waves, wave_dashboard
-from transform.models import FeedbackEntry, Programme, Wave
+from transform.models import Programme, Wave
 from transform.reports.content import ReportContent
 from transform.reports.report_data import (
     STATE_NOTE,
@@ -27,7 +24,7 @@ from transform.reports.report_data import (
     opened_by,
     wave_comments,
 )
-from transform.scoring.adkar import ADKAR, StageComparison, observed_vs_survey
+from transform.scoring.adkar import ADKAR
 from transform.scoring.anonymity import CellState
 from transform.scoring.estimate import Estimate
 from transform.scoring.forecast import Forecast, forecast_adoption
@@ -101,7 +98,7 @@ def build(
         "rows": [_wave_row(p) for p in points],
         "latest_shown": _wave_row(shown[-1]) if shown else None,
         "forecast": forecast,
-        "comparison": _comparison(programme, team.id, shown, as_of),
+        "comparison": history.comparison,
         "chart": _chart(points, programme, forecast),
         "latest": latest,
         "figures": figures,
@@ -142,26 +139,6 @@ def _forecast(programme: Programme, shown: list[WavePoint]) -> Forecast | None:
         programme.target_adoption_rate,
         programme.starts_on,
     )
-
-
-def _comparison(
-    programme: Programme, team_id: int, shown: list[WavePoint], as_of: date
-) -> StageComparison | None:
-    """The agents' latest observed stage by the as-of date beside the latest index."""
-    stage = db.session.scalar(
-        select(FeedbackEntry.observed_stage)
-        .where(
-            FeedbackEntry.programme_id == programme.id,
-            FeedbackEntry.team_id == team_id,
-            FeedbackEntry.observed_on <= as_of,
-        )
-        .order_by(FeedbackEntry.observed_on.desc(), FeedbackEntry.id.desc())
-        .limit(1)
-    )
-    latest = shown[-1].adoption_index if shown else None
-    if latest is None and stage is None:
-        return None
-    return observed_vs_survey(latest, stage.value if stage else None)
 
 
 def _wave_row(point: WavePoint) -> WaveRow:

@@ -8,7 +8,6 @@ Only the programme's PMO admins publish.
 from io import BytesIO
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -18,10 +17,10 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from transform import clock
-from transform.access import programme_access_or_404
+from transform.access import login_blueprint, programme_access_or_404
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import Report, Role
 from transform.reports import store
@@ -30,13 +29,7 @@ from transform.reports.registry import REPORTS, ReportSpec, spec_for_slug
 from transform.teams.queries import impacted_teams
 from transform.waves import queries as survey_queries
 
-bp = Blueprint("reports", __name__, url_prefix="/programmes/<int:programme_id>/reports")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every report page needs a login."""
+bp = login_blueprint("reports", __name__, url_prefix="/programmes/<int:programme_id>/reports")
 
 
 @bp.get("/")

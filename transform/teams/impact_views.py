@@ -1,21 +1,14 @@
 """The teams a programme changes, with go-live dates and change impact assessments."""
 
-from flask import Blueprint, abort, flash, render_template
-from flask_login import login_required
+from flask import abort, flash, render_template
 
-from transform.access import programme_access_or_404
+from transform.access import login_blueprint, programme_access_or_404
 from transform.htmx import redirect_after_post
 from transform.models import ImpactedTeam, Role
 from transform.teams import impact_service, queries
 from transform.teams.forms import STALE_IMPACT, ImpactAssessmentForm, ImpactedTeamForm
 
-bp = Blueprint("impact", __name__, url_prefix="/programmes/<int:programme_id>/impact")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every impact page needs a login."""
+bp = login_blueprint("impact", __name__, url_prefix="/programmes/<int:programme_id>/impact")
 
 
 @bp.context_processor

@@ -1,4 +1,4 @@
-"""Changes to the org tree: each flushes and leaves an audit event; the view commits."""
+"""Changes to the org tree: each flushes and leaves an audit event; the request commits."""
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass

@@ -1,10 +1,10 @@
 """The org tree: shared by every programme; org editors change it, everyone reads it."""
 
-from flask import Blueprint, Response, abort, flash, g, render_template, request
-from flask_login import current_user, login_required
+from flask import Response, abort, flash, g, render_template, request
+from flask_login import current_user
 
 from transform import clock, pending_uploads
-from transform.access import may_edit_shared_content
+from transform.access import login_blueprint, may_edit_shared_content
 from transform.extensions import db
 from transform.htmx import redirect_after_post, render_page_or_fragment
 from transform.import_forms import UploadForm
@@ -22,15 +22,9 @@ from transform.teams.import_files import COLUMNS, read_file
 from transform.teams.importing import ImportRefused
 from transform.wave_groups import open_wave_groups
 
-bp = Blueprint("teams", __name__, url_prefix="/teams")
+bp = login_blueprint("teams", __name__, url_prefix="/teams")
 
 SEARCH_MAX = 160
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every org-tree page needs a login; names and headcounts are not programme data."""
 
 
 def can_edit_org() -> bool:

@@ -10,12 +10,6 @@ from transform.wave_data.importing import TeamRef
 from transform.wave_groups import group_names, wave_parents
 
 
-def wave_or_none(programme: Programme, wave_id: int) -> Wave | None:
-    return db.session.scalar(
-        select(Wave).where(Wave.id == wave_id, Wave.programme_id == programme.id)
-    )
-
-
 def answer_specs(wave: Wave) -> list[ItemSpec]:
     """The wave's items in their order."""
     items = db.session.scalars(

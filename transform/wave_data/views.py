@@ -1,10 +1,10 @@
 """A wave's raw responses: import them from another survey tool, export them."""
 
-from flask import Blueprint, Response, abort, flash, render_template, request
-from flask_login import current_user, login_required
+from flask import Response, abort, flash, render_template, request
+from flask_login import current_user
 
 from transform import clock, pending_uploads
-from transform.access import ProgrammeAccess, programme_access_or_404
+from transform.access import ProgrammeAccess, login_blueprint
 from transform.htmx import redirect_after_post
 from transform.import_forms import UploadForm
 from transform.models import Role, Wave
@@ -18,24 +18,11 @@ from transform.wave_data.importing import (
     default_day,
     suggest_mapping,
 )
+from transform.waves.queries import wave_or_404
 
-bp = Blueprint(
+bp = login_blueprint(
     "wave_data", __name__, url_prefix="/programmes/<int:programme_id>/waves/<int:wave_id>"
 )
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Raw responses are programme data: every page needs a login."""
-
-
-def _wave_or_404(programme_id: int, wave_id: int, *roles: Role, for_write: bool = False):
-    access = programme_access_or_404(programme_id, *roles, for_write=for_write)
-    wave = queries.wave_or_none(access.programme, wave_id)
-    if wave is None:
-        abort(404)
-    return access, wave
 
 
 def _to_import(wave: Wave, token: str | None = None):
@@ -61,7 +48,7 @@ def _scope(wave: Wave) -> str:
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_responses(programme_id: int, wave_id: int):
-    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    access, wave = wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
     token = request.values.get("upload")
     if token is None:
         return _upload_step(access, wave)
@@ -173,7 +160,7 @@ def export_xlsx(programme_id: int, wave_id: int):
 def _closed_wave_or_409(programme_id: int, wave_id: int):
     """Raw rows only once the wave has closed: two exports of an open wave, a minute
     apart, would hold a new respondent's complete answers as the one new row."""
-    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, Role.SPONSOR)
+    access, wave = wave_or_404(programme_id, wave_id, Role.ADMIN, Role.SPONSOR)
     if not wave.has_closed_by(clock.today()):
         abort(
             409,

@@ -3,13 +3,16 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask import abort
 from sqlalchemy import case, func, select
 
+from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.extensions import db
 from transform.models import (
     Instrument,
     Programme,
     Response,
+    Role,
     SurveyLink,
     Team,
     Wave,
@@ -99,6 +102,17 @@ def wave_or_none(programme: Programme, wave_id: int) -> Wave | None:
     return db.session.scalar(
         select(Wave).where(Wave.id == wave_id, Wave.programme_id == programme.id)
     )
+
+
+def wave_or_404(
+    programme_id: int, wave_id: int, *roles: Role, for_write: bool = False
+) -> tuple[ProgrammeAccess, Wave]:
+    """The user's access to the programme and its wave; 404 outside it (403 for a role)."""
+    access = programme_access_or_404(programme_id, *roles, for_write=for_write)
+    wave = wave_or_none(access.programme, wave_id)
+    if wave is None:
+        abort(404)
+    return access, wave
 
 
 def wave_counts(wave: Wave, threshold: int | None, as_of: date | None = None) -> WaveCounts:

@@ -2,12 +2,11 @@
 
 import re
 
-from flask import Blueprint, Response, abort, flash, render_template, url_for
-from flask_login import login_required
+from flask import Response, abort, flash, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
 from transform import clock
-from transform.access import programme_access_or_404
+from transform.access import login_blueprint, programme_access_or_404
 from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import Instrument, Role, Team, WaveCollection
@@ -16,22 +15,9 @@ from transform.spreadsheets import csv_text
 from transform.teams.queries import impacted_teams
 from transform.waves import queries, service
 from transform.waves.forms import ConfirmForm, LinksForm, TeamLinkForm, WaveForm
+from transform.waves.queries import wave_or_404
 
-bp = Blueprint("waves", __name__, url_prefix="/programmes/<int:programme_id>/waves")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every wave page needs a login."""
-
-
-def _wave_or_404(programme_id: int, wave_id: int, *roles: Role, for_write: bool = False):
-    access = programme_access_or_404(programme_id, *roles, for_write=for_write)
-    wave = queries.wave_or_none(access.programme, wave_id)
-    if wave is None:
-        abort(404)
-    return access, wave
+bp = login_blueprint("waves", __name__, url_prefix="/programmes/<int:programme_id>/waves")
 
 
 @bp.get("/")
@@ -70,7 +56,7 @@ def create(programme_id: int):
 
 @bp.get("/<int:wave_id>")
 def show(programme_id: int, wave_id: int):
-    access, wave = _wave_or_404(programme_id, wave_id)
+    access, wave = wave_or_404(programme_id, wave_id)
     return _wave_page(access, wave)
 
 
@@ -113,7 +99,7 @@ def close_wave(programme_id: int, wave_id: int):
 
 
 def _transition(programme_id: int, wave_id: int, move, verb: str):
-    _access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    _access, wave = wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
     if not ConfirmForm().validate():
         abort(400)
     try:
@@ -128,7 +114,7 @@ def _transition(programme_id: int, wave_id: int, move, verb: str):
 
 @bp.post("/<int:wave_id>/links")
 def issue_links(programme_id: int, wave_id: int):
-    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    access, wave = wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
     form = LinksForm()
     form.team_id.choices = _team_choices(access, wave)
     if not form.validate():
@@ -157,7 +143,7 @@ def issue_links(programme_id: int, wave_id: int):
 
 @bp.post("/<int:wave_id>/team-link")
 def issue_team_link(programme_id: int, wave_id: int):
-    access, wave = _wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    access, wave = wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
     form = TeamLinkForm()
     form.team_id.choices = _team_choices(access, wave)
     if not form.validate():
