@@ -1,5 +1,6 @@
 """The feedback log: quick-log rules, feeds and filters, team pages, themes."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -103,6 +104,9 @@ def test_agent_quick_logs_and_the_entry_joins_the_feed_in_place(app, world):
     assert b"Logged for Billing." in response.data
     assert b'hx-swap-oob="afterbegin:#feed-list"' in response.data
     assert b"Training sessions clash with month-end." in response.data
+    # The fresh form after the save starts on today again, not empty.
+    observed_on = re.search(rb'<input[^>]*name="observed_on"[^>]*>', response.data).group(0)
+    assert f'value="{TODAY.isoformat()}"'.encode() in observed_on
     entry = db.session.scalar(select(FeedbackEntry))
     assert (entry.agent_id, entry.team_id, entry.sentiment) == (
         world["ari"].id,
@@ -298,3 +302,29 @@ def test_themes_count_barriers_and_stages_by_month(app, world):
     stage_table = page[page.index("Observed ADKAR stage by month") :]
     knowledge_row = stage_table[stage_table.index(">Knowledge<") :]
     assert "<strong>2</strong>" in knowledge_row[: knowledge_row.index("</tr>")]
+
+
+def test_the_feed_pages_and_loads_older_entries_in_place(app, world):
+    for day in range(30):
+        db.session.add(
+            FeedbackEntry(
+                programme_id=world["programme"].id,
+                team_id=world["billing"].id,
+                agent_id=world["ari"].id,
+                observed_on=TODAY - timedelta(days=day),
+                observed_stage="knowledge",
+                sentiment=0,
+                resistance="low",
+                barrier="none",
+                text=f"Entry {day:02d}",
+            )
+        )
+    db.session.flush()
+    pmo = factories.logged_in(app, "pmo@example.com")
+    first = pmo.get(_url(world, "/feedback")).get_data(as_text=True)
+    assert "Entry 00" in first and "Entry 24" in first and "Entry 25" not in first
+    more = re.search(r'hx-get="([^"]*after=[^"]*)"', first).group(1).replace("&amp;", "&")
+    older = pmo.get(more, headers=HTMX).get_data(as_text=True)
+    assert 'hx-swap-oob="beforeend:#feed-list"' in older
+    assert "Entry 25" in older and "Entry 29" in older and "Entry 24" not in older
+    assert "That is every entry that matches." in older

@@ -793,7 +793,7 @@ def test_non_editors_read_instruments_but_cannot_change_them(client, auth, custo
     before = _outline(custom)
     instrument_count = _count(Instrument)
     index = client.get("/instruments/")
-    assert index.status_code == 200 and b"New instrument" not in index.data
+    assert index.status_code == 200 and b"New questionnaire" not in index.data
     page = client.get(f"/instruments/{custom}")
     assert page.status_code == 200 and b"hx-post" not in page.data
     requests = [

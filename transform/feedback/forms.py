@@ -56,7 +56,8 @@ class FeedbackForm(FlaskForm):
         self.follow_up_owner_id.choices = [SelectChoice(NOBODY, "— Me —")] + [
             SelectChoice(person.id, person.name) for person in people
         ]
-        if not self.is_submitted():
+        # A new form (none read from a post, as after a quick-log save) starts on today.
+        if not self.observed_on.raw_data:
             self.observed_on.data = self.observed_on.data or today
 
     def validate_team_id(self, field) -> None:

@@ -25,6 +25,8 @@ from transform.orgtree import load_parents, subtree_ids
 from transform.teams.queries import impacted_teams
 
 FEED_LIMIT = 200
+#: Entries per page of the feed; "Load more" fetches the next page.
+FEED_PAGE = 25
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,54 @@ def _filtered(query, filters: FeedFilters):
     return query
 
 
+_ENTRY_LOADS = (
+    selectinload(FeedbackEntry.team),
+    selectinload(FeedbackEntry.agent),
+    selectinload(FeedbackEntry.follow_ups).selectinload(FollowUp.owner),
+)
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    entries: list[FeedbackEntry]
+    #: Where the next page starts ("YYYY-MM-DD:id" of the last entry); None at the end.
+    next_cursor: str | None
+
+
+def feed_page(programme: Programme, filters: FeedFilters, cursor: str | None) -> FeedPage:
+    """One page of the feed, newest first, starting after `cursor` (keyset paging, so a
+    new entry logged meanwhile neither repeats nor skips one)."""
+    query = select(FeedbackEntry).where(FeedbackEntry.programme_id == programme.id)
+    after = _read_cursor(cursor)
+    if after is not None:
+        on, entry_id = after
+        query = query.where(
+            (FeedbackEntry.observed_on < on)
+            | ((FeedbackEntry.observed_on == on) & (FeedbackEntry.id < entry_id))
+        )
+    entries = list(
+        db.session.scalars(
+            _filtered(query, filters)
+            .options(*_ENTRY_LOADS)
+            .order_by(FeedbackEntry.observed_on.desc(), FeedbackEntry.id.desc())
+            .limit(FEED_PAGE + 1)
+        )
+    )
+    if len(entries) <= FEED_PAGE:
+        return FeedPage(entries, None)
+    last = entries[FEED_PAGE - 1]
+    return FeedPage(entries[:FEED_PAGE], f"{last.observed_on.isoformat()}:{last.id}")
+
+
+def _read_cursor(cursor: str | None) -> tuple[date, int] | None:
+    """The cursor's day and id; None for none or one that does not read (the first page)."""
+    on, _, entry_id = (cursor or "").partition(":")
+    try:
+        return date.fromisoformat(on), int(entry_id)
+    except ValueError:
+        return None
+
+
 def feed(
     programme: Programme, filters: FeedFilters, limit: int = FEED_LIMIT
 ) -> list[FeedbackEntry]:
@@ -121,11 +171,7 @@ def feed(
     query = (
         select(FeedbackEntry)
         .where(FeedbackEntry.programme_id == programme.id)
-        .options(
-            selectinload(FeedbackEntry.team),
-            selectinload(FeedbackEntry.agent),
-            selectinload(FeedbackEntry.follow_ups).selectinload(FollowUp.owner),
-        )
+        .options(*_ENTRY_LOADS)
         .order_by(FeedbackEntry.observed_on.desc(), FeedbackEntry.id.desc())
         .limit(limit)
     )

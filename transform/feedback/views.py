@@ -1,4 +1,4 @@
-from flask import abort, flash, render_template, request
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from transform import clock
@@ -61,18 +61,23 @@ def index(programme_id: int):
 
 def render_feed(access, form: FeedbackForm | None = None, status: int = 200):
     filter_form, filters = feed_filters(access)
+    cursor = request.args.get("after")
+    page = queries.feed_page(access.programme, filters, cursor)
     context = dict(
         access=access,
         programme=access.programme,
         filter_form=filter_form,
-        entries=queries.feed(access.programme, filters),
+        page=page,
+        entries=page.entries,
+        more_url=_more_url(access, page),
         today=clock.today(),
         form=form or feedback_form(access),
         return_page="feed",
     )
-    template = (
-        "feedback/_feed.html" if is_htmx_request() and form is None else "feedback/index.html"
-    )
+    if is_htmx_request() and form is None:
+        template = "feedback/_feed_page.html" if cursor else "feedback/_feed.html"
+    else:
+        template = "feedback/index.html"
     return render_template(template, **context), status
 
 
@@ -97,6 +102,16 @@ def create(programme_id: int):
             "feedback.team", programme_id=programme_id, team_id=entry.team_id
         )
     return redirect_after_post(RETURN_PAGES[return_page], programme_id=programme_id)
+
+
+def _more_url(access, page: queries.FeedPage) -> str | None:
+    """The next page's address, keeping the filters; None at the end of the feed."""
+    if page.next_cursor is None:
+        return None
+    kept = {key: value for key, value in request.args.items() if key != "after"}
+    return url_for(
+        "feedback.index", programme_id=access.programme.id, after=page.next_cursor, **kept
+    )
 
 
 def _quick_log(access, form, return_page: str, status: int = 200, logged=None):

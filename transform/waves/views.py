@@ -90,7 +90,7 @@ def _wave_page(access, wave, status: int = 200, **extra):
 
 @bp.post("/<int:wave_id>/open")
 def open_wave(programme_id: int, wave_id: int):
-    return _transition(programme_id, wave_id, service.open_wave, "opened")
+    return _transition(programme_id, wave_id, service.open_wave, "open")
 
 
 @bp.post("/<int:wave_id>/close")
