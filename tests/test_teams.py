@@ -170,7 +170,7 @@ def test_a_deep_tree_needs_no_recursion():
 
 def test_everyone_logged_in_reads_the_tree(client, auth, org, people):
     auth.login("reader@example.com")
-    response = client.get("/teams/")
+    response = client.get("/teams/?view=list")
     assert response.status_code == 200
     html = response.data.decode()
     assert "Hartley &amp; Finch" in html and "LS-121" in html
@@ -649,7 +649,7 @@ def test_only_org_editors_change_the_tree(client, auth, org, programme, email):
 
 def test_a_site_administrator_edits_the_tree_without_a_programme(client, auth, people, org):
     auth.login("admin@example.com")
-    html = client.get("/teams/").data.decode()
+    html = client.get("/teams/?view=list").data.decode()
     assert f'href="/teams/{org["billing"].id}/edit"' in html and "New team" in html
     assert client.post("/teams/new", data=_form(name="Audit")).status_code == 303
 
@@ -664,3 +664,22 @@ def test_unknown_teams_are_404_and_logged_out_visitors_log_in(client, auth, peop
 
 def test_the_top_navigation_links_the_org_chart(client, pmo):
     assert b'href="/teams/">Org chart</a>' in client.get("/teams/").data
+
+
+def test_the_org_chart_draws_boxes_that_link_to_team_pages(app, client):
+    from transform.demo import DEMO_PASSWORD
+
+    programme = factories.demo_programme()
+    client.post("/auth/login", data={"email": "pmo@example.com", "password": DEMO_PASSWORD})
+    page = client.get("/teams/").get_data(as_text=True)
+    billing_ops = factories.team_id("Billing Operations")
+    box = page[page.index(f'id="team-{billing_ops}"') :]
+    box = box[: box.index("</li>")]
+    assert f'href="/programmes/{programme.id}/teams/{billing_ops}"' in box
+    assert "No change this month" in box and "Adoption 49 · not ready" in box
+    assert "tone-low" in box
+    payroll = page[page.index(f'id="team-{factories.team_id("Payroll")}"') :]
+    assert "Adoption hidden for anonymity" in payroll[: payroll.index("</li>")]
+    assert 'class="org-chart"' in page
+    listing = client.get("/teams/?view=list").get_data(as_text=True)
+    assert 'class="org-tree"' in listing and 'class="org-chart"' not in listing

@@ -18,6 +18,7 @@ from transform.models import (
     Programme,
     ProgrammeStatus,
     Response,
+    Team,
     Wave,
 )
 from transform.scoring import change_load as core
@@ -146,3 +147,11 @@ def changes_in_window(first: date, last: date, team_id: int | None) -> list[core
         )
         for impacted_id, team_id, programme_id, go_live_on, level, starts_on, ends_on in rows
     ]
+
+
+def month_load_percent(today: date) -> dict[int, float]:
+    """The change load of today's month in % of each team's capacity; absent = none."""
+    month = core.month_start(today)
+    capacities = dict(db.session.execute(select(Team.id, Team.change_capacity)).all())
+    grid = core.change_load(changes_in_window(month, month, None), capacities, month, 1)
+    return {row.team_id: 100 * row.cells[0].points / row.cells[0].capacity for row in grid.rows}

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from transform.extensions import db
 from transform.indices.waves import opened_waves
-from transform.loaders import changes_in_window, wave_frames
+from transform.loaders import month_load_percent, wave_frames
 from transform.models import (
     AgentAssignment,
     InstrumentKind,
@@ -25,7 +25,6 @@ from transform.models import (
     TrainingRecord,
     Wave,
 )
-from transform.scoring import change_load
 from transform.scoring.anonymity import CellState, disclosure
 from transform.scoring.estimate import Estimate
 from transform.scoring.items import dimension_scale_points, dimension_scores
@@ -163,7 +162,7 @@ def _context(programme: Programme, as_of: date) -> pd.DataFrame:
     )
     teams["agents"] = teams.index.map(lambda team: agents.get(team, 0))
     teams["trained"] = pd.Series(_trained(programme, as_of), dtype="float64")
-    teams["load_percent"] = pd.Series(_load_percent(teams, as_of), dtype="float64")
+    teams["load_percent"] = pd.Series(month_load_percent(as_of), dtype="float64")
     teams["load_percent"] = teams["load_percent"].fillna(0.0)
     return teams.drop(columns="capacity")
 
@@ -186,14 +185,3 @@ def _trained(programme: Programme, as_of: date) -> dict[int, int]:
             .where(TrainingRecord.programme_id == programme.id)
         ).all()
     )
-
-
-def _load_percent(teams: pd.DataFrame, as_of: date) -> dict[int, float]:
-    """The load of the month of `as_of` in % of each team's capacity; absent = no change."""
-    month = change_load.month_start(as_of)
-    capacities = {
-        int(team): None if pd.isna(capacity) else int(capacity)
-        for team, capacity in teams["capacity"].items()
-    }
-    grid = change_load.change_load(changes_in_window(month, month, None), capacities, month, 1)
-    return {row.team_id: 100 * row.cells[0].points / row.cells[0].capacity for row in grid.rows}

@@ -4,10 +4,11 @@ from flask import Response, abort, flash, g, render_template, request
 from flask_login import current_user
 
 from transform import clock, pending_uploads
-from transform.access import login_blueprint, may_edit_shared_content
+from transform.access import login_blueprint, may_edit_shared_content, programmes_of_current_user
 from transform.extensions import db
 from transform.htmx import redirect_after_post, render_page_or_fragment
 from transform.import_forms import UploadForm
+from transform.indices.team_marks import team_marks
 from transform.models import Team
 from transform.teams import queries, service
 from transform.teams.forms import (
@@ -25,6 +26,8 @@ from transform.wave_groups import open_wave_groups
 bp = login_blueprint("teams", __name__, url_prefix="/teams")
 
 SEARCH_MAX = 160
+#: Past this many teams the org chart opens as the searchable list; either is a click away.
+CHART_MAX = 150
 
 
 def can_edit_org() -> bool:
@@ -65,6 +68,11 @@ def org_helpers():
 def index():
     query = request.args.get("q", "").strip()[:SEARCH_MAX]
     tree = queries.org_tree()
+    view = request.args.get("view") or ("chart" if len(tree) <= CHART_MAX else "list")
+    if view == "chart" and not query:
+        programmes = [programme for programme, _role in programmes_of_current_user()]
+        marks = team_marks(programmes, clock.today())
+        return render_template("teams/chart.html", tree=tree, marks=marks, query=query)
     return render_page_or_fragment(
         "teams/index.html", "teams/_tree.html", tree=tree, rows=tree.rows(query), query=query
     )
