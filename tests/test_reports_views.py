@@ -1,5 +1,6 @@
 """The reports page: prepare and download drafts, publish, the history; and the CLI."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from tests.survey_setup import survey_world
 from tests.test_reports_store import stub_report  # noqa: F401  (fixture)
 from transform import clock
 from transform.extensions import db
-from transform.models import ReportKind, Team
+from transform.models import ReportKind, Response, Team
 from transform.reports import store
 
 pytestmark = pytest.mark.usefixtures("stub_report")
@@ -38,7 +39,7 @@ def test_the_page_lists_every_kind_with_its_pickers(app, world):
         assert label in html
     assert 'hx-post="/programmes/' in html and 'hx-indicator="#rendering-sponsor-progress"' in html
     assert "Rendering the report — this takes a few seconds…" in html
-    assert ">Billing</option>" in html and ">Pulse 1</option>" in html
+    assert ">Billing (no results yet)</option>" in html and ">Pulse 1</option>" in html
     assert f'min="{world["programme"].starts_on.isoformat()}"' in html
     assert "Nothing published yet." in html
     assert 'aria-current="page">Reports</a>' in html
@@ -205,8 +206,14 @@ def test_team_and_wave_pages_link_to_their_reports(app, world):
     programme_id = world["programme"].id
     team_page = client.get(f"/programmes/{programme_id}/teams/{world['billing'].id}")
     assert f"team-adoption.pdf?team={world['billing'].id}" in team_page.get_data(as_text=True)
-    wave_page = client.get(f"/programmes/{programme_id}/waves/{world['wave'].id}")
-    assert f"survey-wave.pdf?wave={world['wave'].id}" in wave_page.get_data(as_text=True)
+    wave_url = f"/programmes/{programme_id}/waves/{world['wave'].id}"
+    report = f"survey-wave.pdf?wave={world['wave'].id}"
+    # A wave without responses has nothing to report; one response is enough to offer it.
+    assert report not in client.get(wave_url).get_data(as_text=True)
+    db.session.add(
+        Response(wave_id=world["wave"].id, team_id=world["billing"].id, submitted_on=SUITE_DAY)
+    )
+    assert report in client.get(wave_url).get_data(as_text=True)
 
 
 def test_cli_writes_the_pdf_and_prints_pages(app, world, tmp_path):
@@ -266,3 +273,15 @@ def test_a_wave_report_dated_before_the_wave_opened_is_refused_with_a_message(ap
     )
     assert prepared.status_code == 422
     assert "choose an as-of date from that day on" in prepared.get_data(as_text=True)
+
+
+def test_the_team_report_defaults_to_a_team_with_results(client):
+    from transform.demo import DEMO_PASSWORD
+
+    programme = factories.demo_programme()
+    client.post("/auth/login", data={"email": "pmo@example.com", "password": DEMO_PASSWORD})
+    page = client.get(f"/programmes/{programme.id}/reports/").get_data(as_text=True)
+    select = page[page.index('id="team-team-adoption"') :]
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", select[: select.index("</select>")])
+    assert "(no results yet)" not in options[0]
+    assert "Payroll (no results yet)" in options

@@ -69,3 +69,13 @@ def _mark(load: float | None, programme_id: int | None, row) -> TeamMark:
         return TeamMark(load, programme_id, adoption_note="adoption hidden for anonymity")
     value = row.adoption_index.value
     return TeamMark(load, programme_id, whole(value), band(value))
+
+
+def teams_with_results(programme: Programme, today: date) -> set[int]:
+    """The teams whose adoption figures are shown in the programme's latest ADKAR wave with
+    results: the ones a team report can say something about."""
+    return {
+        team_id
+        for team_id, row in _latest_rows(programme, today).items()
+        if row.state == CellState.SHOWN
+    }

@@ -28,11 +28,20 @@ class ReportForm(FlaskForm):
         waves: list[Wave],
         today: date,
         *args,
+        teams_with_results: set[int] = frozenset(),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.spec, self.programme, self.today = spec, programme, today
-        self.team.choices = [SelectChoice(team.id, team.name) for team in teams]
+        # Teams whose figures can be shown first, so the default is one with a report.
+        ordered = sorted(teams, key=lambda team: team.id not in teams_with_results)
+        self.team.choices = [
+            SelectChoice(
+                team.id,
+                team.name if team.id in teams_with_results else f"{team.name} (no results yet)",
+            )
+            for team in ordered
+        ]
         self.wave.choices = [SelectChoice(wave.id, wave.name) for wave in waves]
         self.waves_by_id = {wave.id: wave for wave in waves}
         if not spec.needs_team:

@@ -22,6 +22,7 @@ from flask_login import current_user
 from transform import clock
 from transform.access import login_blueprint, programme_access_or_404
 from transform.htmx import is_htmx_request, redirect_after_post
+from transform.indices.team_marks import teams_with_results
 from transform.models import Report, Role
 from transform.reports import store
 from transform.reports.forms import PublishForm, ReportForm
@@ -37,8 +38,11 @@ def index(programme_id: int):
     access = programme_access_or_404(programme_id)
     programme = access.programme
     teams, waves = _choices(programme)
+    shown = teams_with_results(programme, clock.today())
     forms = {
-        spec: ReportForm(spec, programme, teams, waves, clock.today(), formdata=None)
+        spec: ReportForm(
+            spec, programme, teams, waves, clock.today(), formdata=None, teams_with_results=shown
+        )
         for spec in REPORTS.values()
     }
     return render_template(
@@ -127,7 +131,17 @@ def _report_form(programme, kind: str, formdata, **kwargs) -> tuple[ReportSpec, 
     if spec is None:
         abort(404, description="There is no such kind of report.")
     teams, waves = _choices(programme)
-    form = ReportForm(spec, programme, teams, waves, clock.today(), formdata=formdata, **kwargs)
+    shown = teams_with_results(programme, clock.today()) if spec.needs_team else set()
+    form = ReportForm(
+        spec,
+        programme,
+        teams,
+        waves,
+        clock.today(),
+        formdata=formdata,
+        teams_with_results=shown,
+        **kwargs,
+    )
     return spec, form
 
 
