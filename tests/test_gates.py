@@ -100,6 +100,8 @@ def test_the_full_gate_cycle_with_history(app, gate):
     page = pmo.get(_phase_url(gate)).data
     assert b"Decision history" in page
     assert b"Need the cost case" in page and b"by Sol Sponsor" in page
+    # The phase is still running: the PMO is prompted to close it.
+    assert b"The gate is approved." in page and b"Close the phase" in page
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.entity == "gate").order_by(AuditEvent.id)
     ).all()
@@ -160,7 +162,13 @@ def test_sponsor_sees_the_decision_form_only_once_submitted(app, gate):
     assert b"Your decision" not in sponsor.get(_phase_url(gate)).data
     gate.submit(gate.phase.programme.memberships[0].user_id)
     db.session.flush()
-    assert b"Your decision" in sponsor.get(_phase_url(gate)).data
+    page = sponsor.get(_phase_url(gate)).get_data(as_text=True)
+    assert "Your decision" in page
+    # The open work of the phase is beside the decision, overdue marked.
+    brief = page[page.index('class="decision-brief"') : page.index("Record decision")]
+    activities = gate.phase.activities
+    assert f"{len(activities)} activities not done" in brief
+    assert all(activity.name in brief for activity in activities)
 
 
 def _response_minimum_setup(programme, counts: dict[str, int]):

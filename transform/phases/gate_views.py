@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from transform import clock
 from transform.access import login_blueprint
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import GateDecisionKind, IllegalTransition, Role
@@ -37,6 +38,7 @@ def _gate_partial(access, phase, status: int = 200, message: str | None = None):
         decision_form=GateDecisionForm(formdata=None),
         confirm_form=ConfirmForm(),
         gate_message=message,
+        today=clock.today(),
     ), status
 
 
