@@ -183,3 +183,16 @@ def test_the_programmes_menu_lists_the_users_own_programmes_only(client, setting
     menu = page[page.index("<summary>Programmes</summary>") : page.index("All my programmes")]
     assert setting.name in menu and "PMO admin" in menu
     assert "Someone else's programme" not in menu
+
+
+def test_dates_are_written_the_way_the_browsers_locale_writes_them(app):
+    """A US browser's date fields read month first, so its pages do too; the default is
+    day first."""
+    programme = factories.programme(admin=factories.user("pmo@example.com"))
+    client = factories.logged_in(app, "pmo@example.com")
+    url = f"/programmes/{programme.id}"
+    starts = programme.starts_on
+    us = client.get(url, headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert f"{starts:%b} {starts.day}, {starts.year}" in us and 'lang="en-US"' in us
+    gb = client.get(url).get_data(as_text=True)
+    assert f"{starts.day} {starts:%b} {starts.year}" in gb and 'lang="en-GB"' in gb

@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from flask import Flask
+from babel import dates as babel_dates
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from transform.formatting import format_value, tone_properties
@@ -13,16 +14,32 @@ from transform.scoring.readiness import COMPONENT_LABELS
 HTMX_ASSET = "js/htmx-2.0.11.min.js"
 
 
+#: Locales dates are written in, as the browser's language asks (Accept-Language); the
+#: first is the default, and the one PDFs and the command line use. A date typed into a
+#: browser's date field follows the same locale, so typed and shown dates agree.
+LOCALES = ("en_GB", "en_US", "de_DE", "fr_FR", "nl_NL", "es_ES")
+
+
+def user_locale() -> str:
+    """The locale of the request's browser among LOCALES; the default outside a request."""
+    if not has_request_context():
+        return LOCALES[0]
+    asked = request.accept_languages.best_match([code.replace("_", "-") for code in LOCALES])
+    return asked.replace("-", "_") if asked else LOCALES[0]
+
+
 def format_date(value: date | datetime | None) -> str:
+    """A date as the user's locale writes it in words: 3 Dec 2026, Dec 3, 2026, 03.12.2026."""
     if value is None:
         return "—"
-    return f"{value.day} {value:%b %Y}"
+    return babel_dates.format_date(value, "medium", locale=user_locale())
 
 
 def format_datetime(value: datetime | None) -> str:
+    """A stored (UTC) moment as the user's locale writes it, marked UTC."""
     if value is None:
         return "—"
-    return f"{value.day} {value:%b %Y %H:%M} UTC"
+    return f"{babel_dates.format_datetime(value, 'medium', locale=user_locale())} UTC"
 
 
 def size_label(size_bytes: int) -> str:
@@ -57,6 +74,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["component_labels"] = COMPONENT_LABELS
     app.jinja_env.filters["kpi_value"] = format_value
     app.jinja_env.globals["tone_properties"] = tone_properties
+    app.jinja_env.globals["user_locale"] = user_locale
     app.jinja_env.filters["barrier_point"] = barrier_point_label
     app.jinja_env.globals["barrier_point_rule"] = BARRIER_POINT_RULE
     # Scores are shown and banded by one rule (transform.scoring.bands), never round().

@@ -41,6 +41,7 @@ from transform.extensions import db
 from transform.indices import service
 from transform.indices.service import WaveDashboard
 from transform.models import Programme, Wave
+from transform.templating import user_locale
 
 #: Enough for every team filter a programme office opens in a day; an enterprise
 #: dashboard of 2,000 teams is about a megabyte.
@@ -60,7 +61,8 @@ class _Entry:
     readiness_wave_id: int | None
     #: On the cache's clock, when scoring began: the window is measured from it.
     computed_monotonic: float = 0.0
-    #: The dashboard's HTML once rendered; it is the same for every viewer.
+    #: The dashboard's HTML once rendered, by locale: the same for every viewer who
+    #: writes dates the same way.
     html: dict[str, Markup] = field(default_factory=dict)
 
 
@@ -71,10 +73,11 @@ class CachedDashboard:
     entry: _Entry
 
     def html(self, render: Callable[[], str]) -> Markup:
-        """The dashboard rendered by `render` once per entry, then kept with it."""
-        html = self.entry.html.get("dashboard")
+        """The dashboard rendered by `render` once per entry and locale, then kept with it."""
+        key = user_locale()
+        html = self.entry.html.get(key)
         if html is None:
-            html = self.entry.html["dashboard"] = Markup(render())
+            html = self.entry.html[key] = Markup(render())
         return html
 
 

@@ -24,6 +24,7 @@ from transform.indices.waves import opened_waves
 from transform.models import InstrumentKind, Programme, Response, Wave
 from transform.orgtree import load_parents
 from transform.scoring.anonymity import CellState, Disclosure, disclosure, effective_threshold
+from transform.templating import format_date
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,9 @@ class WaveChoice:
                 f"{self.collecting_responses} responses so far, no team at {self.threshold} yet"
             )
         if wave.closes_on < self.as_of:
-            return f"“{wave.name}” closed on {_day(wave.closes_on)} without results to show."
-        return f"“{wave.name}” is open until {_day(wave.closes_on)}: {so_far}."
+            closed = format_date(wave.closes_on)
+            return f"“{wave.name}” closed on {closed} without results to show."
+        return f"“{wave.name}” is open until {format_date(wave.closes_on)}: {so_far}."
 
 
 def latest_with_results(
@@ -92,9 +94,6 @@ def own_counts(wave: Wave, as_of: date) -> dict[int, int]:
         ).all()
     )
 
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
 
 
 @dataclass(frozen=True)
