@@ -38,8 +38,9 @@ test-sqlite: $(STAMP)
 # The tests that load the demo, run again with the process's clock a year ahead and a
 # year back (Debian's faketime): a module that reads the wall clock instead of
 # transform.clock, or a test that mixes the two, fails here whatever day it is.
-# A conftest that loads the demo stands for its folder; the fuzzers run 20 examples.
-CLOCK_TESTS = $(sort $(foreach f,$(shell grep -rl --include='*.py' load_demo tests | grep -v '^tests/browser/'),$(if $(findstring conftest.py,$(f)),$(dir $(f)),$(f))))
+# A test file that loads the demo or takes the `demo` fixture is in; a conftest that
+# loads the demo stands for its folder (the root conftest only defines the fixture); the fuzzers run 20 examples.
+CLOCK_TESTS = $(sort $(foreach f,$(shell grep -rlE --include='*.py' 'load_demo|demo_programme|[(, ]demo[,)]' tests | grep -v -e '^tests/browser/' -e '^tests/conftest.py$$'),$(if $(findstring conftest.py,$(f)),$(dir $(f)),$(f))))
 test-clock: $(STAMP)
 	@if ! command -v faketime >/dev/null; then \
 		if [ "$$CI" = "true" ]; then echo "faketime is missing; CI may not skip the clock run." >&2; exit 1; fi; \

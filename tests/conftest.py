@@ -18,6 +18,7 @@ from tests import factories
 from transform import TestConfig, clock, create_app
 from transform.extensions import db as _db
 from transform.indices.cache import dashboard_cache
+from transform.models import Role
 
 DEMO_PASSWORD = factories.PASSWORD
 
@@ -151,6 +152,41 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def people(db):
+    """The cast of a small programme: its PMO, two change agents, a sponsor, an outsider."""
+    return {
+        "pmo": factories.user("pmo@example.com", name="Pam PMO"),
+        "agent": factories.user("agent@example.com", name="Ari Agent"),
+        "agent2": factories.user("agent2@example.com", name="Bea Agent"),
+        "sponsor": factories.user("sponsor@example.com", name="Sol Sponsor"),
+        "outsider": factories.user("outsider@example.com", name="Otto Outsider"),
+    }
+
+
+@pytest.fixture
+def programme(people):
+    """A two-phase programme run by the PMO, with the first agent and the sponsor in it."""
+    return factories.programme(
+        admin=people["pmo"],
+        members={people["agent"]: Role.CHANGE_AGENT, people["sponsor"]: Role.SPONSOR},
+        name="Back-office optimisation",
+    )
+
+
+@pytest.fixture
+def pmo(auth, people):
+    """The programme's PMO, logged in on `client`."""
+    auth.login("pmo@example.com")
+    return people["pmo"]
+
+
+@pytest.fixture
+def demo(db):
+    """The demo loaded on SUITE_DAY; its back-office programme."""
+    return factories.demo_programme()
 
 
 @pytest.fixture

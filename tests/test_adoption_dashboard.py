@@ -7,23 +7,17 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.factories import SUITE_DAY
-from transform.demo import DEMO_PASSWORD, load_demo
+from transform.demo import DEMO_PASSWORD
 from transform.extensions import db
 from transform.indices.service import adkar_waves, wave_dashboard
 from transform.loaders import wave_frames
-from transform.models import Programme, Team
+from transform.models import Team
 from transform.scoring.adkar import ADKAR
 from transform.scoring.items import dimension_scores
 from transform.scoring.rollup import rollup_adoption
 
 TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
-
-
-@pytest.fixture
-def demo(db):
-    load_demo(TODAY)
-    return db.session.scalar(select(Programme).where(Programme.name == BACKOFFICE))
 
 
 def _client(app, email="pmo@example.com"):

@@ -31,17 +31,6 @@ TODAY = date(2026, 5, 20)
 
 
 @pytest.fixture
-def people(db):
-    return {
-        "pmo": factories.user("pmo@example.com", name="Pam PMO"),
-        "agent": factories.user("agent@example.com", name="Ari Agent"),
-        "agent2": factories.user("agent2@example.com", name="Bea Agent"),
-        "sponsor": factories.user("sponsor@example.com", name="Sol Sponsor"),
-        "outsider": factories.user("outsider@example.com", name="Otto Outsider"),
-    }
-
-
-@pytest.fixture
 def programme(people):
     return factories.programme(
         admin=people["pmo"],

@@ -7,8 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from transform import clock
-from transform.demo import DEMO_PASSWORD, load_demo
+from transform.demo import DEMO_PASSWORD
 from transform.extensions import db
 from transform.indices import service
 from transform.indices.cache import dashboard_cache
@@ -17,12 +16,6 @@ from transform.models import Programme, Team, WaveTeam
 from transform.waves.service import issue_team_link
 
 BACKOFFICE = "Back-office optimisation"
-
-
-@pytest.fixture
-def demo(db):
-    load_demo(clock.today())
-    return db.session.scalar(select(Programme).where(Programme.name == BACKOFFICE))
 
 
 @pytest.fixture

@@ -1,13 +1,9 @@
 """Gate criteria evaluated from survey data: no team stuck early, teams ready enough."""
 
-from datetime import date
-
-import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
 from transform import clock
-from transform.demo import load_demo
 from transform.extensions import db
 from transform.indices.service import TeamFigures
 from transform.models import GateCriterion, GateCriterionKind, Programme
@@ -15,12 +11,6 @@ from transform.phases.criteria import CriterionState, evaluate_criteria
 from transform.scoring.anonymity import CellState
 from transform.scoring.bands import whole
 from transform.scoring.estimate import Estimate
-
-
-@pytest.fixture
-def demo(db):
-    load_demo(date(2026, 11, 22))
-    return db.session.scalar(select(Programme).where(Programme.name == "Back-office optimisation"))
 
 
 def _criterion(

@@ -17,36 +17,10 @@ from transform.models import (
     ImpactScore,
     Programme,
     ProgrammeStatus,
-    Role,
     Team,
 )
 
 STALE = b"Someone changed this team&#39;s impact since you opened it."
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "pmo": factories.user("pmo@example.com", name="Pam PMO"),
-        "agent": factories.user("agent@example.com", name="Ari Agent"),
-        "sponsor": factories.user("sponsor@example.com", name="Sol Sponsor"),
-        "outsider": factories.user("outsider@example.com", name="Otto Outsider"),
-    }
-
-
-@pytest.fixture
-def programme(people):
-    return factories.programme(
-        admin=people["pmo"],
-        members={people["agent"]: Role.CHANGE_AGENT, people["sponsor"]: Role.SPONSOR},
-        name="Back-office optimisation",
-    )
-
-
-@pytest.fixture
-def pmo(auth, people):
-    auth.login("pmo@example.com")
-    return people["pmo"]
 
 
 @pytest.fixture

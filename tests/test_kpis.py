@@ -28,23 +28,12 @@ TARGET_ON = date(2026, 12, 18)
 
 
 @pytest.fixture
-def people(db):
-    return {
-        "pmo": factories.user("pmo@example.com", name="Pam PMO"),
-        "agent": factories.user("agent@example.com", name="Ari Agent"),
-        "other_agent": factories.user("other@example.com", name="Oli Other"),
-        "sponsor": factories.user("sponsor@example.com", name="Sol Sponsor"),
-        "outsider": factories.user("outsider@example.com", name="Otto Outsider"),
-    }
-
-
-@pytest.fixture
 def programme(people):
     return factories.programme(
         admin=people["pmo"],
         members={
             people["agent"]: Role.CHANGE_AGENT,
-            people["other_agent"]: Role.CHANGE_AGENT,
+            people["agent2"]: Role.CHANGE_AGENT,
             people["sponsor"]: Role.SPONSOR,
         },
     )
@@ -230,7 +219,7 @@ def test_who_may_do_what(app, programme, kpi):
     assert sponsor.get(f"{base}/{kpi.id}").status_code == 200
     assert sponsor.get(f"{base}/new").status_code == 403
     assert sponsor.post(actual_url, data=data).status_code == 403
-    other = factories.logged_in(app, "other@example.com")
+    other = factories.logged_in(app, "agent2@example.com")
     assert other.post(actual_url, data=data).status_code == 403
     assert other.post(f"{base}/{kpi.id}/edit", data=_form()).status_code == 403
     outsider = factories.logged_in(app, "outsider@example.com")

@@ -3,7 +3,6 @@ with results, and name the newer one still collecting."""
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from tests import factories
@@ -31,11 +30,6 @@ from transform.reports import registry
 from transform.reports.store import report_html
 
 PULSE_4 = "Adoption pulse 4"
-
-
-@pytest.fixture
-def demo(db):
-    return factories.demo_programme()
 
 
 def _open_pulse_4(programme: Programme) -> Wave:

@@ -18,37 +18,11 @@ from transform.models import (
     RaidItem,
     RaidKind,
     RaidStatus,
-    Role,
 )
 from transform.raid import service
 from transform.raid.queries import RaidFilters, raid_log
 
 STALE = b"Someone changed this item since you opened it. Reload to see their changes."
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "pmo": factories.user("pmo@example.com", name="Pam PMO"),
-        "agent": factories.user("agent@example.com", name="Ari Agent"),
-        "sponsor": factories.user("sponsor@example.com", name="Sol Sponsor"),
-        "outsider": factories.user("outsider@example.com", name="Otto Outsider"),
-    }
-
-
-@pytest.fixture
-def programme(people):
-    return factories.programme(
-        admin=people["pmo"],
-        members={people["agent"]: Role.CHANGE_AGENT, people["sponsor"]: Role.SPONSOR},
-        name="Back-office optimisation",
-    )
-
-
-@pytest.fixture
-def pmo(auth, people):
-    auth.login("pmo@example.com")
-    return people["pmo"]
 
 
 def _phases(programme) -> list[Phase]:

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests import factories
 from tests.factories import SUITE_DAY
 from transform.charts import (
     Bar,
@@ -19,7 +20,6 @@ from transform.charts import (
     bars_svg,
     intervals_svg,
 )
-from transform.demo import load_demo
 from transform.extensions import db
 from transform.feedback.queries import open_follow_ups
 from transform.indices.history import team_history
@@ -48,16 +48,6 @@ ASSESSMENT_END = date(2026, 6, 28)
 BACKOFFICE = "Back-office optimisation"
 SMALL_TEAMS = ("Payroll", "Accounts Payable")
 SECRET = "Only the four of us in payroll would say this"
-
-
-@pytest.fixture
-def demo(db):
-    load_demo(TODAY)
-    return db.session.scalar(select(Programme).where(Programme.name == BACKOFFICE))
-
-
-def _team(name: str) -> int:
-    return db.session.scalar(select(Team.id).where(Team.name == name))
 
 
 def _wave(programme: Programme, name: str) -> Wave:
@@ -93,7 +83,8 @@ def _assert_words_not_numbers(html: str, team: str) -> None:
 def _comment_in(programme: Programme, wave_name: str, team: str, text: str) -> None:
     response = db.session.scalars(
         select(Response).where(
-            Response.wave_id == _wave(programme, wave_name).id, Response.team_id == _team(team)
+            Response.wave_id == _wave(programme, wave_name).id,
+            Response.team_id == factories.team_id(team),
         )
     ).first()
     response.comment = text
@@ -192,7 +183,7 @@ def test_assessment_hides_small_teams(demo):
 
 
 def test_team_report_indices_are_the_team_pages(demo):
-    team_id = _team("Billing Operations")
+    team_id = factories.team_id("Billing Operations")
     context = team_adoption.build(demo, TODAY, team_id=team_id).context
     history = team_history(demo, team_id, SUITE_DAY)
     assert [row.wave for row in context["rows"]] == [p.wave.name for p in history.points]
@@ -211,7 +202,7 @@ def test_team_report_indices_are_the_team_pages(demo):
 
 
 def test_team_report_pdf_prints_the_index(demo):
-    team_id = _team("Billing Operations")
+    team_id = factories.team_id("Billing Operations")
     content = team_adoption.build(demo, TODAY, team_id=team_id)
     latest = content.context["latest_shown"]
     text = _pdf_text(content, demo, TODAY)
@@ -221,7 +212,7 @@ def test_team_report_pdf_prints_the_index(demo):
 
 
 def test_team_report_as_of_leaves_out_later_waves_and_feedback(demo):
-    team_id = _team("Billing Operations")
+    team_id = factories.team_id("Billing Operations")
     context = team_adoption.build(demo, OCTOBER, team_id=team_id).context
     assert [row.wave for row in context["rows"]] == ["Adoption pulse 1", "Adoption pulse 2"]
     assert context["latest"].wave.name == "Adoption pulse 2"
@@ -235,7 +226,7 @@ def test_team_report_as_of_leaves_out_later_waves_and_feedback(demo):
 
 def test_team_report_of_a_small_team_reads_words_not_numbers(demo):
     _comment_in(demo, "Adoption pulse 3", "Payroll", SECRET)
-    team_id = _team("Payroll")
+    team_id = factories.team_id("Payroll")
     content = team_adoption.build(demo, TODAY, team_id=team_id)
     assert all(row.state == CellState.BELOW_THRESHOLD for row in content.context["rows"])
     assert content.context["readiness"] is None and content.context["latest_shown"] is None
@@ -252,16 +243,16 @@ def test_team_report_of_a_small_team_reads_words_not_numbers(demo):
 def test_team_report_shows_comments_only_from_the_comment_threshold(demo):
     _comment_in(demo, "Adoption pulse 3", "Litigation Support", "Litigation says hello")
     _comment_in(demo, "Adoption pulse 3", "Accounts Payable", SECRET)
-    litigation = team_adoption.build(demo, TODAY, team_id=_team("Litigation Support"))
+    litigation = team_adoption.build(demo, TODAY, team_id=factories.team_id("Litigation Support"))
     assert "Litigation says hello" in _html(litigation, demo, TODAY)
-    payable = team_adoption.build(demo, TODAY, team_id=_team("Accounts Payable"))
+    payable = team_adoption.build(demo, TODAY, team_id=factories.team_id("Accounts Payable"))
     assert payable.context["comments"].shown == []
     assert SECRET not in _html(payable, demo, TODAY)
 
 
 @pytest.mark.parametrize("name", ["Finance", "Hartley & Finch", None])
 def test_team_report_needs_a_team_the_programme_impacts(demo, name):
-    team_id = _team(name) if name else 999_999
+    team_id = factories.team_id(name) if name else 999_999
     with pytest.raises(LookupError):
         team_adoption.build(demo, TODAY, team_id=team_id)
     with pytest.raises(LookupError):
@@ -285,7 +276,7 @@ def test_wave_report_means_pool_each_subtree(demo):
     context = survey_wave.build(demo, TODAY, wave_id=wave.id).context
     frames = wave_frames(wave.id)
     scores = dimension_scores(frames.answers, frames.items, normalised=True)
-    billing = _team("Billing")
+    billing = factories.team_id("Billing")
     mine = scores[scores["team_id"].isin(subtree_ids(frames.parents, billing))]
     row = next(r for r in context["rows"] if r.team_id == billing)
     assert row.n == len(mine)
@@ -370,7 +361,7 @@ def test_assessment_pdf_prints_the_baseline_and_withholds(demo):
 
 
 def test_user_text_is_escaped_in_tables_and_charts(demo):
-    team = db.session.get(Team, _team("Billing Operations"))
+    team = db.session.get(Team, factories.team_id("Billing Operations"))
     team.name = "<script>alert(1)</script> & $x$ Ops"
     # Waves show their groups' names as they stood when they opened: rename those too.
     for group in db.session.scalars(select(WaveGroup).where(WaveGroup.team_id == team.id)):
@@ -408,7 +399,7 @@ def _quiet_pulse(programme: Programme, team: str) -> Wave:
         opens_on=date(2026, 11, 20),
         closes_on=date(2026, 11, 30),
         status=WaveStatus.OPEN,
-        teams=[WaveTeam(team_id=_team(team))],
+        teams=[WaveTeam(team_id=factories.team_id(team))],
     )
     db.session.add(wave)
     db.session.flush()
@@ -426,7 +417,9 @@ def test_wave_report_of_a_wave_without_responses_says_so(demo):
 
 def test_team_report_reads_barriers_from_the_newest_wave_with_figures(demo):
     _quiet_pulse(demo, "Billing Operations")
-    context = team_adoption.build(demo, TODAY, team_id=_team("Billing Operations")).context
+    context = team_adoption.build(
+        demo, TODAY, team_id=factories.team_id("Billing Operations")
+    ).context
     assert context["rows"][-1].wave == "Quiet pulse"
     assert context["rows"][-1].state == CellState.NO_DATA
     assert context["latest"].wave.name == "Adoption pulse 3"

@@ -4,28 +4,20 @@ import re
 from datetime import date
 from html import unescape
 
-import pytest
 from flask import render_template
 from sqlalchemy import select
 
 from tests.factories import SUITE_DAY
-from transform.demo import load_demo
 from transform.extensions import db
 from transform.formatting import format_value
 from transform.indices.service import adkar_waves, wave_dashboard
 from transform.kpis.queries import kpi_views
-from transform.models import Gate, GateStatus, Phase, Programme
+from transform.models import Gate, GateStatus, Phase
 from transform.reports import sponsor
 from transform.scoring.kpi import Status
 
 TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
-
-
-@pytest.fixture
-def demo(db):
-    load_demo(TODAY)
-    return db.session.scalar(select(Programme).where(Programme.name == BACKOFFICE))
 
 
 def _html(app, programme, as_of):

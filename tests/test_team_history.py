@@ -1,29 +1,13 @@
 """A team's adoption over the waves on its page: figures, trend, forecast, agents' view."""
 
-from datetime import date
-
-import pytest
-from sqlalchemy import select
-
+from tests import factories
 from tests.factories import SUITE_DAY
-from transform.demo import DEMO_PASSWORD, load_demo
-from transform.extensions import db
+from transform.demo import DEMO_PASSWORD
 from transform.indices.history import team_history
-from transform.models import Programme, Team
-
-
-@pytest.fixture
-def demo(db):
-    load_demo(date(2026, 11, 22))
-    return db.session.scalar(select(Programme).where(Programme.name == "Back-office optimisation"))
-
-
-def _team(name: str) -> int:
-    return db.session.scalar(select(Team.id).where(Team.name == name))
 
 
 def test_the_lagging_team_stays_stuck_at_knowledge(demo):
-    history = team_history(demo, _team("Billing Operations"), SUITE_DAY)
+    history = team_history(demo, factories.team_id("Billing Operations"), SUITE_DAY)
     assert [p.state.value for p in history.points] == ["shown"] * 3
     latest = history.points[-1]
     knowledge = latest.elements[2].value
@@ -37,14 +21,14 @@ def test_the_lagging_team_stays_stuck_at_knowledge(demo):
 
 
 def test_a_growing_team_gets_a_forecast_date(demo):
-    history = team_history(demo, _team("Corporate Support"), SUITE_DAY)
+    history = team_history(demo, factories.team_id("Corporate Support"), SUITE_DAY)
     rates = [p.adoption_rate.value for p in history.points]
     assert rates == sorted(rates)
     assert history.forecast.target_date is not None or history.forecast.reason
 
 
 def test_a_small_teams_history_is_hidden(demo):
-    history = team_history(demo, _team("Payroll"), SUITE_DAY)
+    history = team_history(demo, factories.team_id("Payroll"), SUITE_DAY)
     assert {p.state.value for p in history.points} == {"below_threshold"}
     assert all(p.adoption_index is None for p in history.points)
     assert history.forecast is None
@@ -53,17 +37,19 @@ def test_a_small_teams_history_is_hidden(demo):
 def test_the_team_page_shows_the_history(app, demo):
     client = app.test_client()
     client.post("/auth/login", data={"email": "pmo@example.com", "password": DEMO_PASSWORD})
-    page = client.get(f"/programmes/{demo.id}/teams/{_team('Billing Operations')}")
+    page = client.get(f"/programmes/{demo.id}/teams/{factories.team_id('Billing Operations')}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Adoption over the waves" in text and "Adoption pulse 3" in text
     assert "Agents&#39; view beside the survey" in text or "Agents' view beside the survey" in text
-    payroll = client.get(f"/programmes/{demo.id}/teams/{_team('Payroll')}").get_data(as_text=True)
+    payroll = client.get(f"/programmes/{demo.id}/teams/{factories.team_id('Payroll')}").get_data(
+        as_text=True
+    )
     assert "Hidden for anonymity" in payroll
 
 
 def test_a_team_page_with_a_forecast_date_renders_it(app, demo):
-    team_id = _team("Practice Support")
+    team_id = factories.team_id("Practice Support")
     forecast = team_history(demo, team_id, SUITE_DAY).forecast
     assert forecast.target_date is not None and forecast.reason is None
     client = app.test_client()
