@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from tests.access_rules import LOGIN, OK, ROLES, RULES
+from tests.access.access_rules import LOGIN, OK, ROLES, RULES
 from tests.factories import SUITE_DAY
 from transform.api.tokens import create_token
 from transform.demo import DEMO_PASSWORD, load_demo
@@ -122,7 +122,7 @@ class World:
             else:
                 raise AssertionError(
                     f"{endpoint}: no id for path parameter <{name}>; add one in "
-                    "tests/test_access_matrix.py::_world"
+                    "tests/access/test_access_matrix.py::_world"
                 )
         return values
 

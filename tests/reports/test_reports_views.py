@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.factories import SUITE_DAY
+from tests.reports.test_reports_store import stub_report  # noqa: F401  (fixture)
 from tests.survey_setup import survey_world
-from tests.test_reports_store import stub_report  # noqa: F401  (fixture)
 from transform import clock
 from transform.extensions import db
 from transform.models import ReportKind, Response, Team

@@ -1,4 +1,4 @@
-"""Who may call each route: the table tests/test_access_matrix.py checks, keyed by endpoint.
+"""Who may call each route: the table tests/access/test_access_matrix.py checks, keyed by endpoint.
 
 Every endpoint of the app needs an entry here, or the matrix fails with "add an access
 rule for <endpoint>". An entry maps each method the matrix sends (GET when the route has
@@ -10,7 +10,8 @@ it, and its write method with an empty form) to the outcome expected for every r
   and a redirect to login (an empty form is usually 422; nothing is kept).
 
 The roles, all on the demo (transform.demo, day 2026-11-22) and programme 1,
-"Back-office optimisation"; path ids are objects of programme 1 (tests/test_access_matrix.py):
+"Back-office optimisation"; path ids are objects of programme 1
+(tests/access/test_access_matrix.py):
 """
 
 ROLES = (

@@ -47,7 +47,7 @@ from transform.wave_data.importing import (
     suggest_mapping,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 OPENS, CLOSES = date(2026, 3, 2), date(2026, 3, 20)
 
 # The items of the test instrument, as (code, text, scale, required, don't know allowed).
