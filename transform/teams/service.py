@@ -4,10 +4,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, insert, select, update
 from sqlalchemy.orm import aliased
 
-from transform.audit import record_change, snapshot
+from transform.audit import record_change, record_changes, snapshot
 from transform.extensions import db
 from transform.models import (
     AgentAssignment,
@@ -292,13 +292,17 @@ def write_plan(
     teams = db.session.scalars(select(Team)).all()
     ids = {team.external_id: team.id for team in teams if team.external_id}
     for batch in _batches(plan.creates):
-        created = [_new_team(change, ids) for change in batch]
-        db.session.add_all(created)
-        db.session.flush()
-        ids.update((team.external_id, team.id) for team in created)
-        for team in created:
-            after = snapshot(team, *AUDITED_FIELDS)
-            record_change("team.created", team, None, after=after, via=via)
+        # One INSERT per batch of parents-first teams (the ORM would send one per team).
+        values = [_new_team(change, ids) for change in batch]
+        created = db.session.execute(insert(Team).returning(Team.id, Team.external_id), values)
+        new_ids = dict((external_id, team_id) for team_id, external_id in created)
+        ids.update(new_ids)
+        record_changes(
+            "team.created",
+            Team.__tablename__,
+            [(new_ids[row["external_id"]], None, _audited(row)) for row in values],
+            via=via,
+        )
     by_id = {team.id: team for team in teams}
     changed = []
     for change in plan.updates:
@@ -308,10 +312,12 @@ def write_plan(
         team.parent_id = ids[change.parent_external_id] if change.parent_external_id else None
         changed.append((team, before))
     db.session.flush()
-    for team, before in changed:
-        after = snapshot(team, *AUDITED_FIELDS)
-        record_change("team.updated", team, None, before=before, after=after, via=via)
-    db.session.flush()
+    record_changes(
+        "team.updated",
+        Team.__tablename__,
+        [(team.id, before, snapshot(team, *AUDITED_FIELDS)) for team, before in changed],
+        via=via,
+    )
     moved = sum(1 for team, before in changed if team.parent_id != before["parent_id"])
     return ImportSummary(len(plan.creates), len(plan.updates), plan.unchanged, moved)
 
@@ -329,11 +335,18 @@ def _batches(creates: list[TeamChange]) -> list[list[TeamChange]]:
     return [batch for batch in batches if batch]
 
 
-def _new_team(change: TeamChange, ids: dict[str, int]) -> Team:
+def _new_team(change: TeamChange, ids: dict[str, int]) -> dict:
+    """A new team's row, for a bulk INSERT (column defaults fill the rest)."""
     parent_id = ids[change.parent_external_id] if change.parent_external_id else None
-    return Team(
-        external_id=change.external_id,
-        name=change.name,
-        headcount=change.headcount,
-        parent_id=parent_id,
-    )
+    return {
+        "external_id": change.external_id,
+        "name": change.name,
+        "headcount": change.headcount,
+        "parent_id": parent_id,
+        "change_capacity": None,
+    }
+
+
+def _audited(row: dict) -> dict:
+    """What the audit trail keeps of a new team, as snapshot() writes it."""
+    return {name: row[name] for name in AUDITED_FIELDS}
