@@ -4,9 +4,10 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests import factories
+from tests.statements import statements_for_page
 from transform import clock
 from transform.agents import service
 from transform.agents.queries import coverage_page
@@ -218,19 +219,7 @@ def test_the_page_shows_the_figures_and_highlights_what_needs_attention(
 
 def test_the_page_takes_a_fixed_number_of_queries(client, programme, people, teams, pmo):
     def queries_for_page() -> int:
-        statements = []
-
-        def count(*args):
-            if not args[2].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-                statements.append(args[2])
-
-        engine = db.engines[None]
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get(_url(programme)).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(statements)
+        return statements_for_page(client, _url(programme))
 
     _assign(programme, teams["litigation"], people["agent"])
     few = queries_for_page()

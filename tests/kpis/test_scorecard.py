@@ -1,14 +1,14 @@
 """The KPI scorecard shows the scoring core's status for every KPI, by perspective."""
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests import factories
 from tests.factories import SUITE_DAY
+from tests.statements import sent_statements
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
 from transform.formatting import format_value
@@ -190,20 +190,6 @@ def test_a_programme_without_kpis_says_so(app):
     assert "No KPIs yet" in text and "Add a KPI" not in text
 
 
-@contextmanager
-def _counted_queries():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def _add_kpis(programme: Programme, number: int) -> None:
     team = Team(name="Scorecard team", headcount=10)
     owner = factories.user()
@@ -243,7 +229,7 @@ def test_kpi_views_takes_a_bounded_number_of_queries(number):
     db.session.expire_all()
     programme = db.session.get(Programme, programme_id)
     programme.kpi_at_risk_tolerance  # noqa: B018  (loaded before counting)
-    with _counted_queries() as statements:
+    with sent_statements() as statements:
         views = kpi_views(programme)
         for view in views:
             view.kpi.team.name, view.kpi.owner.name  # noqa: B018

@@ -5,9 +5,10 @@ from datetime import date
 from html import unescape
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from tests import factories
+from tests.statements import statements_for_page
 from transform import clock
 from transform.extensions import db
 from transform.load import queries
@@ -282,19 +283,7 @@ def test_cell_links_work_without_javascript_and_keep_the_window(client, auth, te
 
 def test_the_page_takes_a_fixed_number_of_queries(client, auth, people, teams):
     def queries_for_page() -> int:
-        statements = []
-
-        def count(*args):
-            if not args[2].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-                statements.append(args[2])
-
-        engine = db.engines[None]
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get(f"/change-load{WINDOW}").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(statements)
+        return statements_for_page(client, f"/change-load{WINDOW}")
 
     auth.login("viewer@example.com")
     few = queries_for_page()

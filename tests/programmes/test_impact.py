@@ -5,9 +5,10 @@ from datetime import date
 from html import unescape
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests import factories
+from tests.statements import statements_for_page
 from transform.extensions import db
 from transform.models import (
     AuditEvent,
@@ -268,18 +269,7 @@ def test_the_list_shows_degree_level_and_totals(client, programme, teams, pmo):
 
 def test_the_list_takes_a_fixed_number_of_queries(client, programme, teams, pmo):
     def queries_for_page() -> int:
-        statements = []
-
-        def count(*args):
-            statements.append(args[2])
-
-        engine = db.engines[None]
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get(f"/programmes/{programme.id}/impact").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(statements)
+        return statements_for_page(client, f"/programmes/{programme.id}/impact")
 
     _impacted(programme, teams["billing"], scores={ImpactAspect.PROCESSES: 3})
     few = queries_for_page()

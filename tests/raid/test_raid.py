@@ -5,9 +5,10 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from tests import factories
+from tests.statements import statements_for_page
 from transform import clock
 from transform.extensions import db
 from transform.models import (
@@ -406,18 +407,7 @@ def test_overdue_items_stand_out_in_the_list(client, programme, pmo):
 
 def test_list_and_grid_take_a_fixed_number_of_queries(app, client, programme, people, pmo):
     def queries_for_page() -> int:
-        statements = []
-
-        def count(*args):
-            statements.append(args[2])
-
-        engine = db.engines[None]
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get(f"/programmes/{programme.id}/raid").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(statements)
+        return statements_for_page(client, f"/programmes/{programme.id}/raid")
 
     phase = _phases(programme)[0]
     _item(programme, "One", owner_id=people["agent"].id, phase_id=phase.id)

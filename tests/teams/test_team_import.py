@@ -2,14 +2,14 @@
 
 import io
 import re
-from contextlib import contextmanager
 from html import unescape
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests import factories
+from tests.statements import sent_statements
 from transform.extensions import db
 from transform.models import AuditEvent, Role, Team
 from transform.teams import import_files
@@ -440,12 +440,12 @@ def test_two_thousand_teams_import_in_a_bounded_number_of_statements(client, pmo
     lines += [f"T-{n},Team {n},T-{n % 20},{n % 40}" for n in range(20, 2000)]
     data = _csv(*lines)
     assert len(data) < 256 * 1024
-    with _statements() as first:
+    with sent_statements() as first:
         response = _import(client, data)
     assert response.status_code == 303
     assert _counts()[0] == 2000
     assert len(first) < STATEMENTS_PER_IMPORT, len(first)
-    with _statements() as again:
+    with sent_statements() as again:
         response = _import(client, data.replace(b"Team 1999", b"Team MCMXCIX"))
     assert response.status_code == 303 and len(again) < STATEMENTS_PER_IMPORT, len(again)
     assert b"0 created, 1 updated, 1999 unchanged." in client.get("/teams/").data
@@ -453,21 +453,6 @@ def test_two_thousand_teams_import_in_a_bounded_number_of_statements(client, pmo
 
 #: What an import of any size may send to the database, its review and upload included.
 STATEMENTS_PER_IMPORT = 120
-
-
-@contextmanager
-def _statements():
-    """The SQL statements the app sends meanwhile (an executemany counts once)."""
-    sent: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_only_org_editors_import(client, auth, pmo):
