@@ -57,6 +57,9 @@ def register_extensions(app: Flask) -> None:
     login.init_app(app)
     limiter.init_app(app)
     from transform.indices.cache import init_dashboard_cache
+    from transform.redis_store import init_redis
+
+    init_redis(app)
 
     init_dashboard_cache(app)
 
