@@ -64,18 +64,23 @@ def init_job_queue() -> None:
         event.listen(Session, "after_rollback", _forget_pending)
 
 
+def enqueue(queue: Queue, function: str, job_id: int) -> None:
+    """Put `function(job_id)` on the queue now; the row must be committed already."""
+    queue.enqueue(
+        function,
+        job_id,
+        job_id=rq_job_id(job_id),
+        job_timeout=JOB_TIMEOUT_S,
+        retry=Retry(max=RETRIES),
+        result_ttl=3600,
+        failure_ttl=7 * 24 * 3600,
+    )
+
+
 def _enqueue_pending(session: Session) -> None:
     for queue, function, job_id in session.info.pop(_PENDING, []):
         try:
-            queue.enqueue(
-                function,
-                job_id,
-                job_id=rq_job_id(job_id),
-                job_timeout=JOB_TIMEOUT_S,
-                retry=Retry(max=RETRIES),
-                result_ttl=3600,
-                failure_ttl=7 * 24 * 3600,
-            )
+            enqueue(queue, function, job_id)
         except redis.RedisError:
             logger.exception("Could not queue job %s", job_id)
             _fail_unqueued(job_id)
