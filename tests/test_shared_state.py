@@ -1,8 +1,11 @@
-"""With REDIS_URL, rate limits are counted in Redis, so they hold across workers and hosts."""
+"""With REDIS_URL, rate limits are counted in Redis, so they hold across workers and hosts;
+with Redis down, pages that need no Redis keep working."""
 
 import pytest
 
+from tests import factories
 from transform import TestConfig, create_app
+from transform.demo import DEMO_PASSWORD
 from transform.extensions import limiter
 
 #: Nothing listens here: a Redis that is configured but down.
@@ -49,3 +52,16 @@ def test_healthz_says_when_redis_is_unreachable_and_other_pages_keep_working(dea
     assert response.status_code == 200
     assert response.json == {"status": "degraded", "database": "ok", "redis": "unreachable"}
     assert client.get("/auth/login").status_code == 200
+
+
+def test_logins_are_still_answered_while_redis_is_down(dead_redis_app):
+    client = dead_redis_app.test_client()
+    assert _fail_login(client).status_code == 401
+
+
+def test_the_dashboard_is_scored_in_the_request_while_redis_is_down(dead_redis_app, db):
+    programme = factories.demo_programme()
+    client = factories.logged_in(dead_redis_app, "pmo@example.com", DEMO_PASSWORD)
+    page = client.get(f"/programmes/{programme.id}/adoption/")
+    assert page.status_code == 200 and "Billing Operations" in page.get_data(as_text=True)
+    assert client.get(f"/programmes/{programme.id}").status_code == 200

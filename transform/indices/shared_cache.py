@@ -12,6 +12,8 @@ background thread) with two differences that come from sharing:
   pickled into Redis. Each process also keeps the last entry it read per key with its
   rendered HTML, and reads the pickle again only when the key's version has moved.
 
+While Redis does not answer, each view scores in its request, as if nothing were cached.
+
 Entries are written only by this app into the Redis named by REDIS_URL, which is as
 trusted as the database.
 """
@@ -58,6 +60,14 @@ class RedisDashboardCache:
 
     def get(self, key: tuple, stamp: str, max_staleness_s: float, compute, compute_in_background):
         """The entry for `key`; `compute` scores in this request, the other in a thread."""
+        try:
+            return self._get(key, stamp, max_staleness_s, compute, compute_in_background)
+        except redis.RedisError:
+            # Redis down: the page still shows, scored in the request as with no cache.
+            logger.warning("Dashboard cache unreachable; scoring %s in the request", key)
+            return replace(compute(), computed_monotonic=self.clock())
+
+    def _get(self, key, stamp, max_staleness_s, compute, compute_in_background):
         name = PREFIX + ":".join(str(part) for part in key)
         deadline = time.monotonic() + LOCK_TIMEOUT_S
         while True:
