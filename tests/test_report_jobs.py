@@ -142,3 +142,9 @@ def test_without_redis_a_report_renders_in_the_request_as_before(app, world):
     assert "Draft ready" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Job.id))) == 0
     assert store.published_reports(world["programme"]) == []
+
+
+def test_the_worker_command_needs_redis(app):
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0
+    assert "REDIS_URL is not set" in result.output
