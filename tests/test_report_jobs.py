@@ -148,3 +148,21 @@ def test_the_worker_command_needs_redis(app):
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0
     assert "REDIS_URL is not set" in result.output
+
+
+def test_without_redis_a_failed_job_is_retried_in_the_request(app, world):
+    job = Job(
+        programme_id=world["programme"].id,
+        report_kind=ReportKind.SPONSOR_PROGRESS,
+        as_of=YESTERDAY,
+        status=JobStatus.FAILED,
+        error="The report could not be rendered.",
+    )
+    db.session.add(job)
+    db.session.flush()
+    client = factories.logged_in(app, "sponsor@example.com")
+    url = f"/programmes/{world['programme'].id}/reports/jobs/{job.id}"
+    html = client.post(f"{url}/retry", headers=HTMX).get_data(as_text=True)
+    assert "Draft ready" in html and "Publish" not in html
+    db.session.refresh(job)
+    assert job.status == JobStatus.DONE and job.error is None

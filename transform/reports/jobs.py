@@ -51,6 +51,17 @@ def retry(queue, job: Job) -> None:
     enqueue_after_commit(queue, RUN, job)
 
 
+def render_now(job: Job, programme: Programme, user: User | None) -> None:
+    """Retry a failed job in this request, with no queue (REDIS_URL unset); flush only."""
+    job.retry()
+    job.start(clock.utcnow())
+    report = store.report_pdf(
+        job.report_kind, programme, job.as_of, job.team_id, job.wave_id, user=user
+    )
+    job.finish(report.id, clock.utcnow())
+    db.session.flush()
+
+
 def job_or_none(programme: Programme, job_id: int) -> Job | None:
     job = db.session.get(Job, job_id)
     return job if job is not None and job.programme_id == programme.id else None

@@ -122,12 +122,14 @@ def job(programme_id: int, job_id: int):
 def retry(programme_id: int, job_id: int):
     access = programme_access_or_404(programme_id)
     found = jobs.job_or_none(access.programme, job_id)
-    queue = job_queue()
-    if found is None or queue is None:
+    if found is None:
         abort(404)
     if not PublishForm().validate():
         abort(400)
-    if found.status == JobStatus.FAILED:
+    queue = job_queue()
+    if found.status == JobStatus.FAILED and queue is None:
+        jobs.render_now(found, access.programme, current_user)
+    elif found.status == JobStatus.FAILED:
         try:
             check_available(queue)
         except QueueUnavailable as unavailable:
