@@ -193,3 +193,48 @@ def demo(db):
 def csrf_enabled(app, monkeypatch):
     """Switch CSRF protection on for one test; the suite runs with it off otherwise."""
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+#: Tests keep their keys in a Redis database of their own, flushed around each test.
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
+
+
+@pytest.fixture
+def redis_url():
+    """A flushed Redis database; skipped without Redis, but a failure when CI=true."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        message = f"no Redis answers at {REDIS_TEST_URL} ({error})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message}; CI must run the Redis-backed tests")
+        pytest.skip(message)
+    client.flushdb()
+    yield REDIS_TEST_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def redis_app_factory(app, redis_url):
+    """Build apps that share the test Redis (and the test database), as hosts would.
+
+    Each create_app binds the one global limiter to the newest app's store; the session
+    app gets its own back afterwards.
+    """
+    from transform.extensions import limiter
+
+    class RedisTestConfig(TestConfig):
+        REDIS_URL = redis_url
+
+    def build(**settings):
+        config = type("Config", (RedisTestConfig,), settings)
+        built = create_app(config)
+        built.test_client_class = IsolatedRequestClient
+        return built
+
+    yield build
+    limiter.init_app(app)

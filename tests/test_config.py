@@ -12,6 +12,7 @@ SETTINGS = (
     "TRANSFORM_ENV",
     "MAX_UPLOAD_MB",
     "RATELIMIT_STORAGE_URI",
+    "REDIS_URL",
 )
 
 
@@ -67,6 +68,7 @@ def test_postgres_urls_use_psycopg3(tmp_path, monkeypatch):
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 16 characters"),
         ("RATELIMIT_STORAGE_URI", "memroy://", "RATELIMIT_STORAGE_URI must be memory:// or"),
         ("RATELIMIT_STORAGE_URI", "memcached://cache:11211", "got one starting 'memcached'"),
+        ("REDIS_URL", "cache.internal:6379", "REDIS_URL must be a redis:// or rediss:// URL"),
     ],
 )
 def test_a_malformed_setting_is_named_at_start(tmp_path, monkeypatch, name, value, message):
@@ -79,6 +81,14 @@ def test_a_malformed_setting_is_named_at_start(tmp_path, monkeypatch, name, valu
 def test_rate_limits_count_in_each_process_unless_a_store_is_set(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a-long-enough-production-secret")
     assert Config.load(tmp_path)["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_redis_url_is_the_rate_limit_store_unless_one_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-enough-production-secret")
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/0")
+    assert Config.load(tmp_path)["RATELIMIT_STORAGE_URI"] == "redis://cache.internal:6379/0"
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://limits.internal:6379/1")
+    assert Config.load(tmp_path)["RATELIMIT_STORAGE_URI"] == "redis://limits.internal:6379/1"
 
 
 def test_a_redis_rate_limit_store_is_what_the_limiter_counts_in(tmp_path):

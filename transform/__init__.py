@@ -57,6 +57,11 @@ def register_extensions(app: Flask) -> None:
     login.init_app(app)
     limiter.init_app(app)
     from transform.indices.cache import init_dashboard_cache
+    from transform.job_queue import init_job_queue
+    from transform.redis_store import init_redis
+
+    init_redis(app)
+    init_job_queue()
 
     init_dashboard_cache(app)
 

@@ -177,7 +177,28 @@ def import_command(archive: str):
     click.echo(f"Restored programme {summary.programme_id}: {rows} rows, {summary.files} files.")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run a job worker: report renders from the Redis queue (needs REDIS_URL)."""
+    from rq import Worker
+
+    from transform.job_queue import job_queue
+
+    queue = job_queue()
+    if queue is None:
+        raise click.ClickException(
+            "REDIS_URL is not set: without Redis, reports render in the web process "
+            "and no worker is needed."
+        )
+    # Each job runs in a forked process that opens database connections of its own.
+    db.engine.dispose()
+    Worker([queue], connection=queue.connection).work(burst=burst)
+
+
 def init_cli(app: Flask) -> None:
+    app.cli.add_command(worker_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)

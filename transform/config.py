@@ -66,8 +66,19 @@ RATE_LIMIT_STORES = (
 )
 
 
-def _rate_limit_storage_uri(default: str) -> str:
-    uri = os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or default
+def _redis_url(default: str | None) -> str | None:
+    url = os.environ.get("REDIS_URL", "").strip() or default
+    if url and not url.startswith(("redis://", "rediss://")):
+        raise ConfigError(
+            "REDIS_URL must be a redis:// or rediss:// URL, "
+            f"got one starting {url.split(':', 1)[0]!r}"
+        )
+    return url or None
+
+
+def _rate_limit_storage_uri(default: str, redis_url: str | None) -> str:
+    # With REDIS_URL every worker and host counts in one place unless told otherwise.
+    uri = os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or redis_url or default
     if not uri.startswith(RATE_LIMIT_STORES):
         raise ConfigError(
             "RATELIMIT_STORAGE_URI must be memory:// or a Redis URL (redis://host:6379), "
@@ -88,6 +99,14 @@ def _development_secret(instance_path: Path) -> str:
     return key
 
 
+def _class_settings(cls: type) -> dict:
+    """The upper-case attributes of `cls` and of every class it derives from."""
+    settings = {}
+    for klass in reversed(cls.__mro__):
+        settings.update({k: v for k, v in vars(klass).items() if k.isupper()})
+    return settings
+
+
 class Config:
     """Production-leaning settings; `load()` fills in what depends on the environment."""
 
@@ -101,8 +120,13 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
     #: Requests per token (or per address without one) to /api/v1.
     API_RATE_LIMIT = "600 per minute"
+    #: Redis shared by every web server and job worker: rate limits, the dashboard cache
+    #: and the job queue live there. None keeps them in each process (the laptop).
+    REDIS_URL: str | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: While Redis is down, count in the process rather than refuse every limited page.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: Login and two-factor code posts per address.
     LOGIN_RATE_LIMIT = "20 per minute"
     #: Failed logins (passwords or codes) for one email within the window lock it out.
@@ -121,8 +145,7 @@ class Config:
         env_name = os.environ.get("TRANSFORM_ENV", cls.ENV_NAME).strip().lower()
         if env_name not in {"production", "development"}:
             raise ConfigError(f"TRANSFORM_ENV must be production or development, got {env_name!r}")
-        settings = {k: v for k, v in vars(Config).items() if k.isupper()}
-        settings.update({k: v for k, v in vars(cls).items() if k.isupper()})
+        settings = _class_settings(cls)
         settings["ENV_NAME"] = env_name if cls is Config else cls.ENV_NAME
         settings["SQLALCHEMY_DATABASE_URI"] = _database_url(instance_path)
         settings["UPLOAD_MAX_BYTES"] = _int_setting("MAX_UPLOAD_MB", 20) * 1024 * 1024
@@ -151,8 +174,11 @@ class Config:
         settings["SECRET_KEY"] = secret
         settings["API_RATE_LIMIT"] = os.environ.get("API_RATE_LIMIT", cls.API_RATE_LIMIT)
         # memory:// counts in each worker process, so with 3 gunicorn workers an address
-        # gets about 3 times each limit; redis://… shares the counts (README, gunicorn).
-        settings["RATELIMIT_STORAGE_URI"] = _rate_limit_storage_uri(cls.RATELIMIT_STORAGE_URI)
+        # gets about 3 times each limit; redis://… (REDIS_URL by default) shares the counts.
+        settings["REDIS_URL"] = _redis_url(cls.REDIS_URL)
+        settings["RATELIMIT_STORAGE_URI"] = _rate_limit_storage_uri(
+            cls.RATELIMIT_STORAGE_URI, settings["REDIS_URL"]
+        )
         settings["LOGIN_RATE_LIMIT"] = os.environ.get("LOGIN_RATE_LIMIT", cls.LOGIN_RATE_LIMIT)
         settings["REQUIRE_ADMIN_2FA"] = _bool_setting("REQUIRE_ADMIN_2FA", cls.REQUIRE_ADMIN_2FA)
         settings["DASHBOARD_MAX_STALENESS_SECONDS"] = _int_setting(
@@ -183,8 +209,7 @@ class TestConfig(Config):
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:
-        settings = {k: v for k, v in vars(Config).items() if k.isupper()}
-        settings.update({k: v for k, v in vars(cls).items() if k.isupper()})
+        settings = _class_settings(cls)
         settings["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
             "TEST_DATABASE_URL", "sqlite:///:memory:"
         )
@@ -194,4 +219,6 @@ class TestConfig(Config):
         settings["UPLOAD_FOLDER"] = str(instance_path / "test-uploads")
         settings["SESSION_ABSOLUTE_LIFETIME"] = timedelta(hours=12)
         settings["SESSION_IDLE_LIFETIME"] = timedelta(minutes=30)
+        if cls.REDIS_URL and cls.RATELIMIT_STORAGE_URI == Config.RATELIMIT_STORAGE_URI:
+            settings["RATELIMIT_STORAGE_URI"] = cls.REDIS_URL
         return settings

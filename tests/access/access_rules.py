@@ -229,6 +229,8 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "reports.download": page(MEMBER_PAGE),
     "reports.published": page(MEMBER_PAGE),
     "reports.publish": post(PMO_WRITE),
+    "reports.job": page(MEMBER_PAGE),
+    "reports.retry": post(MEMBER_WRITE),
     # --- API v1 (bearer token) ---
     "api.reference": page(PUBLIC_PAGE),
     "api.openapi": page(PUBLIC_PAGE),

@@ -26,6 +26,8 @@ from transform.models import (
     FollowUp,
     ImpactedTeam,
     Instrument,
+    Job,
+    JobStatus,
     Kpi,
     Membership,
     MethodologyTemplate,
@@ -173,6 +175,14 @@ def _world(app, tokens_by_role) -> World:
         is_published=True,
     )
     db.session.add(report)
+    job = Job(
+        programme_id=programme.id,
+        report_kind=ReportKind.SPONSOR_PROGRESS,
+        as_of=DEMO_DAY,
+        status=JobStatus.FAILED,
+        error="The report could not be rendered.",
+    )
+    db.session.add(job)
     follow_up = _one(
         select(FollowUp)
         .join(FeedbackEntry)
@@ -218,6 +228,7 @@ def _world(app, tokens_by_role) -> World:
         "instrument_id": instrument.id,
         "template_id": template.id,
         "report_id": report.id,
+        "job_id": job.id,
         "kind": "sponsor-progress",
         "follow_up_id": follow_up.id,
         "token_id": tokens_by_role["pmo"][0].id,  # the PMO's own token; nobody else's

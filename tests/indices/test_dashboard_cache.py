@@ -1,4 +1,7 @@
-"""The adoption dashboard is kept while its data is unchanged, and is never staler than set."""
+"""The adoption dashboard is kept while its data is unchanged, and is never staler than set.
+
+Every test runs twice: with the in-process cache and with the cache in Redis (REDIS_URL).
+"""
 
 import re
 from concurrent.futures import Future
@@ -10,12 +13,24 @@ from tests import factories
 from transform.demo import DEMO_PASSWORD
 from transform.extensions import db
 from transform.indices import service
-from transform.indices.cache import dashboard_cache
+from transform.indices.cache import EXTENSION, MAX_ENTRIES, REFRESH_AHEAD, dashboard_cache
 from transform.indices.service import adkar_waves
+from transform.indices.shared_cache import RedisDashboardCache
 from transform.models import Programme, Team, WaveTeam
 from transform.waves.service import issue_team_link
 
 BACKOFFICE = "Back-office optimisation"
+
+
+@pytest.fixture(autouse=True, params=["memory", "redis"])
+def cache_kind(request, app, monkeypatch):
+    if request.param == "redis":
+        import redis
+
+        client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
+        cache = RedisDashboardCache(client, MAX_ENTRIES, REFRESH_AHEAD)
+        monkeypatch.setitem(app.extensions, EXTENSION, cache)
+    return request.param
 
 
 @pytest.fixture

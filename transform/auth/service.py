@@ -99,7 +99,7 @@ def _locked_until(user: User | None, email: str, now: datetime) -> datetime | No
     if user is not None:
         return user.locked_until if user.locked_until and user.locked_until > now else None
     # Unknown emails are counted in the rate-limit store, so they lock out alike.
-    storage = limiter.storage
+    storage = _unknown_email_store()
     if storage is None or not storage.get(_unknown_key(email, "lock")):
         return None
     expiry = datetime.fromtimestamp(storage.get_expiry(_unknown_key(email, "lock")), UTC)
@@ -123,8 +123,15 @@ def _record_failure(user: User | None, email: str, now: datetime) -> datetime | 
     return None
 
 
-def _record_unknown_failure(email, now, threshold, window) -> datetime | None:
+def _unknown_email_store():
+    """The rate-limit store, or None while it does not answer (Redis down): real accounts
+    still lock through the database, and the per-address limit falls back to memory."""
     storage = limiter.storage
+    return storage if storage is not None and storage.check() else None
+
+
+def _record_unknown_failure(email, now, threshold, window) -> datetime | None:
+    storage = _unknown_email_store()
     if storage is None:
         return None
     count_key = _unknown_key(email, "count")

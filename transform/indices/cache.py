@@ -1,5 +1,8 @@
 """Scored wave dashboards kept per process, so a busy wave is not rescored on every view.
 
+With REDIS_URL set they are kept in Redis instead, shared by every worker and host
+(transform/indices/shared_cache.py); what follows holds for both.
+
 Scoring a wave takes tens of milliseconds of pandas even on small data, and a dashboard
 is opened far more often than its figures change. An entry is keyed by (programme, wave,
 team filter, date) and carries the programme's data stamp (`transform.data_stamp`:
@@ -40,7 +43,9 @@ from transform.data_stamp import data_stamp
 from transform.extensions import db
 from transform.indices import service
 from transform.indices.service import WaveDashboard
+from transform.indices.shared_cache import RedisDashboardCache
 from transform.models import Programme, Wave
+from transform.redis_store import redis_client
 from transform.templating import user_locale
 
 #: Enough for every team filter a programme office opens in a day; an enterprise
@@ -142,10 +147,16 @@ class DashboardCache:
 
 
 def init_dashboard_cache(app: Flask) -> None:
-    app.extensions[EXTENSION] = DashboardCache()
+    """Keep dashboards in Redis when the app has one, so workers score each stamp once."""
+    client = redis_client(app)
+    app.extensions[EXTENSION] = (
+        DashboardCache()
+        if client is None
+        else RedisDashboardCache(client, MAX_ENTRIES, REFRESH_AHEAD)
+    )
 
 
-def dashboard_cache(app: Flask | None = None) -> DashboardCache:
+def dashboard_cache(app: Flask | None = None) -> "DashboardCache | RedisDashboardCache":
     return (app or current_app).extensions[EXTENSION]
 
 

@@ -10,6 +10,7 @@ from transform.models.feedback import (
     FollowUpStatus,
     Resistance,
 )
+from transform.models.job import Job, JobError, JobStatus
 from transform.models.kpi import Checkpoint, Direction, Kpi, KpiRebaseline, Perspective
 from transform.models.methodology import (
     MethodologyTemplate,
@@ -92,6 +93,9 @@ __all__ = [
     "Membership",
     "MethodologyTemplate",
     "Perspective",
+    "Job",
+    "JobError",
+    "JobStatus",
     "Phase",
     "PhaseStatus",
     "Programme",

@@ -21,10 +21,12 @@ from flask_login import current_user
 
 from transform import clock
 from transform.access import login_blueprint, programme_access_or_404
+from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.indices.team_marks import teams_with_results
-from transform.models import Report, Role
-from transform.reports import store
+from transform.job_queue import QueueUnavailable, check_available, job_queue
+from transform.models import Job, JobStatus, Report, Role
+from transform.reports import jobs, store
 from transform.reports.forms import PublishForm, ReportForm
 from transform.reports.registry import REPORTS, ReportSpec, spec_for_slug
 from transform.teams.queries import impacted_teams
@@ -63,6 +65,9 @@ def prepare(programme_id: int, kind: str):
     spec, form = _report_form(access.programme, kind, request.form)
     if not form.validate():
         return render_template("reports/_ready.html", spec=spec, error=form.first_error()), 422
+    queue = job_queue()
+    if queue is not None:
+        return _queue_render(access, queue, spec, form)
     report = _draft(access.programme, spec, form)
     location = _download_url(access.programme, spec, form)
     if request.form.get("download") or not is_htmx_request():
@@ -81,6 +86,70 @@ def prepare(programme_id: int, kind: str):
         report=report,
         preview_url=url_for(**location),
         download_url=url_for(**location, download=1),
+        publish_form=PublishForm(),
+    )
+
+
+def _queue_render(access, queue, spec: ReportSpec, form: ReportForm):
+    try:
+        check_available(queue)
+    except QueueUnavailable as unavailable:
+        return render_template("reports/_ready.html", spec=spec, error=str(unavailable)), 503
+    job = jobs.queue_report(
+        queue,
+        spec.kind,
+        access.programme,
+        form.as_of.data,
+        form.team_id,
+        form.wave_id,
+        current_user,
+    )
+    if is_htmx_request():
+        return _job_page(access, job)
+    return redirect_after_post("reports.job", programme_id=access.programme.id, job_id=job.id)
+
+
+@bp.get("/jobs/<int:job_id>")
+def job(programme_id: int, job_id: int):
+    access = programme_access_or_404(programme_id)
+    found = jobs.job_or_none(access.programme, job_id)
+    if found is None:
+        abort(404)
+    return _job_page(access, found)
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+def retry(programme_id: int, job_id: int):
+    access = programme_access_or_404(programme_id)
+    found = jobs.job_or_none(access.programme, job_id)
+    if found is None:
+        abort(404)
+    if not PublishForm().validate():
+        abort(400)
+    queue = job_queue()
+    if found.status == JobStatus.FAILED and queue is None:
+        jobs.render_now(found, access.programme, current_user)
+    elif found.status == JobStatus.FAILED:
+        try:
+            check_available(queue)
+        except QueueUnavailable as unavailable:
+            abort(503, description=str(unavailable))
+        jobs.retry(queue, found)
+    if is_htmx_request():
+        return _job_page(access, found)
+    return redirect_after_post("reports.job", programme_id=programme_id, job_id=job_id)
+
+
+def _job_page(access, job: Job):
+    report = db.session.get(Report, job.report_id) if job.report_id is not None else None
+    template = "reports/_job.html" if is_htmx_request() else "reports/job.html"
+    return render_template(
+        template,
+        access=access,
+        programme=access.programme,
+        job=job,
+        spec=REPORTS[job.report_kind],
+        report=report,
         publish_form=PublishForm(),
     )
 
