@@ -204,7 +204,7 @@ class TestConfig(Config):
     #: High enough for schemathesis; a test of the limit lowers it.
     API_RATE_LIMIT = "100000 per minute"
     LOGIN_RATE_LIMIT = "100000 per minute"
-    #: A test sees every change at once; tests/test_dashboard_cache.py sets a window.
+    #: A test sees every change at once; tests/indices/test_dashboard_cache.py sets a window.
     DASHBOARD_MAX_STALENESS_SECONDS = 0
 
     @classmethod

@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select
 
 from tests import factories
 from tests.factories import SUITE_DAY
+from tests.reports.test_reports_store import stub_report  # noqa: F401  (fixture)
 from tests.survey_setup import survey_world
-from tests.test_reports_store import stub_report  # noqa: F401  (fixture)
 from transform import TestConfig, create_app
 from transform.extensions import db, limiter
 from transform.job_queue import QUEUE_NAME, rq_job_id
