@@ -168,10 +168,14 @@ def people(db):
 
 @pytest.fixture
 def programme(people):
-    """A two-phase programme run by the PMO, with the first agent and the sponsor in it."""
+    """A two-phase programme run by the PMO, with both agents and the sponsor in it."""
     return factories.programme(
         admin=people["pmo"],
-        members={people["agent"]: Role.CHANGE_AGENT, people["sponsor"]: Role.SPONSOR},
+        members={
+            people["agent"]: Role.CHANGE_AGENT,
+            people["agent2"]: Role.CHANGE_AGENT,
+            people["sponsor"]: Role.SPONSOR,
+        },
         name="Back-office optimisation",
     )
 
@@ -195,7 +199,8 @@ def csrf_enabled(app, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
 
 
-#: Tests keep their keys in a Redis database of their own, flushed around each test.
+#: Tests keep their keys in a Redis database of their own, flushed around each test; the
+#: PostgreSQL run, which `make test` runs beside the SQLite one, uses another (Makefile).
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
 
 

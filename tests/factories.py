@@ -8,6 +8,7 @@ from sqlalchemy import select
 from transform.auth.service import create_user
 from transform.extensions import db
 from transform.models import (
+    AuditEvent,
     Membership,
     MethodologyTemplate,
     Programme,
@@ -17,6 +18,7 @@ from transform.models import (
     TemplateGateCriterion,
     TemplatePhase,
     User,
+    Wave,
 )
 from transform.programmes.service import ProgrammeDraft, create_programme_from_template
 
@@ -84,6 +86,61 @@ def demo_programme(name: str = "Back-office optimisation") -> Programme:
 
     load_demo(SUITE_DAY)
     return db.session.scalar(select(Programme).where(Programme.name == name))
+
+
+def demo_world() -> dict:
+    """Load the demo on SUITE_DAY: both programmes, their main waves and every team's id."""
+    from transform.demo import load_demo
+
+    load_demo(SUITE_DAY)
+    programmes = {p.name: p for p in db.session.scalars(select(Programme))}
+    programme, other = (
+        programmes["Back-office optimisation"],
+        programmes["Customer support outsourcing"],
+    )
+    waves = {(w.programme_id, w.name): w for w in db.session.scalars(select(Wave))}
+    return {
+        "programme": programme,
+        "other": other,
+        "pulse": waves[(programme.id, "Adoption pulse 3")],
+        "readiness": waves[(programme.id, "Readiness baseline")],
+        "other_pulse": waves[(other.id, "Adoption pulse 1")],
+        "teams": {t.name: t.id for t in db.session.scalars(select(Team))},
+    }
+
+
+def audit_actions(entity: str) -> list[str]:
+    """The audit trail's actions on one kind of record, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity == entity).order_by(AuditEvent.id)
+        )
+    )
+
+
+def kpi_form(**overrides) -> dict:
+    """The new-KPI form, filled in as a PMO would: a backlog to bring down from 1,200 to 400."""
+    values = {
+        "library": "",
+        "name": "Backlog size",
+        "unit": "items",
+        "direction": "lower",
+        "perspective": "internal_process",
+        "team_id": "0",
+        "owner_id": "0",
+        "baseline_value": "1,200",
+        "baseline_on": "2026-01-05",
+        "target_value": "400",
+        "target_on": "2026-12-18",
+        "min_value": "0",
+        "max_value": "",
+        "at_risk_points": "",
+        "off_track_points": "",
+        "description": "Open items at month end.",
+        "plan_shape": "front_loaded",
+        "plan_every": "quarterly",
+    }
+    return values | overrides
 
 
 def team_id(name: str) -> int:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from tests import factories
 from tests.factories import SUITE_DAY
 from transform.demo import DEMO_PASSWORD, load_demo
 from transform.extensions import db
@@ -96,26 +97,7 @@ def test_submitting_a_gate_is_audited(client, programme):
 def test_creating_a_kpi_is_audited(client, programme):
     response = client.post(
         f"/programmes/{programme.id}/kpis/new",
-        data={
-            "library": "",
-            "name": "Audit backlog",
-            "unit": "items",
-            "direction": "lower",
-            "perspective": "internal_process",
-            "team_id": "0",
-            "owner_id": "0",
-            "baseline_value": "1,200",
-            "baseline_on": "2026-01-05",
-            "target_value": "400",
-            "target_on": "2026-12-18",
-            "min_value": "0",
-            "max_value": "",
-            "at_risk_points": "",
-            "off_track_points": "",
-            "description": "",
-            "plan_shape": "linear",
-            "plan_every": "quarterly",
-        },
+        data=factories.kpi_form(name="Audit backlog", description="", plan_shape="linear"),
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     event = _event("kpi.created", "kpi")

@@ -32,19 +32,6 @@ TODAY = date(2026, 5, 20)
 
 
 @pytest.fixture
-def programme(people):
-    return factories.programme(
-        admin=people["pmo"],
-        members={
-            people["agent"]: Role.CHANGE_AGENT,
-            people["agent2"]: Role.CHANGE_AGENT,
-            people["sponsor"]: Role.SPONSOR,
-        },
-        name="Back-office optimisation",
-    )
-
-
-@pytest.fixture
 def teams(programme):
     """Four impacted teams of 123 people in all, and one team the programme leaves alone."""
     teams = {

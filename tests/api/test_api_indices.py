@@ -11,16 +11,14 @@ from tests import factories
 from tests.factories import SUITE_DAY
 from transform import clock
 from transform.api.tokens import create_token
-from transform.demo import DEMO_PASSWORD, load_demo
+from transform.demo import DEMO_PASSWORD
 from transform.extensions import db
 from transform.indices.service import wave_dashboard
 from transform.models import (
     Answer,
     Instrument,
     InstrumentKind,
-    Programme,
     Response,
-    Team,
     User,
     Wave,
     WaveStatus,
@@ -41,18 +39,7 @@ COEFFICIENTS = {"weight", "effective_weight", "readiness_weights", "agreement"}
 
 @pytest.fixture
 def demo(db):
-    load_demo(TODAY)
-    programmes = {p.name: p for p in db.session.scalars(select(Programme))}
-    programme, other = programmes[BACKOFFICE], programmes[OUTSOURCING]
-    waves = {(w.programme_id, w.name): w for w in db.session.scalars(select(Wave))}
-    return {
-        "programme": programme,
-        "other": other,
-        "pulse": waves[(programme.id, "Adoption pulse 3")],
-        "readiness": waves[(programme.id, "Readiness baseline")],
-        "other_pulse": waves[(other.id, "Adoption pulse 1")],
-        "teams": {t.name: t.id for t in db.session.scalars(select(Team))},
-    }
+    return factories.demo_world()
 
 
 def _bearer(email: str = "pmo@example.com", name: str = "Dashboard") -> dict:

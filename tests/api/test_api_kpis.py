@@ -8,10 +8,9 @@ from sqlalchemy import select
 from tests import factories
 from tests.factories import SUITE_DAY
 from transform.api.tokens import create_token
-from transform.demo import load_demo
 from transform.extensions import db
 from transform.kpis.queries import kpi_views
-from transform.models import AuditEvent, Checkpoint, Kpi, Programme, User
+from transform.models import AuditEvent, Checkpoint, Kpi, User
 
 TODAY = SUITE_DAY
 BACKOFFICE = "Back-office optimisation"
@@ -20,12 +19,9 @@ OUTSOURCING = "Customer support outsourcing"
 
 @pytest.fixture
 def demo(db):
-    load_demo(TODAY)
-    programmes = {p.name: p for p in db.session.scalars(select(Programme))}
+    world = factories.demo_world()
     kpis = {k.name: k for k in db.session.scalars(select(Kpi))}
-    return {
-        "programme": programmes[BACKOFFICE],
-        "other": programmes[OUTSOURCING],
+    return world | {
         "turnaround": kpis["Turnaround time"],
         "satisfaction": kpis["Client satisfaction"],
     }

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from tests import factories
 from tests.factories import SUITE_DAY
 from transform.api.tokens import create_token
-from transform.demo import load_demo
 from transform.extensions import db
 from transform.models import (
     Answer,
@@ -15,7 +15,6 @@ from transform.models import (
     Programme,
     Response,
     ResponseSource,
-    Team,
     User,
     Wave,
     WaveCollection,
@@ -32,21 +31,9 @@ CODES = [f"{prefix}{n}" for prefix in ("AW", "DE", "KN", "AB", "RE") for n in (1
 
 @pytest.fixture
 def demo(db):
-    load_demo(TODAY)
-    programmes = {p.name: p for p in db.session.scalars(select(Programme))}
-    waves = {
-        (w.programme_id, w.name): w for w in db.session.scalars(select(Wave).order_by(Wave.id))
-    }
-    programme, other = programmes[BACKOFFICE], programmes[OUTSOURCING]
-    return {
-        "programme": programme,
-        "other": other,
-        "pulse": waves[(programme.id, "Adoption pulse 3")],
-        "readiness": waves[(programme.id, "Readiness baseline")],
-        "other_pulse": waves[(other.id, "Adoption pulse 1")],
-        "imported": _import_wave(programme, waves[(programme.id, "Adoption pulse 3")]),
-        "teams": {t.name: t.id for t in db.session.scalars(select(Team))},
-    }
+    world = factories.demo_world()
+    world["imported"] = _import_wave(world["programme"], world["pulse"])
+    return world
 
 
 def _import_wave(programme: Programme, like: Wave) -> Wave:

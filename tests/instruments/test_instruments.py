@@ -164,14 +164,6 @@ def _is_fragment(response) -> bool:
     return b"<html" not in response.data and b'id="items"' in response.data
 
 
-def _audit_actions(entity: str) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.entity == entity).order_by(AuditEvent.id)
-        )
-    )
-
-
 # Reading ---------------------------------------------------------------------------------
 
 
@@ -288,7 +280,7 @@ def test_editors_create_a_custom_instrument(client, auth, site_admin):
     page = client.get(response.headers["Location"]).data
     assert b"Add an item" in page and b"No items yet." in page
     assert b"Created Hybrid work pulse." in page
-    assert _audit_actions("instrument") == ["created"]
+    assert factories.audit_actions("instrument") == ["created"]
 
 
 @pytest.mark.parametrize(
@@ -384,7 +376,7 @@ def test_add_an_item_with_htmx_returns_the_item_list(client, editor, custom):
         True,
     )
     assert [item.position for item in _items(custom)] == [1, 2, 3, 4]
-    assert _audit_actions("item") == ["created"]
+    assert factories.audit_actions("item") == ["created"]
 
 
 def test_add_an_item_without_javascript_redirects_back(client, editor, custom):
@@ -446,7 +438,7 @@ def test_bad_items_are_refused_at_the_field(client, editor, custom, changes, fie
     assert f'id="item-{field}-error"'.encode() in response.data
     assert message.encode() in response.data
     assert _outline(custom) == before
-    assert _audit_actions("item") == []
+    assert factories.audit_actions("item") == []
 
 
 def test_edit_an_item_in_place(client, editor, custom):
@@ -516,7 +508,7 @@ def test_removing_items_keeps_positions_contiguous(client, editor, custom, htmx)
     assert [(i.position, i.code) for i in _items(custom)] == [(1, "Q1"), (2, "Q3")]
     client.post(f"/instruments/{custom}/items/{first}/remove")
     assert [(i.position, i.id) for i in _items(custom)] == [(1, third)]
-    assert _audit_actions("item") == ["deleted", "deleted"]
+    assert factories.audit_actions("item") == ["deleted", "deleted"]
     if htmx:
         assert b"<code>Q2</code>" not in response.data and b"2 items:" in response.data
 
@@ -709,7 +701,7 @@ def test_a_built_in_instrument_copies_deeply_to_a_custom_one(client, editor, bui
         f"Copy of {READINESS_SURVEY_NAME}",
         f"Copy of {READINESS_SURVEY_NAME} (2)",
     ]
-    assert _audit_actions("instrument").count("instrument.copied") == 2
+    assert factories.audit_actions("instrument").count("instrument.copied") == 2
 
 
 def test_a_custom_instrument_copies_with_every_item_attribute(client, editor, custom):
@@ -778,7 +770,7 @@ def test_an_unused_custom_instrument_can_be_deleted(client, editor, custom):
     assert response.headers["Location"] == "/instruments/"
     assert _instrument(custom) is None
     assert _items(custom) == []
-    assert _audit_actions("instrument") == ["deleted"]
+    assert factories.audit_actions("instrument") == ["deleted"]
     assert b"Deleted Team pulse." in client.get("/instruments/").data
 
 

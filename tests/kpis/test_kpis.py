@@ -18,25 +18,12 @@ from transform.models import (
     Kpi,
     KpiRebaseline,
     Perspective,
-    Role,
 )
 from transform.phases.criteria import CriterionState, evaluate_criteria
 from transform.phases.service import decide_gate
 
 BASELINE_ON = date(2026, 1, 5)
 TARGET_ON = date(2026, 12, 18)
-
-
-@pytest.fixture
-def programme(people):
-    return factories.programme(
-        admin=people["pmo"],
-        members={
-            people["agent"]: Role.CHANGE_AGENT,
-            people["agent2"]: Role.CHANGE_AGENT,
-            people["sponsor"]: Role.SPONSOR,
-        },
-    )
 
 
 @pytest.fixture
@@ -65,27 +52,7 @@ def kpi(programme, people):
 
 
 def _form(**overrides) -> dict:
-    values = {
-        "library": "",
-        "name": "Backlog size",
-        "unit": "items",
-        "direction": "lower",
-        "perspective": "internal_process",
-        "team_id": "0",
-        "owner_id": "0",
-        "baseline_value": "1,200",
-        "baseline_on": "2026-01-05",
-        "target_value": "400",
-        "target_on": "2026-12-18",
-        "min_value": "0",
-        "max_value": "",
-        "at_risk_points": "",
-        "off_track_points": "",
-        "description": "Open items at month end.",
-        "plan_shape": "front_loaded",
-        "plan_every": "quarterly",
-    }
-    return values | overrides
+    return factories.kpi_form(**overrides)
 
 
 def _checkpoint(kpi_id: int, on: date) -> Checkpoint:

@@ -122,14 +122,6 @@ def _is_fragment(response) -> bool:
     return b"<html" not in response.data and b'id="phases"' in response.data
 
 
-def _audit_actions(entity: str) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.entity == entity).order_by(AuditEvent.id)
-        )
-    )
-
-
 # Reading ---------------------------------------------------------------------------------
 
 
@@ -216,7 +208,7 @@ def test_editors_create_a_custom_template(client, auth, site_admin):
     assert (template.is_builtin, template.description, template.phases) == (False, "Ours", [])
     page = client.get(response.headers["Location"]).data
     assert b"Add a phase" in page and b"No phases yet." in page
-    assert _audit_actions("methodology_template") == ["created"]
+    assert factories.audit_actions("methodology_template") == ["created"]
 
 
 @pytest.mark.parametrize(
@@ -556,7 +548,7 @@ def test_a_built_in_template_copies_deeply_to_a_custom_one(client, editor, built
         f"Copy of {BACKOFFICE_TEMPLATE_NAME}",
         f"Copy of {BACKOFFICE_TEMPLATE_NAME} (2)",
     ]
-    assert _audit_actions("methodology_template").count("template.copied") == 2
+    assert factories.audit_actions("methodology_template").count("template.copied") == 2
 
 
 def test_a_custom_template_copies_too(client, editor, custom):
@@ -718,7 +710,7 @@ def test_an_unused_custom_template_can_be_deleted(client, editor, custom):
     assert response.headers["Location"] == "/methodologies/"
     assert _template(custom) is None
     assert not _phases(custom)
-    assert _audit_actions("methodology_template") == ["deleted"]
+    assert factories.audit_actions("methodology_template") == ["deleted"]
     assert b"Deleted Our method." in client.get("/methodologies/").data
 
 
