@@ -24,7 +24,7 @@ TONES = {
     "amber": Tone("#d08a00", "#fdf0c8", "#7a5200"),
     "red": Tone("#b42318", "#f8d0cc", "#7a1a12"),
     "blue": Tone("#175cd3", "#e7effc", "#123f8f"),
-    "grey": Tone("#9aa4b2", "#eef0f3", "#6b7280"),
+    "grey": Tone("#9aa4b2", "#eef0f3", "#5b6270"),
 }
 #: A KPI status, a schedule RAG and a gate status, each to its tone.
 STATUS_TONES = {"on_track": "green", "at_risk": "amber", "off_track": "red", "no_data": "grey"}

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from transform.formatting import RAG_TONES, TONES
 
 INK = "#1c2430"
-MUTED = "#6b7280"
+MUTED = "#5b6270"
 LINE = "#dde3ea"
 PLANNED = "#c9d8e8"
 RAG_COLOURS = {rag: TONES[tone].strong for rag, tone in RAG_TONES.items()}

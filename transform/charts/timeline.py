@@ -11,6 +11,13 @@ from transform.charts.svg import INK, LINE, MUTED, PLANNED, RAG_COLOURS, SVG_STY
 from transform.formatting import GATE_TONES, TONES
 
 GATE_COLOURS = {status: TONES[tone].strong for status, tone in GATE_TONES.items()}
+#: What each actual bar's colour means, written under the phase's name: colour is never
+#: the only signal (WCAG 1.4.1), and a printed report may be read in black and white.
+RAG_WORDS = {
+    "green": "on schedule",
+    "amber": "10–25 points behind",
+    "red": "over 25 points behind",
+}
 
 
 @dataclass(frozen=True)
@@ -45,11 +52,19 @@ def timeline_svg(rows: list[TimelineRow], today: date, title: str) -> str:
                     markeredgecolor="white",
                     zorder=3,
                 )
+                axes.annotate(
+                    f"gate {row.gate_status}",
+                    (mdates.date2num(row.planned_end + timedelta(days=1)), y),
+                    xytext=(9, -3),
+                    textcoords="offset points",
+                    color=MUTED,
+                    fontsize=8,
+                )
         axes.axvline(mdates.date2num(today), color=INK, linewidth=1.2, linestyle="--")
         axes.annotate(
             "today", (mdates.date2num(today), len(rows) - 0.45), color=INK, ha="center", fontsize=9
         )
-        axes.set_yticks(range(len(rows)), [r.label for r in reversed(rows)], color=INK)
+        axes.set_yticks(range(len(rows)), [_row_label(r) for r in reversed(rows)], color=INK)
         axes.set_ylim(-0.7, len(rows) - 0.2)
         locator = mdates.AutoDateLocator(minticks=4, maxticks=14)
         axes.xaxis.set_major_locator(locator)
@@ -61,3 +76,10 @@ def timeline_svg(rows: list[TimelineRow], today: date, title: str) -> str:
             axes.spines[side].set_visible(False)
         axes.spines["bottom"].set_color(LINE)
         return tidy_svg(figure, title)
+
+
+def _row_label(row: TimelineRow) -> str:
+    """The phase's name, and under it how its actual bar stands, once it has one."""
+    if row.actual_start is None:
+        return row.label
+    return f"{row.label}\n{RAG_WORDS.get(row.rag, row.rag)}"

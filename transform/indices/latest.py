@@ -95,7 +95,6 @@ def own_counts(wave: Wave, as_of: date) -> dict[int, int]:
     )
 
 
-
 @dataclass(frozen=True)
 class Headline:
     """The programme's adoption in one line: the latest wave with results, whole wave."""
