@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from transform.scoring.estimate import Estimate
+from transform.scoring.estimate import Estimate, collector_paused, quick
 from transform.scoring.stats import bounded_mean_bounds, check_bounded, wilson_bounds
 
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
@@ -133,8 +133,22 @@ def team_adoption(elements: pd.DataFrame, scale_points: ScalePoints = 5) -> pd.D
         raise ValueError("elements lack the column team_id")
     scores = _element_scores(elements)
     codes = _barrier_codes(scores, scale_points)
-    group = elements["team_id"]
-    teams = pd.Index(sorted(pd.unique(group.dropna())), name="team_id")
+    return adoption_of_groups(elements["team_id"].to_numpy(), scores, codes, scale_points)
+
+
+def respondent_scores(elements: pd.DataFrame, scale_points: ScalePoints = 5):
+    """Respondents x ADKAR element scores, and each respondent's barrier code: what
+    adoption_of_groups takes, computed once however many groups a respondent counts in."""
+    scores = _element_scores(elements)
+    return scores, _barrier_codes(scores, scale_points)
+
+
+def adoption_of_groups(
+    group: np.ndarray, scores: np.ndarray, codes: np.ndarray, scale_points: ScalePoints = 5
+) -> pd.DataFrame:
+    """team_adoption of rows given as arrays: each row's group, element scores and
+    barrier code (respondent_scores); rows may repeat a respondent in several groups."""
+    teams = pd.Index(sorted(pd.unique(group[~pd.isna(group)])), name="team_id")
     result = pd.DataFrame(index=teams)
     team_code = teams.get_indexer(group)
     known = team_code >= 0  # rows without a team count nowhere
@@ -234,17 +248,20 @@ def _mean_intervals(
 def _estimates(
     n: np.ndarray, mean: np.ndarray, lows: np.ndarray, highs: np.ndarray, empty_reason: str
 ) -> list[Estimate]:
-    result = []
-    for count, m, a, b in zip(
-        n.tolist(), mean.tolist(), lows.tolist(), highs.tolist(), strict=True
-    ):
-        if count == 0:
-            result.append(Estimate.missing(empty_reason))
-        elif count == 1:
-            result.append(Estimate(m, n=1, reason="one respondent: no interval"))
-        else:
-            result.append(Estimate(m, a, b, count))
-    return result
+    with collector_paused():
+        return [
+            quick(None, None, None, 0, empty_reason)
+            if count == 0
+            else quick(m, None, None, 1, _ONE)
+            if count == 1
+            else quick(m, a, b, count, None)
+            for count, m, a, b in zip(
+                n.tolist(), mean.tolist(), lows.tolist(), highs.tolist(), strict=True
+            )
+        ]
+
+
+_ONE = "one respondent: no interval"
 
 
 def proportion_ci_by(
@@ -258,15 +275,15 @@ def proportion_ci_by(
     share[counted] = x[counted] / n[counted]
     low, high = np.zeros_like(n), np.zeros_like(n)
     low[counted], high[counted] = wilson_bounds(share[counted], n[counted])
-    result = []
-    for count, p, a, b in zip(
-        n.tolist(), share.tolist(), low.tolist(), high.tolist(), strict=True
-    ):
-        if count == 0:
-            result.append(Estimate.missing(empty_reason))
-        else:
-            result.append(Estimate(100 * p, 100 * a, 100 * b, int(count)))
-    return result
+    with collector_paused():
+        return [
+            quick(None, None, None, 0, empty_reason)
+            if count == 0
+            else quick(100 * p, 100 * a, 100 * b, int(count), None)
+            for count, p, a, b in zip(
+                n.tolist(), share.tolist(), low.tolist(), high.tolist(), strict=True
+            )
+        ]
 
 
 #: Barrier codes: 0-4 the ADKAR elements, 5 undetermined, 6 no barrier.
