@@ -149,28 +149,34 @@ def adoption_of_groups(
     """team_adoption of rows given as arrays: each row's group, element scores and
     barrier code (respondent_scores); rows may repeat a respondent in several groups."""
     teams = pd.Index(sorted(pd.unique(group[~pd.isna(group)])), name="team_id")
-    result = pd.DataFrame(index=teams)
     team_code = teams.get_indexer(group)
     known = team_code >= 0  # rows without a team count nowhere
     counts = np.bincount(
         team_code[known] * len(_LABELS) + codes[known], minlength=len(teams) * len(_LABELS)
     ).reshape(len(teams), len(_LABELS))
-    result["n"] = counts.sum(axis=1)
+    # Columns gathered in a dict and made into a frame once: inserting them one by one
+    # costs more than computing them.
+    columns = {"n": counts.sum(axis=1)}
     for position, name in enumerate((*ADKAR, UNDETERMINED, "none")):
-        result[f"barrier_{name}"] = counts[:, position]
-    result["n_undetermined"] = result[f"barrier_{UNDETERMINED}"]
+        columns[f"barrier_{name}"] = counts[:, position]
+    columns["n_undetermined"] = columns[f"barrier_{UNDETERMINED}"]
     index = _mean_intervals(_PROGRESS[codes], team_code, len(teams), 0.0, 100.0)
-    result["adoption_index"] = _estimates(*index, NO_DETERMINED)
-    result["adoption_rate"] = proportion_ci_by(
-        result["barrier_none"], result["n"] - result["n_undetermined"], NO_DETERMINED
+    columns["adoption_index"] = _estimates(*index, NO_DETERMINED)
+    columns["adoption_rate"] = _proportions(
+        columns["barrier_none"].astype("float64"),
+        (columns["n"] - columns["n_undetermined"]).astype("float64"),
+        NO_DETERMINED,
     )
     for position, element in enumerate(ADKAR):
         k = points_of(scale_points, element)
-        n, *figures = _mean_intervals(scores[:, position], team_code, len(teams), 1.0, k)
-        result[element] = _estimates(n, *figures, NO_SCORE)
+        values = np.ascontiguousarray(scores[:, position])
+        n, *figures = _mean_intervals(values, team_code, len(teams), 1.0, k)
+        columns[element] = _estimates(n, *figures, NO_SCORE)
         normalised = [(x - 1) / (k - 1) * 100 for x in figures]
-        result[f"{element}_normalised"] = _estimates(n, *normalised, NO_SCORE)
-    return result[adoption_columns()]
+        columns[f"{element}_normalised"] = _estimates(n, *normalised, NO_SCORE)
+    return pd.DataFrame(
+        {name: columns[name] for name in adoption_columns()}, index=teams, copy=False
+    )
 
 
 @dataclass(frozen=True)
@@ -268,8 +274,12 @@ def proportion_ci_by(
     successes: pd.Series, totals: pd.Series, empty_reason: str = "no responses"
 ) -> list[Estimate]:
     """stats.proportion_ci (percent, Wilson 95%) of each pair, vectorised."""
-    x = successes.to_numpy(dtype="float64")
-    n = totals.to_numpy(dtype="float64")
+    return _proportions(
+        successes.to_numpy(dtype="float64"), totals.to_numpy(dtype="float64"), empty_reason
+    )
+
+
+def _proportions(x: np.ndarray, n: np.ndarray, empty_reason: str) -> list[Estimate]:
     counted = n > 0
     share = np.zeros_like(n)
     share[counted] = x[counted] / n[counted]
