@@ -14,7 +14,8 @@ Respondents are spread over all teams in proportion to headcount (every level ha
 staff of its own). Answers come from a seeded numpy generator: each team sits a little
 above or below its division, each respondent above or below their team, and the
 elements start low (Reinforcement lowest) and grow from wave to wave, so adoption rises
-across the three waves. Everything goes in with bulk inserts in chunks of CHUNK rows;
+across the three waves. A share of the answers, DONT_KNOW_SHARE, is "don't know" (NULL).
+Everything goes in with bulk inserts in chunks of CHUNK rows;
 the caller commits.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import insert, select
 
 from transform.extensions import db
@@ -56,6 +58,8 @@ GROWTH = np.array([0.25, 0.3, 0.35, 0.4, 0.45])
 #: Respondents of a wave may be at most this share of all the people in the tree.
 MAX_RESPONSE_RATE = 0.75
 DIVISION_SD, TEAM_SD, PERSON_SD, ELEMENT_SD, ITEM_SD = 0.2, 0.3, 0.45, 0.35, 0.55
+#: Share of answers left as "don't know" (NULL in the database, NaN in the frames).
+DONT_KNOW_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class Size:
     #: Children of the root, and of each of those: the rest of the teams are leaves.
     branching: tuple[int, int] = (10, 10)
     seed: int = 20260105
+    #: Share of answers that are "don't know".
+    dont_know: float = DONT_KNOW_SHARE
 
     @property
     def levels(self) -> tuple[int, int, int, int]:
@@ -139,7 +145,8 @@ def generate(size: Size = ENTERPRISE) -> Generated:
         response_teams = np.repeat(team_ids, respondents)
         response_offsets = np.repeat(team_offset, respondents)
         response_ids = _responses(wave, response_teams, rng)
-        values = _answers(items, number, response_offsets, rng)
+        values = _answers(items, number, response_offsets, rng).astype(object)
+        values[rng.random(values.shape) < size.dont_know] = None
         answers += _insert_answers(response_ids, items, values)
     return Generated(
         programme_id=programme.id,
@@ -309,3 +316,82 @@ def _bulk(model, rows: list[dict], returning=None) -> list[int]:
             statement = insert(model).returning(returning, sort_by_parameter_order=True)
             ids += db.session.scalars(statement, chunk).all()
     return ids
+
+
+#: Tree shapes of the in-memory waves: "four-level" is the database programme's tree (a
+#: root, 10 divisions, 100 departments, the rest units); "binary" a balanced binary tree,
+#: about 13 levels deep at 8,000 teams, so every respondent counts for many more ancestors.
+SHAPES = ("four-level", "binary")
+#: The 10-item pulse's items, as loaders.wave_frames returns them: two items an element,
+#: on a 5-point scale, the second item of desire, ability and reinforcement reverse-coded.
+_REVERSED = {"desire", "ability", "reinforcement"}
+
+
+def memory_wave(
+    teams: int,
+    shape: str = "four-level",
+    per_team: int = 20,
+    dont_know: float = DONT_KNOW_SHARE,
+    seed: int = 20260105,
+):
+    """One wave's frames built in memory, without a database: `teams` teams in `shape`,
+    about `per_team` respondents a team (Poisson, so some teams fall below the anonymity
+    threshold and some have nobody), 10 items each, a `dont_know` share of them missing.
+    """
+    from transform.loaders import WaveFrames
+
+    rng = np.random.default_rng(seed)
+    parents = _shape(teams, shape)
+    team_ids = np.array(list(parents), dtype=np.int64)
+    element_names = [element.value for element in Adkar]
+    items = pd.DataFrame(
+        {
+            "item_id": np.arange(1, 11, dtype=np.int64),
+            "code": [f"{e[:3].upper()}{i}" for e in element_names for i in (1, 2)],
+            "position": np.arange(1, 11, dtype=np.int64),
+            "dimension": [e for e in element_names for _ in (1, 2)],
+            "scale_points": np.full(10, 5, dtype=np.int64),
+            "is_reverse": [i == 2 and e in _REVERSED for e in element_names for i in (1, 2)],
+        }
+    )
+    counts = rng.poisson(per_team, len(team_ids))
+    response_teams = np.repeat(team_ids, counts)
+    offsets = np.repeat(rng.normal(0, TEAM_SD, len(team_ids)), counts)
+    pseudo = [
+        _PseudoItem(row.dimension, row.scale_points, row.is_reverse) for row in items.itertuples()
+    ]
+    values = _answers(pseudo, 1, offsets, rng).astype("float64")
+    values[rng.random(values.shape) < dont_know] = np.nan
+    people = len(response_teams)
+    answers = pd.DataFrame(
+        {
+            "response_id": np.repeat(np.arange(1, people + 1, dtype=np.int64), 10),
+            "team_id": np.repeat(response_teams, 10),
+            "item_id": np.tile(items["item_id"].to_numpy(), people),
+            "value": values.ravel(),
+        }
+    )
+    return WaveFrames(answers, items, parents)
+
+
+@dataclass(frozen=True)
+class _PseudoItem:
+    dimension: str
+    scale_points: int
+    is_reverse: bool
+
+
+def _shape(teams: int, shape: str) -> dict[int, int | None]:
+    """Parents of teams 1..`teams` in one of SHAPES (1 is the root)."""
+    if shape == "binary":
+        return {team: (team // 2 or None) for team in range(1, teams + 1)}
+    if shape != "four-level":
+        raise ValueError(f"{shape!r} is not one of {SHAPES}")
+    levels = Size(teams=teams).levels
+    parents: dict[int, int | None] = {1: None}
+    above, next_id = [1], 2
+    for count in levels[1:]:
+        ids = list(range(next_id, next_id + count))
+        parents.update({team: above[i % len(above)] for i, team in enumerate(ids)})
+        above, next_id = ids, next_id + count
+    return parents

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bench.bench_scoring import score_wave
-from bench.generate import Size, generate
+from bench.generate import SHAPES, Size, generate, memory_wave
 from transform.loaders import wave_frames
 from transform.models import Answer, ImpactedTeam, Response, Team, Wave, WaveTeam
 
@@ -64,7 +64,9 @@ def test_the_loader_returns_the_wave_as_frames(db, generated):
     assert frames.answers.shape == (500, 4)
     assert frames.answers["response_id"].nunique() == 50
     assert set(frames.answers["team_id"]) <= set(generated.parents)
-    assert frames.answers["value"].between(1, 5).all()
+    values = frames.answers["value"]
+    assert values.dropna().between(1, 5).all()
+    assert 0 < values.isna().sum() < 0.2 * len(values)
     assert frames.items.shape == (10, 6)
     assert list(frames.items["position"]) == list(range(1, 11))
     assert frames.items["dimension"].value_counts().to_dict() == dict.fromkeys(
@@ -77,7 +79,7 @@ def test_the_loader_returns_the_wave_as_frames(db, generated):
 
 def test_a_dont_know_loads_as_missing(db, generated):
     frames = wave_frames(generated.wave_ids[0])
-    first = frames.answers.iloc[0]
+    first = frames.answers.dropna().iloc[0]
     db.session.execute(
         update(Answer)
         .where(Answer.response_id == int(first["response_id"]))
@@ -85,7 +87,7 @@ def test_a_dont_know_loads_as_missing(db, generated):
         .values(value=None)
     )
     reloaded = wave_frames(generated.wave_ids[0]).answers
-    assert reloaded["value"].isna().sum() == 1
+    assert reloaded["value"].isna().sum() == frames.answers["value"].isna().sum() + 1
     assert reloaded["response_id"].dtype == "int64"
 
 
@@ -103,3 +105,25 @@ def test_adoption_grows_across_the_waves_and_the_benchmark_core_runs(db, generat
     progress = [wave.adoption.loc[root, "adoption_index"].value for wave in indices]
     assert progress == sorted(progress)
     assert progress[0] < progress[-1]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_an_in_memory_wave_has_its_shape_and_dont_knows(shape):
+    frames = memory_wave(200, shape, per_team=20)
+    assert len(frames.parents) == 200
+    assert sum(parent is None for parent in frames.parents.values()) == 1
+    depths = _depths(frames.parents)
+    assert max(depths.values()) == (3 if shape == "four-level" else 7)
+    answers = frames.answers
+    assert len(answers) == 10 * answers["response_id"].nunique()
+    assert 3_000 < answers["response_id"].nunique() < 5_000
+    assert 0.03 < answers["value"].isna().mean() < 0.07
+    assert answers["value"].dropna().between(1, 5).all()
+    assert set(answers["team_id"]) <= set(frames.parents)
+    assert frames.items["is_reverse"].sum() == 3
+
+
+def test_in_memory_waves_are_scored_like_loaded_ones():
+    indices = score_wave(memory_wave(120, "binary", per_team=20))
+    assert indices.adoption.loc[1, "n"] == len(indices.scores)
+    assert set(indices.disclosure.pooled) == set(range(1, 121))

@@ -285,3 +285,45 @@ def test_dimension_scores_ignore_the_order_of_rows(survey, random):
     pd.testing.assert_frame_equal(
         dimension_scores(shuffled, items), dimension_scores(answers, items)
     )
+
+
+def _grouped_means_reference(answers, items):
+    """dimension_scores as pandas computes it: a merge, a grouped mean, the half rule."""
+    scored = scored_answers(answers, items)
+    points = dimension_scale_points(items)
+    item_points = scored["scale_points"].astype("float64")
+    to = scored["dimension"].map(points).astype("float64")
+    on_scale = scored["score"].where(
+        item_points == to, 1 + (scored["score"] - 1) * (to - 1) / (item_points - 1)
+    )
+    grouped = on_scale.groupby([scored["response_id"], scored["dimension"]])
+    order = list(points.index)
+    means = grouped.mean().unstack().reindex(columns=order)
+    answered = grouped.count().unstack().reindex(columns=order).fillna(0)
+    counts = items.groupby("dimension")["item_id"].nunique().reindex(order)
+    return means.where(answered * 2 >= counts)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_dimension_scores_are_pandas_grouped_means_to_the_last_bit(seed):
+    # Fractional answers on 3-, 6- and 7-point items, five to a dimension, rows shuffled:
+    # sums that are not exact, so a different order or summation would show in the bits.
+    rng = np.random.default_rng(seed)
+    items = make_items(
+        *[
+            (i, f"d{i % 4}", int(rng.choice([3, 6, 7])), bool(rng.random() < 0.3))
+            for i in range(20)
+        ]
+    )
+    rows = [
+        (response, response % 9, item, 1 + rng.random() * (points - 1))
+        for response in range(300)
+        for item, points in zip(items["item_id"], items["scale_points"], strict=True)
+        if rng.random() < 0.8
+    ]
+    answers = make_answers(*rows).iloc[rng.permutation(len(rows))]
+    scores = dimension_scores(answers, items)
+    expected = _grouped_means_reference(answers, items)
+    values = scores.drop(columns="team_id").to_numpy()
+    assert np.array_equal(values, expected.to_numpy(), equal_nan=True)
+    assert not np.isnan(values).all()

@@ -15,6 +15,7 @@ from transform.scoring.stats import (
     proportion_ci,
     rwg,
     rwg_j,
+    t_quantiles,
     uniform_variance,
 )
 
@@ -296,3 +297,9 @@ def test_inputs_are_left_alone():
     rwg_j(matrix, 5)
     assert values.isna().tolist() == [False, True, False]
     assert np.isnan(matrix.loc[2, "a"])
+
+
+def test_t_quantiles_are_scipys_at_each_degree_of_freedom():
+    df = np.array([5, 1, 19, 5, 300, 1, 2])
+    assert np.array_equal(t_quantiles(df), stats.t.ppf(0.975, df))
+    assert t_quantiles(np.array([], dtype=np.int64)).shape == (0,)

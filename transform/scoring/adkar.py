@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from transform.scoring.estimate import Estimate
+from transform.scoring.estimate import Estimate, collector_paused, quick
 from transform.scoring.stats import bounded_mean_bounds, check_bounded, wilson_bounds
 
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
@@ -133,30 +133,50 @@ def team_adoption(elements: pd.DataFrame, scale_points: ScalePoints = 5) -> pd.D
         raise ValueError("elements lack the column team_id")
     scores = _element_scores(elements)
     codes = _barrier_codes(scores, scale_points)
-    group = elements["team_id"]
-    teams = pd.Index(sorted(pd.unique(group.dropna())), name="team_id")
-    result = pd.DataFrame(index=teams)
+    return adoption_of_groups(elements["team_id"].to_numpy(), scores, codes, scale_points)
+
+
+def respondent_scores(elements: pd.DataFrame, scale_points: ScalePoints = 5):
+    """Respondents x ADKAR element scores, and each respondent's barrier code: what
+    adoption_of_groups takes, computed once however many groups a respondent counts in."""
+    scores = _element_scores(elements)
+    return scores, _barrier_codes(scores, scale_points)
+
+
+def adoption_of_groups(
+    group: np.ndarray, scores: np.ndarray, codes: np.ndarray, scale_points: ScalePoints = 5
+) -> pd.DataFrame:
+    """team_adoption of rows given as arrays: each row's group, element scores and
+    barrier code (respondent_scores); rows may repeat a respondent in several groups."""
+    teams = pd.Index(sorted(pd.unique(group[~pd.isna(group)])), name="team_id")
     team_code = teams.get_indexer(group)
     known = team_code >= 0  # rows without a team count nowhere
     counts = np.bincount(
         team_code[known] * len(_LABELS) + codes[known], minlength=len(teams) * len(_LABELS)
     ).reshape(len(teams), len(_LABELS))
-    result["n"] = counts.sum(axis=1)
+    # Columns gathered in a dict and made into a frame once: inserting them one by one
+    # costs more than computing them.
+    columns = {"n": counts.sum(axis=1)}
     for position, name in enumerate((*ADKAR, UNDETERMINED, "none")):
-        result[f"barrier_{name}"] = counts[:, position]
-    result["n_undetermined"] = result[f"barrier_{UNDETERMINED}"]
+        columns[f"barrier_{name}"] = counts[:, position]
+    columns["n_undetermined"] = columns[f"barrier_{UNDETERMINED}"]
     index = _mean_intervals(_PROGRESS[codes], team_code, len(teams), 0.0, 100.0)
-    result["adoption_index"] = _estimates(*index, NO_DETERMINED)
-    result["adoption_rate"] = proportion_ci_by(
-        result["barrier_none"], result["n"] - result["n_undetermined"], NO_DETERMINED
+    columns["adoption_index"] = _estimates(*index, NO_DETERMINED)
+    columns["adoption_rate"] = _proportions(
+        columns["barrier_none"].astype("float64"),
+        (columns["n"] - columns["n_undetermined"]).astype("float64"),
+        NO_DETERMINED,
     )
     for position, element in enumerate(ADKAR):
         k = points_of(scale_points, element)
-        n, *figures = _mean_intervals(scores[:, position], team_code, len(teams), 1.0, k)
-        result[element] = _estimates(n, *figures, NO_SCORE)
+        values = np.ascontiguousarray(scores[:, position])
+        n, *figures = _mean_intervals(values, team_code, len(teams), 1.0, k)
+        columns[element] = _estimates(n, *figures, NO_SCORE)
         normalised = [(x - 1) / (k - 1) * 100 for x in figures]
-        result[f"{element}_normalised"] = _estimates(n, *normalised, NO_SCORE)
-    return result[adoption_columns()]
+        columns[f"{element}_normalised"] = _estimates(n, *normalised, NO_SCORE)
+    return pd.DataFrame(
+        {name: columns[name] for name in adoption_columns()}, index=teams, copy=False
+    )
 
 
 @dataclass(frozen=True)
@@ -234,39 +254,46 @@ def _mean_intervals(
 def _estimates(
     n: np.ndarray, mean: np.ndarray, lows: np.ndarray, highs: np.ndarray, empty_reason: str
 ) -> list[Estimate]:
-    result = []
-    for count, m, a, b in zip(
-        n.tolist(), mean.tolist(), lows.tolist(), highs.tolist(), strict=True
-    ):
-        if count == 0:
-            result.append(Estimate.missing(empty_reason))
-        elif count == 1:
-            result.append(Estimate(m, n=1, reason="one respondent: no interval"))
-        else:
-            result.append(Estimate(m, a, b, count))
-    return result
+    with collector_paused():
+        return [
+            quick(None, None, None, 0, empty_reason)
+            if count == 0
+            else quick(m, None, None, 1, _ONE)
+            if count == 1
+            else quick(m, a, b, count, None)
+            for count, m, a, b in zip(
+                n.tolist(), mean.tolist(), lows.tolist(), highs.tolist(), strict=True
+            )
+        ]
+
+
+_ONE = "one respondent: no interval"
 
 
 def proportion_ci_by(
     successes: pd.Series, totals: pd.Series, empty_reason: str = "no responses"
 ) -> list[Estimate]:
     """stats.proportion_ci (percent, Wilson 95%) of each pair, vectorised."""
-    x = successes.to_numpy(dtype="float64")
-    n = totals.to_numpy(dtype="float64")
+    return _proportions(
+        successes.to_numpy(dtype="float64"), totals.to_numpy(dtype="float64"), empty_reason
+    )
+
+
+def _proportions(x: np.ndarray, n: np.ndarray, empty_reason: str) -> list[Estimate]:
     counted = n > 0
     share = np.zeros_like(n)
     share[counted] = x[counted] / n[counted]
     low, high = np.zeros_like(n), np.zeros_like(n)
     low[counted], high[counted] = wilson_bounds(share[counted], n[counted])
-    result = []
-    for count, p, a, b in zip(
-        n.tolist(), share.tolist(), low.tolist(), high.tolist(), strict=True
-    ):
-        if count == 0:
-            result.append(Estimate.missing(empty_reason))
-        else:
-            result.append(Estimate(100 * p, 100 * a, 100 * b, int(count)))
-    return result
+    with collector_paused():
+        return [
+            quick(None, None, None, 0, empty_reason)
+            if count == 0
+            else quick(100 * p, 100 * a, 100 * b, int(count), None)
+            for count, p, a, b in zip(
+                n.tolist(), share.tolist(), low.tolist(), high.tolist(), strict=True
+            )
+        ]
 
 
 #: Barrier codes: 0-4 the ADKAR elements, 5 undetermined, 6 no barrier.

@@ -24,6 +24,8 @@ data to score): an answer to an item not in `items`, two answers of one responde
 item, a value off its item's scale.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -89,31 +91,125 @@ def dimension_scores(
     points = dimension_scale_points(items)
     order = list(points.index)
     item_counts = items.groupby("dimension", sort=False)["item_id"].nunique().reindex(order)
-    scored = scored_answers(answers, items)
-    # Grouping and mapping by integer codes, not by dimension names, keeps this fast.
-    per_item = items.set_index("item_id")["dimension"]
-    codes = pd.Series(pd.Index(order).get_indexer(per_item), index=per_item.index)
-    code = scored["item_id"].map(codes)
-    dimension_points = code.map(pd.Series(points.to_numpy(), dtype="float64"))
-    item_points = scored["scale_points"].astype("float64")
+    coded = _coded_answers(answers, items)
+    # Everything below works on integer codes and numpy arrays: grouping a wave's answers
+    # by respondent and dimension in pandas costs most of the core's time.
+    dimension_of_item = pd.Index(order).get_indexer(items["dimension"])
+    code = dimension_of_item[coded.item]
+    dimension_points = points.to_numpy(dtype="float64")[code]
+    item_points = coded.item_points
     # Mixed-scale dimensions only: map each item onto the dimension's scale. Items already
     # on it keep their exact values, so a mean of 3 stays exactly 3.
-    on_scale = scored["score"].where(
-        item_points == dimension_points,
-        1 + (scored["score"] - 1) * (dimension_points - 1) / (item_points - 1),
-    )
-    grouped = on_scale.groupby([scored["response_id"], code.rename("dimension")])
-    codes_order = range(len(order))
-    means = grouped.mean().unstack("dimension").reindex(columns=codes_order).astype("float64")
-    answered = grouped.count().unstack("dimension").reindex(columns=codes_order).fillna(0)
-    means.columns = answered.columns = pd.Index(order)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        on_scale = np.where(
+            item_points == dimension_points,
+            coded.score,
+            1 + (coded.score - 1) * (dimension_points - 1) / (item_points - 1),
+        )
+    means, answered = _group_means(coded.row * len(order) + code, on_scale, len(order), coded)
+    index = pd.Index(coded.respondents, name="response_id")
+    means = pd.DataFrame(means, index=index, columns=pd.Index(order))
+    answered = pd.DataFrame(answered, index=index, columns=pd.Index(order))
     means = means.where(answered * 2 >= item_counts)
     if normalised:
         means = normalise(means, points)
-    team = scored.groupby("response_id")["team_id"].first()
-    result = pd.concat([team, means], axis=1)
+    team = answers["team_id"]
+    if team.isna().any():
+        first_team = team.groupby(answers["response_id"]).first()
+    else:
+        first_team = pd.Series(
+            team.to_numpy()[coded.first_rows], index=index, name="team_id", dtype=team.dtype
+        )
+    result = pd.concat([first_team, means], axis=1)
     result.index.name = "response_id"
     return result
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A wave's answers as arrays, checked as scored_answers checks them."""
+
+    #: The distinct response ids, sorted; `row` is each answer's position among them.
+    respondents: np.ndarray
+    row: np.ndarray
+    #: Where each response's first answer is.
+    first_rows: np.ndarray
+    #: Each answer's item, as its position in `items`, and that item's scale.
+    item: np.ndarray
+    item_points: np.ndarray
+    #: The reverse-coded score (NaN for "don't know").
+    score: np.ndarray
+
+
+def _coded_answers(answers: pd.DataFrame, items: pd.DataFrame) -> _Coded:
+    _check_columns(answers, ANSWER_COLUMNS, "answers")
+    _check_items(items)
+    item = pd.Index(items["item_id"]).get_indexer(answers["item_id"])
+    if (item < 0).any():
+        ids = sorted(pd.unique(answers["item_id"].to_numpy()[item < 0]))
+        raise ValueError(f"answers to items not in the instrument: {ids}")
+    respondents, first_rows, row = _codes(answers["response_id"].to_numpy())
+    if len(row) and np.bincount(row * len(items) + item).max() > 1:
+        raise ValueError("a respondent answered one item twice")
+    value = answers["value"].astype("float64").to_numpy()
+    item_points = items["scale_points"].to_numpy(dtype="float64")[item]
+    if ((value < 1) | (value > item_points)).any():
+        raise ValueError("an answer lies off its item's scale")
+    reverse = items["is_reverse"].astype(bool).to_numpy()[item]
+    score = np.where(reverse, (item_points + 1) - value, value)
+    return _Coded(respondents, row, first_rows, item, item_points, score)
+
+
+def _codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """np.unique(ids, return_index=True, return_inverse=True), without its sort when the
+    ids already come in order (a loader's answers come response by response)."""
+    if len(ids) and ids.dtype.kind in "iu" and (ids[1:] >= ids[:-1]).all():
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        row = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ids)]))
+        return ids[starts], starts, row
+    distinct, first, row = np.unique(ids, return_index=True, return_inverse=True)
+    return distinct, first, row.reshape(-1)
+
+
+def _group_means(
+    group: np.ndarray, values: np.ndarray, width: int, coded: _Coded
+) -> tuple[np.ndarray, np.ndarray]:
+    """Respondents x dimensions: mean and count of the values of each group, NaN left out.
+
+    The sums are compensated (Kahan) and taken in the answers' order, as pandas' grouped
+    mean takes them, so that every score is the same to the last bit as it always was.
+    """
+    size = len(coded.respondents) * width
+    known = ~np.isnan(values)
+    group, values = group[known], values[known]
+    count = np.bincount(group, minlength=size)
+    if np.array_equal(values * 4, np.rint(values * 4)):
+        # Quarters (every answer, and every 5-point answer mapped onto 7 points) add up
+        # exactly in any order, where compensation stays 0: a plain sum is the same sum.
+        total = np.bincount(group, weights=values, minlength=size)
+    else:
+        total = _compensated_sums(group, values, size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = np.where(count > 0, total / count, np.nan)
+    return means.reshape(-1, width), count.reshape(-1, width).astype("float64")
+
+
+def _compensated_sums(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Kahan sums per group, in the values' order: a step per answer of the largest group."""
+    total, compensation = np.zeros(size), np.zeros(size)
+    order = np.argsort(group, kind="stable")
+    group, values = group[order], values[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    position = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)]))
+    for step in range(int(position.max()) + 1 if len(group) else 0):
+        at = position == step
+        g, x = group[at], values[at]
+        y = x - compensation[g]
+        t = total[g] + y
+        fix = t - total[g] - y
+        compensation[g] = np.where(np.isnan(fix), 0.0, fix)
+        total[g] = t
+    return total
 
 
 def item_matrix(answers: pd.DataFrame, items: pd.DataFrame, dimension: str) -> pd.DataFrame:

@@ -12,9 +12,10 @@ respondent appears depth-of-its-team times). A team id missing from `parents` is
 
 from collections.abc import Callable, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
-from transform.scoring.adkar import ScalePoints, team_adoption
+from transform.scoring.adkar import ScalePoints, adoption_of_groups, respondent_scores
 
 Parents = Mapping[int, int | None]
 
@@ -63,23 +64,37 @@ def subtree_counts(counts: Mapping[int, int], parents: Parents) -> dict[int, int
 def pooled(frame: pd.DataFrame, parents: Parents, team_column: str = "team_id") -> pd.DataFrame:
     """Every row once per team whose subtree holds it, `team_column` set to that team.
 
-    The row's own team moves to `own_team_id`; the index is kept (and so repeats).
+    The row's own team moves to `own_team_id`; the index is kept (and so repeats). Rows
+    come in the frame's order, each followed by its repeats for its ancestors, nearest
+    first; a row without a team is left out.
     """
-    teams = pd.unique(frame[team_column].dropna())
-    lineage = lineages(parents, (int(team) for team in teams))
-    bridge = pd.DataFrame(
-        [(team, ancestor) for team in teams for ancestor in lineage[int(team)]],
-        columns=["own_team_id", "_rollup_team"],
-    )
-    if not len(bridge):
-        bridge = bridge.astype({"own_team_id": frame[team_column].dtype})
-    positions = pd.DataFrame({"own_team_id": frame[team_column].to_numpy()})
-    positions["_row"] = range(len(frame))
-    joined = positions.merge(bridge, on="own_team_id", how="inner", sort=False)
-    result = frame.iloc[joined["_row"].to_numpy()].copy()
-    result["own_team_id"] = joined["own_team_id"].to_numpy()
-    result[team_column] = joined["_rollup_team"].to_numpy()
+    rows, ancestors = pooled_rows(frame[team_column], parents)
+    result = frame.iloc[rows].copy()
+    result["own_team_id"] = frame[team_column].to_numpy()[rows]
+    # An empty frame keeps the object column a join of nothing has always given it.
+    result[team_column] = ancestors if len(rows) else ancestors.astype(object)
     return result
+
+
+def pooled_rows(teams: pd.Series, parents: Parents) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the rows `pooled` repeats, and the team each repeat counts for."""
+    distinct = pd.unique(teams.dropna())
+    lineage = lineages(parents, (int(team) for team in distinct))
+    lengths = np.array([len(lineage[int(team)]) for team in distinct], dtype=np.int64)
+    flat = np.fromiter(
+        (ancestor for team in distinct for ancestor in lineage[int(team)]),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    starts = np.cumsum(lengths) - lengths
+    code = pd.Index(distinct).get_indexer(teams)
+    rows = np.flatnonzero(code >= 0)
+    code = code[rows]
+    repeats = lengths[code]
+    total = int(repeats.sum())
+    # Within each row's run of repeats, 0, 1, 2 ... picks its lineage nearest first.
+    step = np.arange(total) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    return np.repeat(rows, repeats), flat[np.repeat(starts[code], repeats) + step]
 
 
 def rollup(
@@ -93,4 +108,12 @@ def rollup_adoption(
     elements: pd.DataFrame, parents: Parents, scale_points: ScalePoints = 5
 ) -> pd.DataFrame:
     """adkar.team_adoption of every team over its whole subtree's respondents."""
-    return team_adoption(pooled(elements, parents), scale_points)
+    rows, ancestors = pooled_rows(elements["team_id"], parents)
+    scores, codes = respondent_scores(elements, scale_points)
+    # Each respondent's barrier is found once; only the rows of the roll-up repeat.
+    return adoption_of_groups(
+        ancestors if len(rows) else ancestors.astype(object),
+        scores[rows],
+        codes[rows],
+        scale_points,
+    )

@@ -69,12 +69,19 @@ def bounded_mean_bounds(
     spread = variance / span**2
     varies = spread > _NO_SPREAD
     effective = n.astype("float64")
-    t = stats.t.ppf(QUANTILE, n[varies] - 1)
+    t = t_quantiles(n[varies] - 1)
     effective[varies] = (
         share[varies] * (1 - share[varies]) / (spread[varies] / n[varies]) * (Z / t) ** 2
     )
     lows, highs = wilson_bounds(share, effective)
     return low + span * lows, low + span * highs
+
+
+def t_quantiles(df: np.ndarray) -> np.ndarray:
+    """The t distribution's 97.5% quantile at each degrees of freedom: scipy once per
+    distinct value (a wave's teams share few sizes, and each call costs microseconds)."""
+    distinct, where = np.unique(df, return_inverse=True)
+    return stats.t.ppf(QUANTILE, distinct)[where.reshape(-1)]
 
 
 def proportion_ci(successes: int, n: int) -> Estimate:
