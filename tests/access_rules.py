@@ -137,6 +137,16 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "gates.tick": post(PMO_WRITE),
     "gates.decide": post(SPONSOR_WRITE),
     # --- RAID log ---
+    "benefits.index": page(MEMBER_PAGE),
+    "benefits.create": page(PMO_PAGE, PMO_WRITE),
+    "benefits.update": page(PMO_PAGE, PMO_WRITE),
+    "benefits.target": page(PMO_PAGE, PMO_WRITE),
+    "benefits.show": page(MEMBER_PAGE),
+    # The PMO moves L0-L4 and a finance approver signs off L5 (tests/test_benefits.py).
+    "benefits.move": post(PMO_WRITE),
+    "benefits.record_value": post(PMO_WRITE),
+    # Only a finance approver confirms actuals; the matrix has no finance login.
+    "benefits.confirm_actuals": post(_roles(LOGIN, 403, 403, 403, 403, 404, 404)),
     "raid.index": page(MEMBER_PAGE),
     "raid.create": page(PMO_PAGE, PMO_WRITE),
     "raid.update": page(PMO_PAGE, PMO_WRITE),

@@ -1,0 +1,257 @@
+"""The benefits register: stage decisions, value rules, roles, roll-ups and the demo."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories
+from transform.benefits import queries, service
+from transform.benefits.queries import BenefitFilters
+from transform.extensions import db
+from transform.models import (
+    Initiative,
+    InitiativeStage,
+    Programme,
+    Role,
+    StageMove,
+    ValueKind,
+    ValueRebaseline,
+    ValueType,
+)
+
+L = InitiativeStage
+
+
+@pytest.fixture
+def setting(db):
+    pmo = factories.user("pmo@example.com", "Pat Office")
+    finance = factories.user("finance@example.com", "Fin Approver")
+    sponsor = factories.user("sponsor@example.com", "Spon Sor")
+    programme = factories.programme(
+        admin=pmo,
+        members={finance: Role.FINANCE, sponsor: Role.SPONSOR},
+        starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 12, 18),
+    )
+    initiative = service.create_initiative(
+        programme,
+        service.InitiativeDraft("Billing automation", "", pmo.id, "Billing", None, ()),
+    )
+    db.session.commit()
+    return programme, initiative, pmo, finance
+
+
+def _at(initiative: Initiative, stage: InitiativeStage, pmo_id: int) -> None:
+    while initiative.stage.index < stage.index:
+        initiative.move_to(InitiativeStage(f"L{initiative.stage.index + 1}"), pmo_id, "")
+    db.session.commit()
+
+
+def _url(initiative: Initiative, action: str = "") -> str:
+    return f"/programmes/{initiative.programme_id}/benefits/{initiative.id}{action}"
+
+
+def _value(kind="planned", value_type="recurring_saving", month="2026-03", amount="1000", **rest):
+    return {"kind": kind, "value_type": value_type, "month": month, "amount": amount, **rest}
+
+
+def test_the_pmo_adds_an_initiative_with_its_teams_at_l0(client, auth, db):
+    pmo = factories.user("pmo@example.com")
+    programme = factories.programme(admin=pmo)
+    auth.login("pmo@example.com")
+    response = client.post(
+        f"/programmes/{programme.id}/benefits/new",
+        data={"name": "Shared service", "workstream": "Ops", "owner_id": str(pmo.id)},
+    )
+    assert response.status_code == 303
+    initiative = db.session.scalar(select(Initiative).where(Initiative.name == "Shared service"))
+    assert initiative.stage == L.L0 and initiative.workstream == "Ops"
+    page = client.get(f"/programmes/{programme.id}/benefits").get_data(as_text=True)
+    assert "Shared service" in page
+
+
+def test_a_stage_cannot_be_skipped(client, auth, setting):
+    _, initiative, *_ = setting
+    auth.login("pmo@example.com")
+    response = client.post(_url(initiative, "/stage"), data={"stage": "L2"})
+    assert response.status_code == 422
+    assert "cannot skip a stage" in response.get_data(as_text=True)
+    db.session.refresh(initiative)
+    assert initiative.stage == L.L0
+
+
+def test_a_move_forward_records_who_and_when_and_back_needs_a_reason(client, auth, setting):
+    _, initiative, pmo, _ = setting
+    auth.login("pmo@example.com")
+    assert client.post(_url(initiative, "/stage"), data={"stage": "L1"}).status_code == 303
+    refused = client.post(_url(initiative, "/stage"), data={"stage": "L0"})
+    assert refused.status_code == 422
+    assert "Say why" in refused.get_data(as_text=True)
+    back = client.post(_url(initiative, "/stage"), data={"stage": "L0", "reason": "No owner"})
+    assert back.status_code == 303
+    moves = db.session.scalars(
+        select(StageMove).where(StageMove.initiative_id == initiative.id).order_by(StageMove.id)
+    ).all()
+    assert [(m.from_stage, m.to_stage, m.reason) for m in moves] == [
+        (L.L0, L.L1, ""),
+        (L.L1, L.L0, "No owner"),
+    ]
+    assert {m.decided_by_id for m in moves} == {pmo.id}
+    assert "No owner" in client.get(_url(initiative)).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("stage", "kind", "message"),
+    [(L.L2, "forecast", "Forecasts start at L3"), (L.L3, "actual", "Actuals start at L4")],
+)
+def test_forecasts_and_actuals_wait_for_their_stage(client, auth, setting, stage, kind, message):
+    _, initiative, pmo, _ = setting
+    _at(initiative, stage, pmo.id)
+    auth.login("pmo@example.com")
+    response = client.post(_url(initiative, "/values"), data=_value(kind=kind))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert not initiative.entries
+
+
+def test_the_plan_is_editable_to_l2_and_a_re_baseline_with_a_reason_from_l3(client, auth, setting):
+    _, initiative, pmo, _ = setting
+    auth.login("pmo@example.com")
+    assert client.post(_url(initiative, "/values"), data=_value()).status_code == 303
+    assert client.post(_url(initiative, "/values"), data=_value(amount="1200")).status_code == 303
+    _at(initiative, L.L3, pmo.id)
+    refused = client.post(_url(initiative, "/values"), data=_value(amount="900"))
+    assert refused.status_code == 422
+    assert "The plan is locked from L3" in refused.get_data(as_text=True)
+    db.session.refresh(initiative)
+    assert [e.amount for e in initiative.entries] == [1200]
+    accepted = client.post(
+        _url(initiative, "/values"), data=_value(amount="900", reason="Vendor price rose")
+    )
+    assert accepted.status_code == 303
+    rebaseline = db.session.scalar(select(ValueRebaseline))
+    assert rebaseline.reason == "Vendor price rose"
+    assert (rebaseline.before["amount"], rebaseline.after["amount"]) == (1200, 900)
+    assert rebaseline.changed_by_id == pmo.id
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (_value(month="2025-12"), "month", "Choose a month within the programme"),
+        (_value(month="2027-01"), "month", "Choose a month within the programme"),
+        (_value(amount="-500"), "amount", "Enter savings and revenue as positive amounts"),
+        (
+            _value(value_type="cost_to_achieve", amount="-5"),
+            "amount",
+            "Enter a cost to achieve as a positive amount",
+        ),
+        (_value(amount="nan"), "amount", "plain number"),
+    ],
+)
+def test_bad_values_are_refused_at_their_field(client, auth, setting, data, field, message):
+    _, initiative, *_ = setting
+    auth.login("pmo@example.com")
+    response = client.post(_url(initiative, "/values"), data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in page and message in page
+    assert not initiative.entries
+
+
+def test_only_finance_confirms_actuals_and_signs_off_l5(client, auth, setting):
+    _, initiative, pmo, finance = setting
+    _at(initiative, L.L4, pmo.id)
+    auth.login("pmo@example.com")
+    client.post(_url(initiative, "/values"), data=_value(kind="actual", month="2026-10"))
+    refused = client.post(_url(initiative, "/stage"), data={"stage": "L5"})
+    assert refused.status_code == 422
+    assert "Only a finance approver" in refused.get_data(as_text=True)
+    assert client.post(_url(initiative, "/confirm")).status_code == 403
+    auth.logout()
+
+    auth.login("finance@example.com")
+    unconfirmed = client.post(_url(initiative, "/stage"), data={"stage": "L5"})
+    assert "Confirm every actual before signing off L5" in unconfirmed.get_data(as_text=True)
+    assert client.post(_url(initiative, "/confirm")).status_code == 303
+    assert client.post(_url(initiative, "/stage"), data={"stage": "L5"}).status_code == 303
+    db.session.refresh(initiative)
+    assert initiative.stage == L.L5
+    assert initiative.entries[0].confirmed_by_id == finance.id
+    assert initiative.moves[-1].decided_by_id == finance.id
+    # Finance may not record values or move L0-L4.
+    assert client.post(_url(initiative, "/values"), data=_value()).status_code == 403
+
+
+def test_a_confirmed_actual_no_longer_changes(setting):
+    _, initiative, pmo, finance = setting
+    _at(initiative, L.L4, pmo.id)
+    draft = service.ValueDraft(ValueKind.ACTUAL, ValueType.REVENUE, date(2026, 5, 1), 10, "")
+    service.record_value(initiative, draft, pmo.id)
+    service.confirm_actuals(initiative, finance.id)
+    with pytest.raises(service.Refused, match="Finance confirmed"):
+        service.record_value(initiative, _with(draft, 12), pmo.id)
+
+
+def _with(draft: service.ValueDraft, amount: float) -> service.ValueDraft:
+    return service.ValueDraft(draft.kind, draft.value_type, draft.month, amount, draft.reason)
+
+
+def test_sponsors_read_and_do_not_decide(client, auth, setting):
+    programme, initiative, *_ = setting
+    auth.login("sponsor@example.com")
+    assert client.get(f"/programmes/{programme.id}/benefits").status_code == 200
+    page = client.get(_url(initiative)).get_data(as_text=True)
+    assert "Billing automation" in page and "Record a value" not in page
+    assert client.post(_url(initiative, "/stage"), data={"stage": "L1"}).status_code == 403
+
+
+def test_the_register_rolls_up_by_stage_and_against_the_target(setting):
+    programme, initiative, pmo, _ = setting
+    programme.value_target = 5000.0
+    other = service.create_initiative(
+        programme, service.InitiativeDraft("Intake triage", "", None, "Intake", None, ())
+    )
+    _at(initiative, L.L3, pmo.id)
+    for kind, value_type, amount in (
+        (ValueKind.PLANNED, ValueType.RECURRING_SAVING, 3000),
+        (ValueKind.PLANNED, ValueType.COST_TO_ACHIEVE, 1000),
+        (ValueKind.FORECAST, ValueType.RECURRING_SAVING, 2500),
+    ):
+        draft = service.ValueDraft(kind, value_type, date(2026, 4, 1), amount, "initial plan")
+        service.record_value(initiative, draft, pmo.id)
+    draft = service.ValueDraft(ValueKind.PLANNED, ValueType.REVENUE, date(2026, 6, 1), 700, "")
+    service.record_value(other, draft, pmo.id)
+
+    register = queries.register(programme, BenefitFilters(), factories.SUITE_DAY)
+    assert register.planned.net == 3000 - 1000 + 700
+    by_stage = {s.stage: s for s in register.pipeline}
+    assert (by_stage[L.L3].count, by_stage[L.L3].planned, by_stage[L.L3].expected) == (
+        1,
+        2000,
+        2500,
+    )
+    assert (by_stage[L.L0].count, by_stage[L.L0].expected) == (1, 700)
+    assert register.expected == 3200 and register.gap == 1800
+    filtered = queries.register(
+        programme, BenefitFilters(workstream="Intake"), factories.SUITE_DAY
+    )
+    assert [row.initiative.name for row in filtered.rows] == ["Intake triage"]
+
+
+def test_the_demo_carries_a_register_at_several_stages_with_value_at_risk(client, auth, db):
+    programme = factories.demo_programme()
+    outsourcing = db.session.scalar(
+        select(Programme).where(Programme.name == "Customer support outsourcing")
+    )
+    for each in (programme, outsourcing):
+        stages = set(
+            db.session.scalars(select(Initiative.stage).where(Initiative.programme_id == each.id))
+        )
+        assert len(stages) >= 4
+    register = queries.register(programme, BenefitFilters(), factories.SUITE_DAY)
+    assert register.at_risk > 0
+    auth.login("finance@example.com", "demo-password")
+    page = client.get(f"/programmes/{programme.id}/benefits").get_data(as_text=True)
+    assert "Automated time capture and billing" in page and "Gap to target" in page
