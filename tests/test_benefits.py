@@ -9,16 +9,20 @@ from tests import factories
 from transform.benefits import queries, service
 from transform.benefits.queries import BenefitFilters
 from transform.extensions import db
+from transform.indices.service import TeamFigures
 from transform.models import (
     Initiative,
     InitiativeStage,
     Programme,
     Role,
     StageMove,
+    Team,
     ValueKind,
     ValueRebaseline,
     ValueType,
 )
+from transform.scoring.anonymity import CellState
+from transform.scoring.estimate import Estimate
 
 L = InitiativeStage
 
@@ -255,3 +259,43 @@ def test_the_demo_carries_a_register_at_several_stages_with_value_at_risk(client
     auth.login("finance@example.com", "demo-password")
     page = client.get(f"/programmes/{programme.id}/benefits").get_data(as_text=True)
     assert "Automated time capture and billing" in page and "Gap to target" in page
+
+
+def test_a_team_hidden_for_anonymity_contributes_no_figure_to_value_at_risk(setting):
+    programme, initiative, pmo, _ = setting
+    shown, hidden = Team(name="Shown team"), Team(name="Hidden team")
+    db.session.add_all([shown, hidden])
+    db.session.flush()
+    initiative.teams = [shown, hidden]
+    _at(initiative, L.L3, pmo.id)
+    draft = service.ValueDraft(ValueKind.FORECAST, ValueType.REVENUE, date(2026, 9, 1), 1000, "")
+    service.record_value(initiative, draft, pmo.id)
+    latest = queries.LatestAdoption(
+        wave=None,
+        rows={
+            shown.id: TeamFigures(
+                shown.id, "Shown team", 0, CellState.SHOWN, 10, Estimate(60.0), Estimate(70.0)
+            ),
+            hidden.id: TeamFigures(hidden.id, "Hidden team", 0, CellState.BELOW_THRESHOLD),
+        },
+    )
+    people = queries.people_beside_value(initiative, latest)
+    states = {figure.name: figure.state for figure in people.teams}
+    assert states == {"Shown team": "shown", "Hidden team": "below_threshold"}
+    assert people.risk.respondents == 10
+    assert people.risk.value == pytest.approx(300)  # 1000 × 30 % not adopted
+
+
+def test_the_register_filters_by_stage_and_serves_htmx_its_fragment(client, auth, setting):
+    programme, initiative, pmo, _ = setting
+    service.create_initiative(
+        programme, service.InitiativeDraft("Intake triage", "", None, "Intake", None, ())
+    )
+    _at(initiative, L.L1, pmo.id)
+    auth.login("sponsor@example.com")
+    url = f"/programmes/{programme.id}/benefits"
+    page = client.get(url, query_string={"stage": "L1"}).get_data(as_text=True)
+    assert "Billing automation" in page and "Intake triage" not in page
+    fragment = client.get(url, query_string={"stage": "L9"}, headers={"HX-Request": "true"})
+    text = fragment.get_data(as_text=True)
+    assert "<html" not in text and "Billing automation" in text and "Intake triage" in text

@@ -148,7 +148,7 @@ def _show(access: ProgrammeAccess, initiative: Initiative, stage_form=None, valu
         initiative=initiative,
         values=queries.initiative_values(initiative),
         people=queries.people_beside_value(initiative, latest),
-        stage_form=stage_form or StageForm(formdata=None),
+        stage_form=stage_form or StageForm(formdata=None, stage=initiative.stage.following),
         value_form=value_form or ValueForm(formdata=None),
     )
 

@@ -95,7 +95,7 @@ BACKOFFICE = (
         InitiativeStage.L2,
         ("Litigation Support",),
         "Review platform replacing manual document review for disclosure.",
-        (Series(P, COST, 6, 8, 20000), Series(P, AVOIDANCE, 9, 13, 9000)),
+        (Series(P, COST, 6, 8, 20000), Series(P, AVOIDANCE, 9, 13, 16000)),
     ),
     InitiativeSpec(
         "Matter intake triage",

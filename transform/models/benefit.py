@@ -44,6 +44,11 @@ class InitiativeStage(enum.StrEnum):
         return int(self.value[1])
 
     @property
+    def following(self) -> "InitiativeStage":
+        """The next stage up (L5 for L5 itself)."""
+        return InitiativeStage(f"L{min(self.index + 1, 5)}")
+
+    @property
     def plan_is_locked(self) -> bool:
         """From L3 the plan is the baseline: changing it is a re-baseline with a reason."""
         return self.index >= 3
@@ -150,10 +155,9 @@ class Initiative(Base):
         if stage == self.stage:
             raise IllegalTransition(f"The initiative is already at {stage.label}.")
         if stage.index > self.stage.index + 1:
-            following = InitiativeStage(f"L{self.stage.index + 1}")
             raise IllegalTransition(
                 f"An initiative cannot skip a stage: from {self.stage.value} the next "
-                f"stage is {following.label}."
+                f"stage is {self.stage.following.label}."
             )
         if stage.index < self.stage.index and not reason:
             raise IllegalTransition("Say why the initiative goes back a stage.")
