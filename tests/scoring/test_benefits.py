@@ -27,7 +27,7 @@ def test_net_value_subtracts_cost_to_achieve():
     assert (planned.benefits, planned.cost, planned.net) == (150, 30, 120)
 
 
-def test_cumulative_net_runs_per_kind_and_leaves_a_kind_without_entries_empty():
+def test_cumulative_net_runs_per_kind_between_its_first_and_last_entry():
     points = cumulative_net(
         [
             Amount("planned", "cost_to_achieve", JAN, 40),
@@ -39,7 +39,7 @@ def test_cumulative_net_runs_per_kind_and_leaves_a_kind_without_entries_empty():
     assert [(p.month, p.planned, p.actual, p.forecast) for p in points] == [
         (JAN, -40, None, None),
         (FEB, -15, 20, None),
-        (MAR, 10, 20, None),
+        (MAR, 10, None, None),
     ]
 
 

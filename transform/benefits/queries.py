@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from transform.charts import ValueSeries, cumulative_value_svg
 from transform.extensions import db
 from transform.indices.latest import latest_with_results
 from transform.indices.service import TeamFigures, wave_dashboard
@@ -77,6 +78,10 @@ class Register:
     expected: float
     target: float | None
 
+    def chart_svg(self, currency: str) -> str:
+        """The cumulative net value chart of these rows, with the target."""
+        return chart_svg(self.cumulative, currency, self.target)
+
     @property
     def at_risk(self) -> float:
         """Value at risk summed over the initiatives that have a figure."""
@@ -128,6 +133,28 @@ def register(programme: Programme, filters: BenefitFilters, today: date) -> Regi
         actual=totals(every_amount, "actual"),
         expected=sum(row.expected for row in rows),
         target=programme.value_target,
+    )
+
+
+def chart_svg(points: list[CumulativePoint], currency: str, target: float | None) -> str:
+    """Cumulative net value by month, planned, forecast and actual, as an SVG chart."""
+
+    def series(kind: str) -> tuple:
+        return tuple(
+            (point.month, getattr(point, kind))
+            for point in points
+            if getattr(point, kind) is not None
+        )
+
+    return cumulative_value_svg(
+        ValueSeries(
+            f"Cumulative net value ({currency})",
+            currency,
+            series("planned"),
+            series("forecast"),
+            series("actual"),
+            target,
+        )
     )
 
 
@@ -190,6 +217,9 @@ class InitiativeValues:
     forecast: Totals
     actual: Totals
     expected: float
+
+    def chart_svg(self, currency: str) -> str:
+        return chart_svg(cumulative_net(amounts(self.entries)), currency, None)
 
     @property
     def unconfirmed_actuals(self) -> int:

@@ -56,27 +56,35 @@ def totals(amounts: Iterable[Amount], kind: str) -> Totals:
 @dataclass(frozen=True)
 class CumulativePoint:
     month: date
-    #: Cumulative net value of each kind by the end of the month; None when the kind has
-    #: no entry up to that month (nothing planned is not the same as zero planned).
+    #: Cumulative net value of each kind by the end of the month; None before the kind's
+    #: first entry and after its last (nothing planned is not the same as zero planned).
     planned: float | None
     forecast: float | None
     actual: float | None
 
 
 def cumulative_net(amounts: Iterable[Amount]) -> list[CumulativePoint]:
-    """Cumulative net value per kind, month by month over every month with an entry."""
+    """Cumulative net value per kind, month by month over every month with an entry; a
+    kind reads None before its first entry and after its last (actuals stop at the last
+    month reported rather than running flat into the future)."""
     by_month: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for entry in amounts:
         by_month[entry.month][entry.kind] += entry.signed
+    last = {
+        kind: max((month for month, kinds in by_month.items() if kind in kinds), default=None)
+        for kind in KINDS
+    }
     running: dict[str, float | None] = dict.fromkeys(KINDS)
     points = []
     for month in sorted(by_month):
         for kind in KINDS:
             if kind in by_month[month]:
                 running[kind] = (running[kind] or 0.0) + by_month[month][kind]
-        points.append(
-            CumulativePoint(month, running["planned"], running["forecast"], running["actual"])
-        )
+        shown = {
+            kind: running[kind] if last[kind] is not None and month <= last[kind] else None
+            for kind in KINDS
+        }
+        points.append(CumulativePoint(month, shown["planned"], shown["forecast"], shown["actual"]))
     return points
 
 
