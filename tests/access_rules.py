@@ -243,6 +243,7 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "api.openapi": page(PUBLIC_PAGE),
     "api.list_programmes": page(API_ANY_USER_READ),
     "api.get_programme": page(API_MEMBER_READ),
+    "api.list_initiatives": page(API_MEMBER_READ),
     "api.list_phases": page(API_MEMBER_READ),
     "api.list_kpis": page(API_MEMBER_READ),
     "api.list_checkpoints": page(API_MEMBER_READ),

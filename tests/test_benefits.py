@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
+from transform.api.tokens import create_token
 from transform.benefits import queries, service
 from transform.benefits.queries import BenefitFilters
 from transform.extensions import db
@@ -17,6 +18,7 @@ from transform.models import (
     Role,
     StageMove,
     Team,
+    User,
     ValueKind,
     ValueRebaseline,
     ValueType,
@@ -299,3 +301,30 @@ def test_the_register_filters_by_stage_and_serves_htmx_its_fragment(client, auth
     fragment = client.get(url, query_string={"stage": "L9"}, headers={"HX-Request": "true"})
     text = fragment.get_data(as_text=True)
     assert "<html" not in text and "Billing automation" in text and "Intake triage" in text
+
+
+def test_the_api_lists_initiatives_with_their_value_for_members_only(client, db):
+    programme = factories.demo_programme()
+    user = db.session.scalar(select(User).where(User.email == "sponsor@example.com"))
+    _token, secret = create_token(user, "BI")
+    headers = {"Authorization": f"Bearer {secret}"}
+    url = f"/api/v1/programmes/{programme.id}/initiatives"
+    body = client.get(url, headers=headers).get_json()
+    register = queries.register(programme, BenefitFilters(), factories.SUITE_DAY)
+    assert body["total"] == len(register.rows) == 6
+    by_name = {item["name"]: item for item in body["items"]}
+    billing = by_name["Automated time capture and billing"]
+    row = next(r for r in register.rows if r.initiative.name == billing["name"])
+    assert billing["stage"] == "L4" and billing["currency"] == "GBP"
+    assert billing["expected_net"] == row.expected and billing["value_at_risk"] == row.risk.value
+    assert by_name["Records storage consolidation"]["value_at_risk"] is None
+    other = db.session.scalar(
+        select(Programme).where(Programme.name == "Customer support outsourcing")
+    )
+    outsider = db.session.scalar(select(User).where(User.email == "agent@example.com"))
+    _token, secret = create_token(outsider, "BI")
+    refused = client.get(
+        f"/api/v1/programmes/{other.id}/initiatives",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert refused.status_code == 404
