@@ -142,6 +142,7 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "benefits.update": page(PMO_PAGE, PMO_WRITE),
     "benefits.target": page(PMO_PAGE, PMO_WRITE),
     "benefits.show": page(MEMBER_PAGE),
+    "benefits.export": page(MEMBER_PAGE),
     # The PMO moves L0-L4 and a finance approver signs off L5 (tests/test_benefits.py).
     "benefits.move": post(PMO_WRITE),
     "benefits.record_value": post(PMO_WRITE),

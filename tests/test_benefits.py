@@ -1,8 +1,10 @@
 """The benefits register: stage decisions, value rules, roles, roll-ups and the demo."""
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories
@@ -328,3 +330,21 @@ def test_the_api_lists_initiatives_with_their_value_for_members_only(client, db)
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert refused.status_code == 404
+
+
+def test_the_register_exports_to_a_workbook_with_formula_text_escaped(client, auth, setting):
+    programme, initiative, pmo, _ = setting
+    initiative.name = "=HYPERLINK(1)"
+    draft = service.ValueDraft(ValueKind.PLANNED, ValueType.REVENUE, date(2026, 6, 1), 700, "")
+    service.record_value(initiative, draft, pmo.id)
+    db.session.commit()
+    auth.login("sponsor@example.com")
+    response = client.get(f"/programmes/{programme.id}/benefits/export.xlsx")
+    assert response.status_code == 200
+    assert "benefits-2026-11-22.xlsx" in response.headers["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.data))
+    initiatives = list(workbook["Initiatives"].values)
+    assert initiatives[0][6] == "Planned net (GBP)"
+    assert initiatives[1][1] == "'=HYPERLINK(1)" and initiatives[1][6] == 700
+    values = list(workbook["Values"].values)
+    assert values[1][3:6] == ("planned", "revenue", 700)

@@ -1,11 +1,11 @@
 """The Benefits tab: the register with its roll-ups, an initiative's page, its forms."""
 
-from flask import abort, flash, render_template, request
+from flask import Response, abort, flash, render_template, request
 from flask_login import current_user
 
 from transform import clock
 from transform.access import ProgrammeAccess, login_blueprint, programme_access_or_404
-from transform.benefits import queries, service
+from transform.benefits import exporting, queries, service
 from transform.benefits.forms import (
     FilterForm,
     InitiativeForm,
@@ -13,6 +13,7 @@ from transform.benefits.forms import (
     TargetForm,
     ValueForm,
 )
+from transform.benefits.queries import BenefitFilters
 from transform.htmx import redirect_after_post, render_page_or_fragment
 from transform.memberships.queries import programme_members
 from transform.models import Initiative, Role
@@ -41,6 +42,21 @@ def index(programme_id: int):
         form=form,
         filters=filters,
         register=queries.register(access.programme, filters, clock.today()),
+    )
+
+
+@bp.get("/export.xlsx")
+def export(programme_id: int):
+    access = programme_access_or_404(programme_id)
+    today = clock.today()
+    register = queries.register(access.programme, BenefitFilters(), today)
+    return Response(
+        exporting.to_xlsx(access.programme, register),
+        mimetype=exporting.XLSX_TYPE,
+        headers={
+            "Content-Disposition": "attachment; "
+            f'filename="{exporting.filename(access.programme, today)}"'
+        },
     )
 
 
