@@ -141,6 +141,7 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "benefits.create": page(PMO_PAGE, PMO_WRITE),
     "benefits.update": page(PMO_PAGE, PMO_WRITE),
     "benefits.target": page(PMO_PAGE, PMO_WRITE),
+    "benefits.import_values": page(PMO_PAGE, PMO_WRITE),
     "benefits.show": page(MEMBER_PAGE),
     "benefits.export": page(MEMBER_PAGE),
     # The PMO moves L0-L4 and a finance approver signs off L5 (tests/test_benefits.py).

@@ -348,3 +348,61 @@ def test_the_register_exports_to_a_workbook_with_formula_text_escaped(client, au
     assert initiatives[1][1] == "'=HYPERLINK(1)" and initiatives[1][6] == 700
     values = list(workbook["Values"].values)
     assert values[1][3:6] == ("planned", "revenue", 700)
+
+
+def _upload(client, programme: Programme, text: str):
+    return client.post(
+        f"/programmes/{programme.id}/benefits/import",
+        data={"file": (io.BytesIO(text.encode()), "values.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_values_import_from_a_file_under_the_form_rules(client, auth, setting):
+    programme, initiative, pmo, _ = setting
+    _at(initiative, L.L3, pmo.id)
+    auth.login("pmo@example.com")
+    response = _upload(
+        client,
+        programme,
+        "Initiative id,Month,Kind,Type,Amount,Reason\n"
+        f"{initiative.id},2026-06,forecast,recurring_saving,1500,\n"
+        f"{initiative.id},2026-07-01,planned,Cost to achieve,800,Scope grew\n",
+    )
+    assert response.status_code == 303
+    db.session.refresh(initiative)
+    assert sorted((e.kind.value, e.month.month, e.amount) for e in initiative.entries) == [
+        ("forecast", 6, 1500),
+        ("planned", 7, 800),
+    ]
+    assert [r.reason for r in initiative.rebaselines] == ["Scope grew"]
+
+
+def test_one_bad_row_imports_nothing_and_every_bad_row_is_listed(client, auth, setting):
+    programme, initiative, pmo, _ = setting
+    _at(initiative, L.L3, pmo.id)
+    auth.login("pmo@example.com")
+    response = _upload(
+        client,
+        programme,
+        "Initiative id,Month,Kind,Type,Amount,Reason\n"
+        f"{initiative.id},2026-06,forecast,revenue,1500,\n"
+        f"{initiative.id},2026-06,actual,revenue,100,\n"
+        f"{initiative.id},2027-03,forecast,revenue,100,\n"
+        f"{initiative.id},2026-08,forecast,revenue,-4,\n"
+        f"{initiative.id},2026-08,planned,revenue,40,\n"
+        "99999,2026-08,forecast,revenue,4,\n",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Nothing was imported: 5 problems" in page
+    for message in (
+        "Actuals start at L4",
+        "Choose a month within the programme",
+        "Enter savings and revenue as positive amounts",
+        "The plan is locked from L3",
+        "No initiative of this programme has this id",
+    ):
+        assert message in page
+    db.session.refresh(initiative)
+    assert initiative.entries == []

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from transform import clock
 from transform.access import ProgrammeAccess, login_blueprint, programme_access_or_404
-from transform.benefits import exporting, queries, service
+from transform.benefits import exporting, imports, queries, service
 from transform.benefits.forms import (
     FilterForm,
     InitiativeForm,
@@ -15,6 +15,8 @@ from transform.benefits.forms import (
 )
 from transform.benefits.queries import BenefitFilters
 from transform.htmx import redirect_after_post, render_page_or_fragment
+from transform.import_forms import UploadForm
+from transform.import_problems import ImportRefused
 from transform.memberships.queries import programme_members
 from transform.models import Initiative, Role
 from transform.teams.queries import impacted_teams
@@ -58,6 +60,28 @@ def export(programme_id: int):
             f'filename="{exporting.filename(access.programme, today)}"'
         },
     )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_values(programme_id: int):
+    access = programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
+    form = UploadForm()
+    refused = None
+    if form.validate_on_submit():
+        try:
+            count = imports.import_values(
+                access.programme, form.filename(), form.file.data.read(), current_user.id
+            )
+        except ImportRefused as error:
+            refused = error
+        else:
+            flash(f"Imported {count} value{'' if count == 1 else 's'}.", "success")
+            return redirect_after_post("benefits.index", programme_id=programme_id)
+    status = 422 if form.errors or refused else 200
+    page = render_template(
+        "benefits/import_values.html", access=access, form=form, refused=refused
+    )
+    return page, status
 
 
 @bp.route("/new", methods=["GET", "POST"])
