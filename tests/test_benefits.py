@@ -406,3 +406,14 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_listed(client, auth, s
         assert message in page
     db.session.refresh(initiative)
     assert initiative.entries == []
+
+
+def test_a_value_breaking_several_rules_shows_each_at_its_field(client, auth, setting):
+    _, initiative, *_ = setting
+    auth.login("pmo@example.com")
+    data = _value(kind="actual", month="2030-01", amount="-100")
+    response = client.post(_url(initiative, "/values"), data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for field in ("kind", "month", "amount"):
+        assert f'id="{field}-error"' in page

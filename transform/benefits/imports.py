@@ -59,9 +59,10 @@ def import_values(programme: Programme, filename: str, data: bytes, by_id: int) 
         except RowProblem as problem:
             problems.append(Problem(problem.message, line=row.line, column=problem.column))
         except service.Refused as refusal:
-            problems.append(
-                Problem(refusal.message, line=row.line, column=COLUMNS.get(refusal.field, ""))
-            )
+            problems += [
+                Problem(message, line=row.line, column=COLUMNS.get(field, ""))
+                for field, message in refusal.errors.items()
+            ]
     if problems:
         raise ImportRefused(problems[:PROBLEMS_LISTED], total=len(problems))
     return len(rows)

@@ -24,12 +24,11 @@ AUDITED_FIELDS = ("name", "description", "owner_id", "workstream", "phase_id")
 
 
 class Refused(ValueError):
-    """A change the rules do not allow; `field` names the form field to show it at."""
+    """A change the rules do not allow: a message per form field to show it at."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, **more: str):
         super().__init__(message)
-        self.field = field
-        self.message = message
+        self.errors = {field: message, **more}
 
 
 @dataclass(frozen=True)
@@ -164,28 +163,30 @@ def record_value(initiative: Initiative, draft: ValueDraft, by_id: int) -> Value
 
 
 def _check_value(initiative: Initiative, draft: ValueDraft, month: date, programme) -> None:
+    """Refuse the value with every rule it breaks, each at its field."""
+    errors = {}
     if draft.amount < 0:
-        if draft.value_type.is_cost:
-            message = "Enter a cost to achieve as a positive amount."
-        else:
-            message = (
-                "Enter savings and revenue as positive amounts; a cost goes in as "
-                "“Cost to achieve”, also positive."
-            )
-        raise Refused("amount", message)
+        errors["amount"] = (
+            "Enter a cost to achieve as a positive amount."
+            if draft.value_type.is_cost
+            else "Enter savings and revenue as positive amounts; a cost goes in as "
+            "“Cost to achieve”, also positive."
+        )
     if month > programme.ends_on or month < programme.starts_on.replace(day=1):
-        raise Refused(
-            "month",
+        errors["month"] = (
             f"Choose a month within the programme, {programme.starts_on:%B %Y} to "
-            f"{programme.ends_on:%B %Y}.",
+            f"{programme.ends_on:%B %Y}."
         )
     stage = initiative.stage
     if stage == InitiativeStage.L5:
-        raise Refused("kind", "L5 is signed off: finance reopens it before values change.")
-    if draft.kind == ValueKind.FORECAST and not stage.takes_forecast:
-        raise Refused("kind", f"Forecasts start at L3; this initiative is at {stage.value}.")
-    if draft.kind == ValueKind.ACTUAL and not stage.takes_actuals:
-        raise Refused("kind", f"Actuals start at L4; this initiative is at {stage.value}.")
+        errors["kind"] = "L5 is signed off: finance reopens it before values change."
+    elif draft.kind == ValueKind.FORECAST and not stage.takes_forecast:
+        errors["kind"] = f"Forecasts start at L3; this initiative is at {stage.value}."
+    elif draft.kind == ValueKind.ACTUAL and not stage.takes_actuals:
+        errors["kind"] = f"Actuals start at L4; this initiative is at {stage.value}."
+    if errors:
+        (field, message), *_ = errors.items()
+        raise Refused(field, message, **errors)
 
 
 def confirm_actuals(initiative: Initiative, by_id: int) -> int:

@@ -135,7 +135,8 @@ def move(programme_id: int, initiative_id: int):
                 initiative, form.stage.data, access.role, current_user.id, form.reason.data or ""
             )
         except service.Refused as refusal:
-            form[refusal.field].errors.append(refusal.message)
+            for field, message in refusal.errors.items():
+                form[field].errors.append(message)
         else:
             flash(f"Moved “{initiative.name}” to {initiative.stage.label}.", "success")
             return _back_to(initiative)
@@ -151,7 +152,8 @@ def record_value(programme_id: int, initiative_id: int):
         try:
             service.record_value(initiative, form.draft(), current_user.id)
         except service.Refused as refusal:
-            form[refusal.field].errors.append(refusal.message)
+            for field, message in refusal.errors.items():
+                form[field].errors.append(message)
         else:
             flash("Value recorded.", "success")
             return _back_to(initiative)
