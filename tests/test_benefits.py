@@ -417,3 +417,18 @@ def test_a_value_breaking_several_rules_shows_each_at_its_field(client, auth, se
     page = response.get_data(as_text=True)
     for field in ("kind", "month", "amount"):
         assert f'id="{field}-error"' in page
+
+
+def test_an_edit_of_a_changed_initiative_is_refused_as_stale(client, auth, setting):
+    programme, initiative, *_ = setting
+    auth.login("pmo@example.com")
+    url = _url(initiative, "/edit")
+    page = client.get(url).get_data(as_text=True)
+    assert f'name="version" type="hidden" value="{initiative.version}"' in page
+    data = {"name": "Renamed", "version": str(initiative.version)}
+    assert client.post(url, data=data).status_code == 303
+    stale = client.post(url, data={"name": "Renamed again", "version": data["version"]})
+    assert stale.status_code == 409
+    assert "Someone changed this initiative" in stale.get_data(as_text=True)
+    db.session.refresh(initiative)
+    assert initiative.name == "Renamed"

@@ -6,6 +6,7 @@ import math
 from flask_wtf import FlaskForm
 from wtforms import (
     FloatField,
+    HiddenField,
     MonthField,
     SelectField,
     SelectMultipleField,
@@ -70,6 +71,18 @@ class InitiativeForm(FlaskForm):
             phase_id=self.phase_id.data,
             team_ids=tuple(self.team_ids.data or ()),
         )
+
+
+STALE_MESSAGE = "Someone changed this initiative since you opened it. Reload to see their changes."
+
+
+class InitiativeEditForm(InitiativeForm):
+    #: The initiative's version when the form was opened; another one now is a stale edit.
+    version = HiddenField()
+
+    def is_stale(self, current_version: int) -> bool:
+        submitted = self.version.raw_data[0] if self.version.raw_data else None
+        return submitted != str(current_version)
 
 
 class StageForm(FlaskForm):

@@ -7,7 +7,9 @@ from transform import clock
 from transform.access import ProgrammeAccess, login_blueprint, programme_access_or_404
 from transform.benefits import exporting, imports, queries, service
 from transform.benefits.forms import (
+    STALE_MESSAGE,
     FilterForm,
+    InitiativeEditForm,
     InitiativeForm,
     StageForm,
     TargetForm,
@@ -102,9 +104,15 @@ def create(programme_id: int):
 def update(programme_id: int, initiative_id: int):
     access = programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
     initiative = _initiative_or_404(programme_id, initiative_id)
-    form = InitiativeForm(*_choices(access), obj=initiative)
+    form = InitiativeEditForm(*_choices(access), obj=initiative)
     if request.method == "GET":
         form.team_ids.data = [team.id for team in initiative.teams]
+    if form.is_submitted() and form.is_stale(initiative.version):
+        form.form_errors.append(STALE_MESSAGE)
+        page = render_template(
+            "benefits/update.html", access=access, form=form, initiative=initiative
+        )
+        return page, 409
     if form.validate_on_submit():
         service.update_initiative(initiative, form.draft())
         flash(f"Saved “{initiative.name}”.", "success")
