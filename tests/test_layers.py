@@ -25,6 +25,7 @@ FEATURES = frozenset(
         "agents",
         "audit_views",
         "auth",
+        "benefits",
         "feedback",
         "health",
         "instruments",

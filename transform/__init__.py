@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from transform.api.token_views import bp as tokens_bp
     from transform.audit_views import bp as audit_bp
     from transform.auth.views import bp as auth_bp
+    from transform.benefits.views import bp as benefits_bp
     from transform.feedback.follow_up_views import bp as followups_bp
     from transform.feedback.views import bp as feedback_bp
     from transform.health import bp as health_bp
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         wave_data_bp,
         kpis_bp,
         kpi_imports_bp,
+        benefits_bp,
         reports_bp,
         api_bp,
         tokens_bp,

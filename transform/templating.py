@@ -57,6 +57,18 @@ BARRIER_POINT_RULE = (
 )
 
 
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def format_money(value: float | None, currency: str) -> str:
+    """An amount in whole units of its currency, with a sign only when negative."""
+    if value is None:
+        return "—"
+    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+    sign = "−" if value < 0 else ""
+    return f"{sign}{symbol}{abs(value):,.0f}"
+
+
 def barrier_point_label(element: str | None) -> str:
     """A team's barrier point as pages and reports name it."""
     if element is None:
@@ -69,6 +81,7 @@ def barrier_point_label(element: str | None) -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["size"] = size_label
+    app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["component_label"] = COMPONENT_LABELS.__getitem__
     app.jinja_env.globals["component_labels"] = COMPONENT_LABELS

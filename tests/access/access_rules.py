@@ -138,6 +138,18 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "gates.tick": post(PMO_WRITE),
     "gates.decide": post(SPONSOR_WRITE),
     # --- RAID log ---
+    "benefits.index": page(MEMBER_PAGE),
+    "benefits.create": page(PMO_PAGE, PMO_WRITE),
+    "benefits.update": page(PMO_PAGE, PMO_WRITE),
+    "benefits.target": page(PMO_PAGE, PMO_WRITE),
+    "benefits.import_values": page(PMO_PAGE, PMO_WRITE),
+    "benefits.show": page(MEMBER_PAGE),
+    "benefits.export": page(MEMBER_PAGE),
+    # The PMO moves L0-L4 and a finance approver signs off L5 (tests/test_benefits.py).
+    "benefits.move": post(PMO_WRITE),
+    "benefits.record_value": post(PMO_WRITE),
+    # Only a finance approver confirms actuals; the matrix has no finance login.
+    "benefits.confirm_actuals": post(_roles(LOGIN, 403, 403, 403, 403, 404, 404)),
     "raid.index": page(MEMBER_PAGE),
     "raid.create": page(PMO_PAGE, PMO_WRITE),
     "raid.update": page(PMO_PAGE, PMO_WRITE),
@@ -236,6 +248,7 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "api.openapi": page(PUBLIC_PAGE),
     "api.list_programmes": page(API_ANY_USER_READ),
     "api.get_programme": page(API_MEMBER_READ),
+    "api.list_initiatives": page(API_MEMBER_READ),
     "api.list_phases": page(API_MEMBER_READ),
     "api.list_kpis": page(API_MEMBER_READ),
     "api.list_checkpoints": page(API_MEMBER_READ),

@@ -25,6 +25,7 @@ from transform.models import (
     FeedbackEntry,
     FollowUp,
     ImpactedTeam,
+    Initiative,
     Instrument,
     Job,
     JobStatus,
@@ -224,6 +225,11 @@ def _world(app, tokens_by_role) -> World:
         "checkpoint_id": kpi.checkpoints[0].id,
         "item_id": _one(
             select(RaidItem.id).where(RaidItem.programme_id == programme.id).order_by(RaidItem.id)
+        ),
+        "initiative_id": _one(
+            select(Initiative.id)
+            .where(Initiative.programme_id == programme.id)
+            .order_by(Initiative.id)
         ),
         "instrument_id": instrument.id,
         "template_id": template.id,

@@ -77,6 +77,7 @@ def reference():
 
 # Registering the endpoints: each module adds its operations to `api`.
 from transform.api import (  # noqa: E402, F401
+    benefits,
     feedback,
     indices,
     kpis,

@@ -12,6 +12,7 @@ from transform.charts.adoption import (
     bars_svg,
     intervals_svg,
 )
+from transform.charts.benefits import ValueSeries, cumulative_value_svg
 from transform.charts.kpi import KpiSeries, kpi_chart_svg, sparkline_svg
 from transform.charts.timeline import TimelineRow, timeline_svg
 
@@ -20,9 +21,11 @@ __all__ = [
     "IntervalRow",
     "KpiSeries",
     "TimelineRow",
+    "ValueSeries",
     "WaveFigure",
     "adoption_history_svg",
     "bars_svg",
+    "cumulative_value_svg",
     "intervals_svg",
     "kpi_chart_svg",
     "sparkline_svg",

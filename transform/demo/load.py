@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from transform.demo.backoffice import build_backoffice
+from transform.demo.benefits import add_benefits
 from transform.demo.outsourcing import build_outsourcing
 from transform.demo.users import create_people
 from transform.extensions import db
@@ -72,16 +73,17 @@ def load_demo(today: date) -> DemoSummary:
     templates = _by_name(MethodologyTemplate)
     instruments = _by_name(Instrument)
     people = create_people()
-    build_backoffice(
+    backoffice = build_backoffice(
         people,
         templates[BACKOFFICE_TEMPLATE_NAME],
         instruments[ADKAR_PULSE_NAME],
         instruments[READINESS_SURVEY_NAME],
         today,
     )
-    build_outsourcing(
+    outsourcing = build_outsourcing(
         people, templates[OUTSOURCING_TEMPLATE_NAME], instruments[ADKAR_PULSE_NAME], today
     )
+    add_benefits(backoffice, outsourcing, people, today)
     db.session.flush()
     return _summarise(today)
 

@@ -14,6 +14,7 @@ DEMO_LOGINS: tuple[tuple[str, str], ...] = (
     ("pmo@example.com", "PMO admin of both programmes"),
     ("agent@example.com", "Change agent, Back-office optimisation"),
     ("sponsor@example.com", "Sponsor, Back-office optimisation"),
+    ("finance@example.com", "Finance approver of both programmes (signs off benefits)"),
 )
 
 
@@ -37,6 +38,7 @@ PEOPLE: tuple[PersonSpec, ...] = (
     PersonSpec("vendor_lead", "oliver.grant@example.com", "Oliver Grant"),
     PersonSpec("agent_frontline", "mei.chen@example.com", "Mei Chen"),
     PersonSpec("agent_quality", "hannah.brooks@example.com", "Hannah Brooks"),
+    PersonSpec("finance", "finance@example.com", "Priya Shah"),
 )
 
 

@@ -3,6 +3,15 @@
 from transform.models.api_token import ApiToken
 from transform.models.audit import AuditEvent
 from transform.models.base import Adkar, Base, utcnow
+from transform.models.benefit import (
+    Initiative,
+    InitiativeStage,
+    StageMove,
+    ValueEntry,
+    ValueKind,
+    ValueRebaseline,
+    ValueType,
+)
 from transform.models.feedback import (
     BarrierCategory,
     FeedbackEntry,
@@ -60,6 +69,13 @@ from transform.models.team import (
 )
 
 __all__ = [
+    "ValueType",
+    "ValueRebaseline",
+    "ValueKind",
+    "ValueEntry",
+    "StageMove",
+    "InitiativeStage",
+    "Initiative",
     "ApiToken",
     "Activity",
     "Adkar",

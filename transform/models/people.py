@@ -14,12 +14,17 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     CHANGE_AGENT = "change_agent"
     SPONSOR = "sponsor"
+    #: Signs off realised benefits (stage L5) and confirms actual values.
+    FINANCE = "finance"
 
     @property
     def label(self) -> str:
-        return {"admin": "PMO admin", "change_agent": "Change agent", "sponsor": "Sponsor"}[
-            self.value
-        ]
+        return {
+            "admin": "PMO admin",
+            "change_agent": "Change agent",
+            "sponsor": "Sponsor",
+            "finance": "Finance approver",
+        }[self.value]
 
 
 class User(UserMixin, Base):

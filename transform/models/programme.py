@@ -46,6 +46,10 @@ class Programme(Base):
     #: Default KPI tolerances, in points of progress behind plan.
     kpi_at_risk_tolerance: Mapped[float] = mapped_column(default=0.10)
     kpi_off_track_tolerance: Mapped[float] = mapped_column(default=0.25)
+    #: ISO 4217 code of every benefit amount of the programme.
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    #: The net value (benefits less cost to achieve) the programme is to realise.
+    value_target: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -75,6 +79,7 @@ class Programme(Base):
             "kpi_at_risk_tolerance >= 0 AND kpi_off_track_tolerance >= kpi_at_risk_tolerance",
             name="kpi_tolerances",
         ),
+        CheckConstraint("value_target IS NULL OR value_target >= 0", name="value_target_positive"),
     )
 
     @property

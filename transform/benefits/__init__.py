@@ -1,0 +1,1 @@
+"""Benefits realisation: initiatives, their stage decisions and value, beside adoption."""
