@@ -1,6 +1,6 @@
 """jobs: background report renders, their status, error and result
 
-Revision ID: 0007_jobs
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-03 13:30:00
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_jobs'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """benefits realisation: initiatives, their stage moves, value entries and re-baselines;
 a programme's currency and value target; the finance approver role
 
-Revision ID: 0007_benefits
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 13:17:04
 
 Existing programmes get GBP as their currency and no value target. A downgrade makes
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_benefits'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
