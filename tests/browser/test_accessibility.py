@@ -15,6 +15,7 @@ from transform.demo import DEMO_PASSWORD
 from transform.extensions import db
 from transform.models import (
     Activity,
+    Initiative,
     Instrument,
     Kpi,
     MethodologyTemplate,
@@ -45,7 +46,13 @@ async (tags) => {
     }));
 }
 """
-ROLES = ("pmo@example.com", "agent@example.com", "sponsor@example.com", "admin@example.com")
+ROLES = (
+    "pmo@example.com",
+    "agent@example.com",
+    "sponsor@example.com",
+    "finance@example.com",
+    "admin@example.com",
+)
 
 
 def _first(live_server, statement) -> int:
@@ -59,6 +66,9 @@ def _pages(live_server) -> list[str]:
         "phase": select(Phase.id).where(Phase.programme_id == programme_id).order_by(Phase.id),
         "kpi": select(Kpi.id).where(Kpi.programme_id == programme_id).order_by(Kpi.id),
         "raid": select(RaidItem.id).where(RaidItem.programme_id == programme_id),
+        "initiative": select(Initiative.id)
+        .where(Initiative.programme_id == programme_id)
+        .order_by(Initiative.id),
         "wave": select(Wave.id)
         .where(Wave.programme_id == programme_id, Wave.status == WaveStatus.CLOSED)
         .order_by(Wave.id.desc()),
@@ -97,6 +107,12 @@ def _pages(live_server) -> list[str]:
         f"{programme}/raid/new",
         f"{programme}/raid/{ids['raid']}/edit",
         f"{programme}/impact",
+        f"{programme}/benefits",
+        f"{programme}/benefits/{ids['initiative']}",
+        f"{programme}/benefits/{ids['initiative']}/edit",
+        f"{programme}/benefits/new",
+        f"{programme}/benefits/import",
+        f"{programme}/benefits/target",
         f"{programme}/agents",
         f"{programme}/members",
         f"{programme}/audit",
