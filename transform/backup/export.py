@@ -74,7 +74,9 @@ def programme_rows(programme_id: int) -> dict[str, list[dict]]:
             continue
         found = [dict(r) for r in db.session.execute(select(table).where(condition)).mappings()]
         rows[table.name] = found
-        owned[table.name] = {r["id"] for r in found}
+        # A link table (initiative_team) has no id of its own: nothing can refer to it.
+        if "id" in table.c:
+            owned[table.name] = {r["id"] for r in found}
     _add_references(ordered, rows)
     return rows
 
