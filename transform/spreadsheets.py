@@ -8,6 +8,7 @@ apostrophe, which spreadsheets show as text and do not display.
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,3 +28,19 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
     return buffer.getvalue()
+
+
+def workbook_row(sheet, values: Iterable, date_format: str = "yyyy-mm-dd") -> list:
+    """A row of write-only cells for `sheet`: text made safe and typed as text, dates shown
+    in `date_format`."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=safe_cell(value))
+        if isinstance(value, str):
+            cell.data_type = "s"  # never "f": openpyxl reads "=…" as a formula
+        elif isinstance(value, date):
+            cell.number_format = date_format
+        row.append(cell)
+    return row

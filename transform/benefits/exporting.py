@@ -7,7 +7,7 @@ from datetime import date
 
 from transform.benefits.queries import Register
 from transform.models import Programme, ValueKind
-from transform.spreadsheets import safe_cell
+from transform.spreadsheets import workbook_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,20 +36,11 @@ def to_xlsx(programme: Programme, register: Register) -> bytes:
     """The register's initiatives and their value entries, amounts in the programme's
     currency (named in the header)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
 
     def cells(sheet, values):
-        row = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # never "f": openpyxl reads "=…" as a formula
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm"
-            row.append(cell)
-        return row
+        return workbook_row(sheet, values, "yyyy-mm")
 
     currency = programme.currency
     initiatives = workbook.create_sheet("Initiatives")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from transform.scoring.anonymity import comment_visible, withheld_rows
-from transform.spreadsheets import csv_text, safe_cell
+from transform.spreadsheets import csv_text, workbook_row
 
 FIXED_COLUMNS = ("wave", "team", "submitted_on")
 COMMENT_COLUMN = "comment"
@@ -125,20 +125,11 @@ def to_csv(export: WaveExport) -> bytes:
 def to_xlsx(export: WaveExport, exported_on: date) -> bytes:
     """The export as a workbook: the responses, then an About sheet on what was withheld."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
 
     def cells(sheet, values):
-        row = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # never "f": openpyxl reads "=…" as a formula
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            row.append(cell)
-        return row
+        return workbook_row(sheet, values, "yyyy-mm-dd")
 
     responses = workbook.create_sheet("Responses")
     responses.append(cells(responses, export.header))
