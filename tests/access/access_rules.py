@@ -71,6 +71,7 @@ PUBLIC_PAGE = _roles(200, 200, 200, 200, 200, 200, 200)
 # The API: bearer tokens instead of sessions; no token is 401.
 API_MEMBER_READ = _roles(401, 200, 200, 200, 200, 404, 404)
 API_ANY_USER_READ = _roles(401, 200, 200, 200, 200, 200, 200)
+API_PMO_WRITE = _roles(401, 403, 403, 403, OK, 404, 404)
 
 
 def page(get, post=None):
@@ -249,6 +250,10 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "api.list_programmes": page(API_ANY_USER_READ),
     "api.get_programme": page(API_MEMBER_READ),
     "api.list_initiatives": page(API_MEMBER_READ),
+    # The benefits register: PMO admins write it, as on the Benefits pages.
+    "api.create_initiative": post(API_PMO_WRITE),
+    "api.update_initiative": {"PATCH": API_PMO_WRITE},
+    "api.record_value": post(API_PMO_WRITE),
     "api.list_phases": page(API_MEMBER_READ),
     "api.list_kpis": page(API_MEMBER_READ),
     "api.list_checkpoints": page(API_MEMBER_READ),

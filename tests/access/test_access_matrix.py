@@ -267,6 +267,13 @@ def _world(app, tokens_by_role) -> World:
                 {"team_id": billing.id, "submitted_on": "2026-11-20", "answers": {"A1": 3}}
             ]
         },
+        "api.create_initiative": {"name": "Matrix initiative"},
+        "api.record_value": {
+            "kind": "planned",
+            "value_type": "revenue",
+            "month": "2026-06-01",
+            "amount": 10.0,
+        },
         "api.upsert_teams": {
             "teams": [{"external_id": "MATRIX-1", "name": "Matrix team", "headcount": 0}]
         },

@@ -276,9 +276,12 @@ def latest_adoption(programme: Programme, today: date) -> LatestAdoption:
     return LatestAdoption(wave, {row.team_id: row for row in dashboard.rows})
 
 
-def people_beside_value(initiative: Initiative, latest: LatestAdoption) -> PeopleBesideValue:
+def people_beside_value(
+    initiative: Initiative, latest: LatestAdoption, entries: list[ValueEntry] | None = None
+) -> PeopleBesideValue:
     """The adoption of the initiative's teams in the latest ADKAR wave with results, and
-    its value at risk; a team hidden for anonymity contributes no figure."""
+    the value at risk of its entries (all of them unless given); a team hidden for
+    anonymity contributes no figure."""
     figures = []
     for team in initiative.teams:
         row = latest.rows.get(team.id)
@@ -303,5 +306,7 @@ def people_beside_value(initiative: Initiative, latest: LatestAdoption) -> Peopl
         if f.state == "shown" and f.respondents and f.adoption_rate is not None
     ]
     return PeopleBesideValue(
-        latest.wave, figures, value_at_risk(amounts(initiative.entries), adoption)
+        latest.wave,
+        figures,
+        value_at_risk(amounts(initiative.entries if entries is None else entries), adoption),
     )

@@ -41,17 +41,23 @@ class InitiativeDraft:
     team_ids: tuple[int, ...]
 
 
-def create_initiative(programme: Programme, draft: InitiativeDraft) -> Initiative:
+def create_initiative(
+    programme: Programme, draft: InitiativeDraft, via: str = "web"
+) -> Initiative:
     """Add an initiative to the programme's register, at L0."""
     initiative = Initiative(programme_id=programme.id, stage=InitiativeStage.L0)
     _apply(initiative, draft)
     db.session.add(initiative)
     db.session.flush()
-    record_change("initiative.created", initiative, programme.id, after=_audited(initiative))
+    record_change(
+        "initiative.created", initiative, programme.id, after=_audited(initiative), via=via
+    )
     return initiative
 
 
-def update_initiative(initiative: Initiative, draft: InitiativeDraft) -> Initiative:
+def update_initiative(
+    initiative: Initiative, draft: InitiativeDraft, via: str = "web"
+) -> Initiative:
     """Change an initiative's description, owner, grouping and teams."""
     before = _audited(initiative)
     _apply(initiative, draft)
@@ -59,7 +65,12 @@ def update_initiative(initiative: Initiative, draft: InitiativeDraft) -> Initiat
     if after != before:
         db.session.flush()
         record_change(
-            "initiative.updated", initiative, initiative.programme_id, before=before, after=after
+            "initiative.updated",
+            initiative,
+            initiative.programme_id,
+            before=before,
+            after=after,
+            via=via,
         )
     return initiative
 
@@ -108,7 +119,9 @@ class ValueDraft:
     reason: str
 
 
-def record_value(initiative: Initiative, draft: ValueDraft, by_id: int) -> ValueEntry:
+def record_value(
+    initiative: Initiative, draft: ValueDraft, by_id: int, via: str = "web"
+) -> ValueEntry:
     """Set one month's amount of a type and kind, under the stage rules (README,
     "Benefits"); a change to the plan from L3 is a re-baseline with its reason."""
     programme = initiative.programme
@@ -158,6 +171,7 @@ def record_value(initiative: Initiative, draft: ValueDraft, by_id: int) -> Value
         programme.id,
         before=None if before is None else state | {"kind": draft.kind.value, "amount": before},
         after=state | {"kind": draft.kind.value, "amount": draft.amount},
+        via=via,
     )
     return entry
 

@@ -2,7 +2,7 @@
 plans, forecasts and actuals, and a finance approver in each programme."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -217,12 +217,14 @@ def _initiative(
     # Stage decisions spread over the programme so far, the last a week ago.
     climb = spec.stage.index + (1 if spec.back else 0)
     span = (today - programme.starts_on).days - 7
+    decided = {}
     for step in range(1, climb + 1):
         stage = InitiativeStage(f"L{step}")
         decider = people["finance"] if stage == InitiativeStage.L5 else people["pmo"]
         move = initiative.move_to(stage, None, "")
         move.decided_by = decider
         move.decided_at = at(programme.starts_on + timedelta(days=span * step // climb), 11)
+        decided[stage] = move.decided_at
     if spec.back:
         move = initiative.move_to(spec.back[0], None, spec.back[1])
         move.decided_by = people["pmo"]
@@ -241,6 +243,9 @@ def _initiative(
                     value_type=series.value_type,
                     month=month,
                     amount=series.amount,
+                    entered_at=_entered_at(
+                        series.kind, month, initiative.created_at, decided, today
+                    ),
                     confirmed_at=at(today - timedelta(days=10)) if confirmed else None,
                     confirmed_by=people["finance"] if confirmed else None,
                 )
@@ -265,3 +270,15 @@ def _initiative(
             )
         )
     return initiative
+
+
+def _entered_at(
+    kind: ValueKind, month: date, created: datetime, decided: dict, today: date
+) -> datetime:
+    """When the demo's entry was typed in: the plan with the initiative, the forecast at
+    the approval to execute (L3), an actual early in the month after its own (by today)."""
+    if kind == ValueKind.PLANNED:
+        return created
+    if kind == ValueKind.FORECAST:
+        return decided.get(InitiativeStage.L3, created)
+    return at(min(add_months(month, 1) + timedelta(days=4), today), 9)

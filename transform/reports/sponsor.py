@@ -46,6 +46,7 @@ from transform.phases.timeline import timeline_svg
 from transform.programmes.queries import HIGH_RISK_SCORE, HighRaidItems, programme_overview
 from transform.raid.queries import RaidItemAsOf, raid_items_as_of
 from transform.reports.content import ReportContent
+from transform.reports.sponsor_value import value_section
 from transform.scoring.adkar import ADKAR
 from transform.scoring.kpi import Status
 from transform.scoring.schedule import Rag
@@ -58,6 +59,7 @@ SECTIONS = [
     ("adoption", "Adoption and readiness by team"),
     ("barriers", "ADKAR barriers and the teams that lag"),
     ("kpis", "KPI scorecard"),
+    ("value", "Benefits and value"),
     ("network", "Change agents and barrier themes"),
     ("risks", "Open high RAID items and overdue actions"),
     ("decisions", "Decisions needed from the sponsor"),
@@ -132,6 +134,7 @@ def build(
         "kpi_counts": Counter(view.status.status for view in kpis),
         "kpi_charts": {view.kpi.id: kpi_chart(view.kpi, as_of) for view in kpis},
         "kpi_total": len(kpis),
+        "value": value_section(programme, as_of),
         "high_raid": high,
         "overdue_actions": _overdue_actions(programme, as_of),
         "overdue_activities": overview.overdue_activities,
