@@ -1,6 +1,6 @@
 """Factory functions for test data; each adds to the session and flushes."""
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import count
 
 from sqlalchemy import select
@@ -9,6 +9,10 @@ from transform.auth.service import create_user
 from transform.extensions import db
 from transform.models import (
     AuditEvent,
+    ImpactedTeam,
+    ImpactLevel,
+    ImpactScore,
+    Instrument,
     Membership,
     MethodologyTemplate,
     Programme,
@@ -19,6 +23,8 @@ from transform.models import (
     TemplatePhase,
     User,
     Wave,
+    WaveStatus,
+    WaveTeam,
 )
 from transform.programmes.service import ProgrammeDraft, create_programme_from_template
 
@@ -141,6 +147,39 @@ def kpi_form(**overrides) -> dict:
         "plan_every": "quarterly",
     }
     return values | overrides
+
+
+def impacted(programme, team, level=None, scores=None, **values) -> ImpactedTeam:
+    """The team marked as impacted by the programme, at `level` with aspect `scores`."""
+    record = ImpactedTeam(
+        programme_id=programme.id,
+        team_id=team.id,
+        impact_level=level or ImpactLevel.MEDIUM,
+        scores=[ImpactScore(aspect=a, score=s) for a, s in (scores or {}).items()],
+        **values,
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def open_pulse(programme, teams, today: date, name: str = "Pulse") -> Wave:
+    """An ADKAR pulse over `teams`, opened yesterday and closing in a week."""
+    from transform.seeds import ADKAR_PULSE_NAME
+
+    instrument = db.session.scalar(select(Instrument).where(Instrument.name == ADKAR_PULSE_NAME))
+    wave = Wave(
+        programme_id=programme.id,
+        instrument_id=instrument.id,
+        name=name,
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=7),
+        status=WaveStatus.OPEN,
+        teams=[WaveTeam(team_id=team.id) for team in teams],
+    )
+    db.session.add(wave)
+    db.session.flush()
+    return wave
 
 
 def team_id(name: str) -> int:

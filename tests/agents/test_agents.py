@@ -18,9 +18,7 @@ from transform.models import (
     AuditEvent,
     FeedbackEntry,
     ImpactAspect,
-    ImpactedTeam,
     ImpactLevel,
-    ImpactScore,
     Membership,
     Programme,
     ProgrammeStatus,
@@ -62,16 +60,7 @@ def _team(name: str, headcount: int) -> Team:
 
 
 def _impact(programme, team, level=ImpactLevel.MEDIUM, go_live_on=None, scores=None):
-    impacted = ImpactedTeam(
-        programme_id=programme.id,
-        team_id=team.id,
-        impact_level=level,
-        go_live_on=go_live_on,
-        scores=[ImpactScore(aspect=a, score=s) for a, s in (scores or {}).items()],
-    )
-    db.session.add(impacted)
-    db.session.flush()
-    return impacted
+    return factories.impacted(programme, team, level, scores, go_live_on=go_live_on)
 
 
 def _assign(programme, team, user, assigned_on=date(2026, 2, 2)) -> AgentAssignment:

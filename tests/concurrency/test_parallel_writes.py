@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests import factories
 from tests.live_app import dispose, make_live_app
 from transform import clock
 from transform.auth.service import create_user
@@ -19,16 +20,12 @@ from transform.extensions import db
 from transform.models import (
     Activity,
     Answer,
-    Instrument,
     MethodologyTemplate,
     Response,
     Team,
-    Wave,
-    WaveStatus,
-    WaveTeam,
 )
 from transform.programmes.service import ProgrammeDraft, create_programme_from_template
-from transform.seeds import ADKAR_PULSE_NAME, BACKOFFICE_TEMPLATE_NAME, ensure_builtins
+from transform.seeds import BACKOFFICE_TEMPLATE_NAME, ensure_builtins
 from transform.waves.service import issue_team_link
 
 SUBMISSIONS = 50
@@ -55,26 +52,14 @@ def live(tmp_path_factory):
         teams = [Team(name=f"Team {n}", headcount=50) for n in range(TEAMS)]
         db.session.add_all(teams)
         db.session.flush()
-        instrument = db.session.scalar(
-            select(Instrument).where(Instrument.name == ADKAR_PULSE_NAME)
-        )
-        wave = Wave(
-            programme_id=programme.id,
-            instrument_id=instrument.id,
-            name="Pulse",
-            opens_on=today - timedelta(days=1),
-            closes_on=today + timedelta(days=7),
-            status=WaveStatus.OPEN,
-            teams=[WaveTeam(team_id=team.id) for team in teams],
-        )
-        db.session.add(wave)
+        wave = factories.open_pulse(programme, teams, today)
         db.session.flush()
         team_links = [issue_team_link(wave_team) for wave_team in wave.teams]
-        answers = {f"item-{item.code}": "4" for item in instrument.items}
+        answers = {f"item-{item.code}": "4" for item in wave.instrument.items}
         phase = programme.phases[0]
         activity = phase.activities[0]
         ids = {"programme": programme.id, "phase": phase.id, "activity": activity.id}
-        ids["wave"], ids["items"] = wave.id, len(instrument.items)
+        ids["wave"], ids["items"] = wave.id, len(wave.instrument.items)
         db.session.commit()
         db.session.remove()
     yield app, team_links, answers, ids

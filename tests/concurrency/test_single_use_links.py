@@ -11,20 +11,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests import factories
 from tests.live_app import dispose, make_live_app
 from transform import clock
 from transform.extensions import db
 from transform.models import (
-    Instrument,
     Programme,
     Response,
     SurveyLink,
     Team,
-    Wave,
-    WaveStatus,
-    WaveTeam,
 )
-from transform.seeds import ADKAR_PULSE_NAME, ensure_builtins
+from transform.seeds import ensure_builtins
 from transform.waves.service import issue_links
 
 SUBMITTERS = 12
@@ -42,22 +39,10 @@ def live(tmp_path_factory):
         team = Team(name="Billing", headcount=40)
         db.session.add_all([programme, team])
         db.session.flush()
-        instrument = db.session.scalar(
-            select(Instrument).where(Instrument.name == ADKAR_PULSE_NAME)
-        )
-        wave = Wave(
-            programme_id=programme.id,
-            instrument_id=instrument.id,
-            name="Pulse",
-            opens_on=today - timedelta(days=1),
-            closes_on=today + timedelta(days=7),
-            status=WaveStatus.OPEN,
-            teams=[WaveTeam(team_id=team.id)],
-        )
-        db.session.add(wave)
+        wave = factories.open_pulse(programme, [team], today)
         db.session.flush()
         tokens = issue_links(wave, team, 5)
-        answers = {f"item-{item.code}": "4" for item in instrument.items}
+        answers = {f"item-{item.code}": "4" for item in wave.instrument.items}
         db.session.commit()
         db.session.remove()
     yield app, tokens, answers

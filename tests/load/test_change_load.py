@@ -16,9 +16,7 @@ from transform.load.org import org_teams, subtree
 from transform.models import (
     AuditEvent,
     ImpactAspect,
-    ImpactedTeam,
     ImpactLevel,
-    ImpactScore,
     Programme,
     ProgrammeStatus,
     Role,
@@ -80,17 +78,8 @@ def _team(name: str, headcount: int, parent=None, capacity=None) -> Team:
     return team
 
 
-def _impact(programme, team, level, go_live_on=None, scores=None) -> ImpactedTeam:
-    impacted = ImpactedTeam(
-        programme_id=programme.id,
-        team_id=team.id,
-        impact_level=level,
-        go_live_on=go_live_on,
-        scores=[ImpactScore(aspect=a, score=s) for a, s in (scores or {}).items()],
-    )
-    db.session.add(impacted)
-    db.session.flush()
-    return impacted
+def _impact(programme, team, level, go_live_on=None, scores=None):
+    return factories.impacted(programme, team, level, scores, go_live_on=go_live_on)
 
 
 def _rows(view) -> dict[str, list[int]]:

@@ -35,16 +35,7 @@ def teams(db):
 
 
 def _impacted(programme, team, level=ImpactLevel.MEDIUM, scores=None, **values):
-    record = ImpactedTeam(
-        programme_id=programme.id,
-        team_id=team.id,
-        impact_level=level,
-        scores=[ImpactScore(aspect=a, score=s) for a, s in (scores or {}).items()],
-        **values,
-    )
-    db.session.add(record)
-    db.session.flush()
-    return record
+    return factories.impacted(programme, team, level, scores, **values)
 
 
 def _assessment(**changes) -> dict:

@@ -14,10 +14,12 @@ from transform.charts.svg import (
     MUTED,
     RAG_COLOURS,
     SVG_STYLE,
+    bottom_legend,
     date_axis,
     line,
     number,
     tidy_svg,
+    time_bars_frame,
 )
 from transform.formatting import TONES
 from transform.scoring.bands import CAUTION_FROM, READY_FROM, band
@@ -87,14 +89,7 @@ def adoption_history_svg(
         axes.set_ylim(0, 100)
         axes.margins(x=0.08)
         date_axis(axes)
-        figure.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncols=len(handles),
-            frameon=False,
-            fontsize=9,
-            labelcolor=INK,
-        )
+        bottom_legend(figure, handles)
         return tidy_svg(figure, title)
 
 
@@ -134,13 +129,8 @@ def bars_svg(bars: list[Bar], title: str, maximum: float | None = None) -> str:
         axes.set_yticks(ys, [bar.label for bar in bars], color=INK)
         axes.set_xlim(0, top * 1.15)
         axes.set_ylim(-0.6, len(bars) - 0.4)
-        axes.tick_params(axis="x", colors=MUTED, labelsize=9)
         axes.tick_params(axis="y", length=0)
-        axes.grid(axis="x", color=LINE, linewidth=0.8)
-        axes.set_axisbelow(True)
-        for side in ("top", "right", "left"):
-            axes.spines[side].set_visible(False)
-        axes.spines["bottom"].set_color(LINE)
+        time_bars_frame(axes)
         return tidy_svg(figure, title)
 
 

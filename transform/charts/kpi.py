@@ -16,6 +16,7 @@ from transform.charts.svg import (
     MUTED,
     RAG_COLOURS,
     SVG_STYLE,
+    bottom_legend,
     date_axis,
     finite,
     line,
@@ -129,16 +130,7 @@ def kpi_chart_svg(series: KpiSeries) -> str:
             # Keep the KPI lines drawn above the adoption line.
             axes.set_zorder(right.get_zorder() + 1)
             axes.patch.set_visible(False)
-        figure.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncols=len(handles),
-            frameon=False,
-            fontsize=9,
-            handlelength=2.2,
-            columnspacing=1.4,
-            labelcolor=INK,
-        )
+        bottom_legend(figure, handles, handlelength=2.2, columnspacing=1.4)
         return tidy_svg(figure, series.title)
 
 

@@ -79,6 +79,29 @@ def date_axis(axes) -> None:
     axes.spines["bottom"].set_color(LINE)
 
 
+def bottom_legend(figure: Figure, handles: list, **style) -> None:
+    """The chart's legend in one row under the plot, in the ink colour, without a frame."""
+    figure.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=len(handles),
+        frameon=False,
+        fontsize=9,
+        labelcolor=INK,
+        **style,
+    )
+
+
+def time_bars_frame(axes) -> None:
+    """Bars along a time axis: a vertical grid behind them, only the bottom spine kept."""
+    axes.tick_params(axis="x", colors=MUTED, labelsize=9)
+    axes.grid(axis="x", color=LINE, linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.spines["bottom"].set_color(LINE)
+
+
 def tidy_svg(figure: Figure, title: str) -> str:
     """The SVG with a <title>, without matplotlib's metadata or ids nothing refers to."""
     svg = to_svg(figure, title)

@@ -7,7 +7,16 @@ import matplotlib.dates as mdates
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from transform.charts.svg import INK, LINE, MUTED, PLANNED, RAG_COLOURS, SVG_STYLE, bar, tidy_svg
+from transform.charts.svg import (
+    INK,
+    MUTED,
+    PLANNED,
+    RAG_COLOURS,
+    SVG_STYLE,
+    bar,
+    tidy_svg,
+    time_bars_frame,
+)
 from transform.formatting import GATE_TONES, TONES
 
 GATE_COLOURS = {status: TONES[tone].strong for status, tone in GATE_TONES.items()}
@@ -69,12 +78,7 @@ def timeline_svg(rows: list[TimelineRow], today: date, title: str) -> str:
         locator = mdates.AutoDateLocator(minticks=4, maxticks=14)
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        axes.tick_params(axis="x", colors=MUTED, labelsize=9)
-        axes.grid(axis="x", color=LINE, linewidth=0.8)
-        axes.set_axisbelow(True)
-        for side in ("top", "right", "left"):
-            axes.spines[side].set_visible(False)
-        axes.spines["bottom"].set_color(LINE)
+        time_bars_frame(axes)
         return tidy_svg(figure, title)
 
 
