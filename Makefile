@@ -12,7 +12,7 @@ PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/transform_bench
 
 export FLASK_APP := wsgi.py
 
-.PHONY: run install test test-sqlite test-sqlite-then-clock test-postgres test-clock bench lint format migration clean audit audit-if-reachable
+.PHONY: run install test test-sqlite test-sqlite-lane test-postgres-lane test-postgres test-clock bench lint format migration clean audit audit-if-reachable
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,15 +29,19 @@ run: $(STAMP)
 	TRANSFORM_ENV=development $(FLASK) demo logins
 	TRANSFORM_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
-# The PostgreSQL run goes beside the SQLite run and the clock runs (two cores, and each
-# run is mostly one process waiting on its database): CI takes the longer of the two
-# instead of their sum. Each run's output is printed whole when it ends.
+# Two lanes side by side (two cores): the SQLite suite then the demo tests with the clock
+# a year ahead, and the PostgreSQL suite then the demo tests with the clock a year back.
+# CI takes the longer lane instead of the sum. Each run's output prints whole when it ends.
 test: $(STAMP)
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite-then-clock
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite-lane test-postgres-lane
 
-test-sqlite-then-clock: $(STAMP)
+test-sqlite-lane: $(STAMP)
 	@$(MAKE) --no-print-directory test-sqlite
-	@$(MAKE) --no-print-directory test-clock
+	@$(MAKE) --no-print-directory test-clock CLOCK_SHIFTS=+365d CLOCK_REDIS_DB=15
+
+test-postgres-lane: $(STAMP)
+	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory test-clock CLOCK_SHIFTS=-365d CLOCK_REDIS_DB=12
 
 test-sqlite: $(STAMP)
 	@echo "== test suite on SQLite =="
@@ -49,21 +53,25 @@ test-sqlite: $(STAMP)
 # A test file that loads the demo or takes the `demo` fixture is in; a conftest that
 # loads the demo stands for its folder (the root conftest only defines the fixture); the fuzzers run 20 examples.
 CLOCK_TESTS = $(sort $(foreach f,$(shell grep -rlE --include='*.py' 'load_demo|demo_programme|[(, ]demo[,)]' tests | grep -v -e '^tests/browser/' -e '^tests/conftest.py$$'),$(if $(findstring conftest.py,$(f)),$(dir $(f)),$(f))))
+CLOCK_SHIFTS ?= +365d -365d
+# Each lane's clock run keeps its Redis test keys apart from the runs beside it.
+CLOCK_REDIS_DB ?= 15
 test-clock: $(STAMP)
 	@if ! command -v faketime >/dev/null; then \
 		if [ "$$CI" = "true" ]; then echo "faketime is missing; CI may not skip the clock run." >&2; exit 1; fi; \
 		echo "== faketime is not installed (apt-get install faketime): skipped the clock run =="; \
 	else \
-		for shift in +365d -365d; do \
+		for shift in $(CLOCK_SHIFTS); do \
 			echo "== demo tests with the clock moved $$shift =="; \
-			FAKETIME_DONT_FAKE_MONOTONIC=1 TEST_DATABASE_URL= FUZZ_EXAMPLES=20 faketime -f "$$shift" \
+			FAKETIME_DONT_FAKE_MONOTONIC=1 TEST_DATABASE_URL= FUZZ_EXAMPLES=20 \
+				REDIS_TEST_URL=redis://127.0.0.1:6379/$(CLOCK_REDIS_DB) faketime -f "$$shift" \
 				$(BIN)/python -m pytest -q -p no:cacheprovider $(CLOCK_TESTS) || exit 1; \
 		done; \
 	fi
 
 # Runs on PostgreSQL when TEST_DATABASE_URL is set or a server answers on
 # 127.0.0.1:5432; under CI=true a missing server fails the run instead of skipping.
-# The fuzzers run 60 examples per form here, 200 on SQLite (tests/fuzz/conftest.py).
+# The fuzzers run 60 examples per form here, 100 on SQLite (tests/fuzz/conftest.py).
 test-postgres: $(STAMP)
 	@url="$${TEST_DATABASE_URL:-$(PG_TEST_URL)}"; \
 	if $(BIN)/python scripts/pg_answers.py "$$url"; then \
