@@ -1,7 +1,7 @@
 """Shared fuzzing set-up: the example budget, the demo world, a logged-in client, row counts.
 
 FUZZ_EXAMPLES sets the examples per form: 100 by default, what `make test` runs on SQLite;
-the PostgreSQL pass runs 60 (the Makefile sets it: there the database-specific failures,
+the PostgreSQL pass runs 40 (the Makefile sets it: there the database-specific failures,
 NUL characters and integer overflow, show at once, and 200 would add ten minutes to CI);
 SQLite's 100 keep CI, both databases side by side, well under 45 minutes;
 `make bench` runs 1,000.

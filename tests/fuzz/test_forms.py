@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (the endpoint table in the docstring is wider than a line)
 """Fuzzed form posts: every POST endpoint that takes a form, 100 examples per form in CI on SQLite (about two minutes on 2 cores),
-60 on PostgreSQL, 1,000 in make bench (FUZZ_EXAMPLES; see conftest.py).
+40 on PostgreSQL, 1,000 in make bench (FUZZ_EXAMPLES; see conftest.py).
 
 Each example posts hypothesis-generated field values (unicode and control characters, very
 long strings, numbers as text, negative, huge, NaN and infinite numbers, bad dates, missing

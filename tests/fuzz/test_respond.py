@@ -1,6 +1,6 @@
 """Fuzzed survey answers on the respondent pages (/s/<token> single-use, /t/<token> team link).
 
-100 examples per form in CI on SQLite, 60 on PostgreSQL, 1,000 in make bench
+100 examples per form in CI on SQLite, 40 on PostgreSQL, 1,000 in make bench
 (FUZZ_EXAMPLES; see conftest.py).
 Each example posts hypothesis-generated answers (scale values out of range, "dk", text,
 control characters, long comments, answers for items not in the survey, fields sent
