@@ -35,7 +35,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pandas as pd
 from flask import render_template
@@ -43,7 +42,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 
 from bench.generate import SHAPES, Size, generate, memory_wave
-from transform import TestConfig, create_app
+from transform import TestConfig, clock, create_app
 from transform.extensions import db
 from transform.indices.latest import latest_with_results
 from transform.indices.service import wave_dashboard
@@ -185,7 +184,7 @@ def _render_dashboard(app, programme_id: int, wave_id: int) -> str:
             waves=[wave],
             wave=wave,
             dashboard=data,
-            computed_at=datetime.now(UTC).replace(tzinfo=None),
+            computed_at=clock.utcnow(),
             elements=[e.capitalize() for e in adkar.ADKAR],
             team_id=None,
             choice=choice,

@@ -4,7 +4,7 @@ The database is SQLite in a temporary file, or PostgreSQL when TEST_DATABASE_URL
 """
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask.globals import _cv_app
@@ -52,7 +52,7 @@ def clock_put_back(suite_clock):
 
 
 def _clock_shift() -> timedelta:
-    return clock.now() - datetime.now(UTC)
+    return clock.now() - clock.system_now()
 
 
 @pytest.fixture(scope="session")

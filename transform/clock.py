@@ -12,9 +12,15 @@ from datetime import UTC, date, datetime, time, timedelta
 _shift = timedelta(0)
 
 
+def system_now() -> datetime:
+    """The system clock itself, never moved: only for comparing with stamps the operating
+    system writes (file times) and for measuring how far a test moved the app's clock."""
+    return datetime.now(UTC)
+
+
 def now() -> datetime:
     """The current moment, timezone-aware in UTC."""
-    return datetime.now(UTC) + _shift
+    return system_now() + _shift
 
 
 def utcnow() -> datetime:
@@ -34,7 +40,7 @@ def set_to(moment: datetime | date) -> None:
         moment = datetime.combine(moment, time(12, 0)).astimezone()
     elif moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    _shift = moment - datetime.now(UTC)
+    _shift = moment - system_now()
 
 
 def reset() -> None:

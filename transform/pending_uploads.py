@@ -14,12 +14,13 @@ import json
 import os
 import re
 import secrets
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import current_app, flash
 from flask_login import current_user
+
+from transform import clock
 
 MAX_AGE_SECONDS = 24 * 60 * 60
 TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
@@ -64,7 +65,7 @@ def load(token: str, scope: str, user_id: int) -> tuple[PendingUpload, bytes] | 
         return None
     note, data_path = _paths(token)
     try:
-        if time.time() - note.stat().st_mtime > MAX_AGE_SECONDS:
+        if clock.system_now().timestamp() - note.stat().st_mtime > MAX_AGE_SECONDS:
             discard(token)
             return None
         pending = PendingUpload(**json.loads(note.read_text()))
@@ -104,7 +105,7 @@ def discard(token: str) -> None:
 
 def sweep() -> None:
     """Delete uploads older than a day: abandoned reviews must not keep files around."""
-    cutoff = time.time() - MAX_AGE_SECONDS
+    cutoff = clock.system_now().timestamp() - MAX_AGE_SECONDS
     for path in _folder().iterdir():
         try:
             if path.stat().st_mtime < cutoff:

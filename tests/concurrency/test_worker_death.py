@@ -95,7 +95,9 @@ def test_a_render_survives_its_worker_being_killed_mid_job(live, redis_url, tmp_
     assert killed.status == JobStatus.RUNNING and killed.report_id is None
 
     # What a worker's maintenance does once the dead run's time is up.
-    StartedJobRegistry(queue=queue).cleanup(timestamp=time.time() + JOB_TIMEOUT_S + 3600)
+    StartedJobRegistry(queue=queue).cleanup(
+        timestamp=clock.system_now().timestamp() + JOB_TIMEOUT_S + 3600
+    )
     assert queue.count == 1
 
     second = _worker(live, redis_url, tmp_path, "--burst")

@@ -2,11 +2,11 @@
 
 import threading
 import time
-from datetime import UTC, datetime
 
 import redis
 
 from tests import factories
+from transform import clock
 from transform.demo import DEMO_PASSWORD
 from transform.indices import service
 from transform.indices.cache import MAX_ENTRIES, REFRESH_AHEAD, RedisDashboardCache, _Entry
@@ -41,7 +41,7 @@ def test_cold_concurrent_views_wait_for_one_scoring(redis_url):
     def compute():
         scored.append(threading.current_thread().name)
         time.sleep(0.3)
-        return _Entry("stamp-1", datetime.now(UTC), {"total": 42}, None)
+        return _Entry("stamp-1", clock.now(), {"total": 42}, None)
 
     got = {}
 
@@ -79,6 +79,6 @@ def test_a_waiting_view_scores_itself_when_the_first_scoring_fails(redis_url):
     thread = threading.Thread(target=view_that_fails)
     thread.start()
     started.wait(5)
-    entry = second.get(("k",), "s", 0, lambda: _Entry("s", datetime.now(UTC), "ok", None), None)
+    entry = second.get(("k",), "s", 0, lambda: _Entry("s", clock.now(), "ok", None), None)
     thread.join(timeout=10)
     assert entry.dashboard == "ok" and len(errors) == 1
