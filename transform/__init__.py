@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from transform.phases.views import bp as phases_bp
     from transform.programmes.views import bp as programmes_bp
     from transform.raid.views import bp as raid_bp
+    from transform.reports.portfolio_views import bp as portfolio_bp
     from transform.reports.views import bp as reports_bp
     from transform.teams.impact_views import bp as impact_bp
     from transform.teams.views import bp as teams_bp
@@ -143,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
         kpi_imports_bp,
         benefits_bp,
         reports_bp,
+        portfolio_bp,
         api_bp,
         tokens_bp,
         audit_bp,

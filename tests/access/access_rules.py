@@ -116,6 +116,9 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     # --- programmes ---
     "programmes.index": page(ANY_USER_PAGE),
     "programmes.show": page(MEMBER_PAGE),
+    # Every user has a portfolio: the programmes they may see (all, for site admins).
+    "portfolio.index": page(ANY_USER_PAGE),
+    "portfolio.pdf": page(ANY_USER_PAGE),
     "programmes.update": page(PMO_PAGE, PMO_WRITE),
     "programmes.archive": post(PMO_WRITE),
     "programmes.restore": post(PMO_WRITE),

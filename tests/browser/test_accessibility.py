@@ -83,6 +83,7 @@ def _pages(live_server) -> list[str]:
     phase = f"{programme}/phases/{ids['phase']}"
     return [
         "/programmes/",
+        "/portfolio/",
         programme,
         f"{programme}/edit",
         f"{programme}/phases/",
