@@ -17,13 +17,13 @@ from transform.indices.latest import adoption_headline
 from transform.indices.service import wave_total
 from transform.kpis.queries import scorecard
 from transform.models import (
+    Answer,
     ImpactLevel,
-    Programme,
     ProgrammeStatus,
     RaidItem,
     RaidKind,
     RaidStatus,
-    Role,
+    Response,
     Team,
     User,
     Wave,
@@ -32,6 +32,7 @@ from transform.programmes.queries import programme_overview
 from transform.reports.portfolio import SORT_RULE, portfolio
 from transform.scoring.kpi import Status
 from transform.scoring.schedule import Rag
+from transform.seeds import ensure_builtins
 
 TODAY = SUITE_DAY
 
@@ -178,3 +179,27 @@ def test_the_figures_are_the_dashboards_and_the_pdf_carries_them(demo, auth, cli
         assert figure in pdf
     assert _names(client) == [line.name for line in found.lines]
     assert pdf.index("Back-office optimisation") < pdf.index("Customer support outsourcing")
+
+
+def test_adoption_below_the_threshold_shows_no_figure(programme, people, auth, client):
+    ensure_builtins()
+    team = Team(name="Claims Team", headcount=12)
+    db.session.add(team)
+    db.session.flush()
+    pulse = factories.open_pulse(programme, [team], TODAY)
+    _answer(pulse, team, 4)
+    adoption = portfolio(people["pmo"], TODAY).lines[0].adoption
+    assert (adoption.index, adoption.n) == (None, None)
+    assert "fewer than 5 responses so far" in adoption.note
+    _answer(pulse, team, 1)
+    auth.login("pmo@example.com")
+    text = _text(client.get("/portfolio/").text)
+    assert "“Pulse”, n 5; trend: no previous wave" in text
+
+
+def _answer(wave: Wave, team: Team, count: int) -> None:
+    for _ in range(count):
+        response = Response(wave_id=wave.id, team_id=team.id, submitted_on=TODAY)
+        response.answers = [Answer(item_id=item.id, value=4) for item in wave.instrument.items]
+        db.session.add(response)
+    db.session.flush()
