@@ -88,3 +88,27 @@ def test_a_rescore_whose_programme_was_deleted_fails_saying_so_and_is_not_retrie
     assert queue.count == 0
     # The key is free again: the next view after the window scores it.
     assert not queue.connection.exists(f"{entry_name(key)}:lock")
+
+
+def test_with_no_worker_running_the_first_view_after_the_window_scores_in_its_request(
+    app,
+    demo,
+    scorings,  # noqa: F811  (the fixture imported above)
+    shared_cache,
+    queue,
+):
+    client = factories.logged_in(app, "pmo@example.com", DEMO_PASSWORD)
+    url = f"/programmes/{demo.id}/adoption/"
+    before = _billing_operations_n(client.get(url).get_data(as_text=True))
+    _answer_for_billing_operations(app, demo)
+    shared_cache.now += WINDOW_S * 0.6
+    client.get(url)
+    assert queue.count == 1
+    # The queued rescore holds the key no longer than the window.
+    (lock,) = queue.connection.keys("transform:dashboard:*:lock")
+    assert 0 < queue.connection.ttl(lock) <= WINDOW_S
+    queue.connection.delete(lock)  # as when it lapses, the worker never having come
+
+    shared_cache.now += WINDOW_S
+    assert _billing_operations_n(client.get(url).get_data(as_text=True)) == before + 1
+    assert len(scorings) == 2

@@ -23,6 +23,7 @@ trusted as the database.
 """
 
 import logging
+import math
 import pickle
 import threading
 import time
@@ -47,8 +48,6 @@ POLL_S = 0.05
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
 #: What a worker runs to score a key ahead of its window (by name: the web app only names it).
 RESCORE = "transform.indices.rescore.run"
-#: A rescore nobody has picked up by then is dropped; the lock has long expired.
-RESCORE_TTL_S = LOCK_TIMEOUT_S
 
 
 def entry_name(key: tuple) -> str:
@@ -100,7 +99,9 @@ class RedisDashboardCache:
                     if age >= max_staleness_s * self._refresh_ahead:
                         token = self._acquire(name)
                         if token is not None:
-                            self._refresh_later(key, name, token, compute_in_background)
+                            self._refresh_later(
+                                key, name, token, compute_in_background, max_staleness_s
+                            )
                     return entry
             token = self._acquire(name)
             if token is not None:
@@ -142,17 +143,23 @@ class RedisDashboardCache:
             self._local[name] = (version, entry)
         return entry
 
-    def _refresh_later(self, key: tuple, name: str, token: str, compute) -> None:
-        """Score `key` ahead of its window on the queue, or in a thread without one."""
+    def _refresh_later(self, key, name: str, token: str, compute, window_s: float) -> None:
+        """Score `key` ahead of its window on the queue, or in a thread without one.
+
+        A queued rescore holds the key until the window ends, not LOCK_TIMEOUT_S: with no
+        worker to run it, the first view after the window scores in its request.
+        """
         if self._queue is None:
             self._background.submit(self._refresh, name, token, compute)
             return
+        lapse_s = max(1, math.ceil(window_s))
+        self._redis.expire(f"{name}:lock", lapse_s)
         self._queue.enqueue(
             RESCORE,
             key,
             token,
             job_timeout=LOCK_TIMEOUT_S,
-            ttl=RESCORE_TTL_S,
+            ttl=lapse_s,
             result_ttl=60,
             failure_ttl=24 * 3600,
         )
