@@ -55,6 +55,7 @@ CLOCK_FOUND = $(sort $(foreach f,$(shell grep -rlE --include='*.py' 'load_demo|d
 # org tree). They run in both database passes; the clock runs keep CI under 45 minutes.
 CLOCK_BACKDROP = tests/fuzz/ tests/api/test_api_schemathesis.py tests/test_migrations.py \
 	tests/test_backup.py tests/test_shared_state.py tests/indices/test_shared_dashboard_cache.py \
+	tests/indices/test_rescore_jobs.py \
 	tests/teams/test_teams.py tests/factories.py
 CLOCK_TESTS = $(filter-out $(CLOCK_BACKDROP),$(CLOCK_FOUND))
 CLOCK_SHIFTS ?= +365d -365d

@@ -1,74 +1,76 @@
-"""The app under gunicorn on PostgreSQL, under parallel survey submissions and dashboards.
+"""The production layout under load: two gunicorn instances on one PostgreSQL and one Redis,
+with RQ workers, on the enterprise programme, each figure beside a baseline of the same run.
 
 Needs BENCH_DATABASE_URL: THAT DATABASE IS WIPED (its public schema is dropped, rebuilt
-by the migrations and loaded with the demo). Without it the benchmark is skipped.
+by the migrations and loaded with the enterprise programme of bench/generate.py: 2,000
+teams, three closed waves of 40,000 respondents), and BENCH_REDIS_URL (default
+redis://127.0.0.1:6379/9): THAT REDIS DATABASE IS FLUSHED. Without the first it is skipped.
 
-Respondents answer the demo's open adoption wave through its team links, arriving at
-OFFERED_RATE a second (the target plus 5%), each in a browser of their own: a new
-connection and session, the form's GET for the CSRF token, then the POST. SUBMITTERS
-threads in SUBMITTER_PROCESSES processes carry them. Meanwhile VIEWERS clients, logged in
-as the demo PMO, each open the adoption dashboard every VIEW_INTERVAL_S seconds. All
-against gunicorn with WORKERS processes of THREADS threads. The cores that the app,
-PostgreSQL and the load generator kept busy are printed with each rate.
+A fourth wave is opened with a team link for each of the 2,000 teams. The layout
+(bench/load_servers.py): INSTANCES gunicorn instances of WORKERS processes x THREADS
+threads, each on a port of its own, and RQ_WORKERS `flask worker` processes, all with
+the same REDIS_URL, so that the dashboards, rate limits and rescoring jobs are shared.
 
-Both streams are paced, not flat out. A latency target means something only at a stated
-load, and clients that send as fast as they can only measure how long the queue grows
-once the 2 cores are saturated. Four people reloading a dashboard four times a second is
-already far busier than a programme office. A request's latency counts from when it was
-due, so a server that falls behind is charged for the wait too (no coordinated omission).
-The throughput is the accepted submissions over the time from the first being due to the
-last being answered: a server that cannot keep up falls below the offered rate. Targets:
+1. Paced: respondents arrive at OFFERED_RATE a second for RUN_SECONDS, spread over the
+   instances, while VIEWERS PMOs, spread likewise, each open the enterprise dashboard of
+   the last closed wave every VIEW_INTERVAL_S, from the instances' first request on, so
+   the cold start (nothing scored yet) is in the p95. Baseline: the same dashboard opened
+   alone, one view after another, on the idle instance right after.
+2. Stored vs sent: the fourth wave's responses in the database against the survey posts
+   sent and those answered 303; none may be lost.
+3. The login limit across instances: failed logins from one address sent alternately to
+   each instance until one is refused; they must stop at LOGIN_RATE_LIMIT, not at a
+   count per instance.
+4. Saturation (issue 19): closed-loop respondents, SATURATION_CLIENTS at once for
+   SATURATION_SECONDS, against one instance, then against a Flask hello-world app
+   answering the same GET and POST under the same gunicorn settings and the same load
+   generator. Target: at least HELLO_RATIO of its submissions a second.
 
-- at least 100 submissions/s (whole submissions, GET and POST, over the run);
-- dashboard p95 latency <= 300 ms;
-- no errors (any status but the expected 200 / 303);
-- no lost responses: the responses in the database grow by exactly the 303s.
+Each row prints our figure, its baseline, the ratio, the target, PASS or FAIL, the data
+size and the peak resident size (VmHWM) summed over the processes that served it.
 """
 
-import http.client
 import multiprocessing
 import os
-import re
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.parse
-import urllib.request
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
-from flask_migrate import upgrade
-from sqlalchemy import func, select
+import redis
 
+from bench import load_clients
 from bench.bench_scoring import _psycopg_url, _reset_postgres
-from transform import clock
+from bench.load_servers import Gunicorn, RqWorker, ServerCpu, hello_world
 
-#: Seconds of arrivals per offered rate.
 RUN_SECONDS = 15
-#: Lower rates first show where the machine runs out; the targets are judged at the last.
-OFFERED_RATES = (60.0, 80.0, 95.0)
+OFFERED_RATE = 105.0
 SUBMITTERS = 32
 SUBMITTER_PROCESSES = 2
-OFFERED_RATE = 105.0
 VIEWERS = 4
 VIEW_INTERVAL_S = 0.25
-#: One worker per core and one more. gunicorn's rule of 2 x cores + 1 is for servers
-#: that wait on I/O; here PostgreSQL shares the cores and each worker keeps and rescores
-#: its own dashboards, and 5 workers put the dashboard p95 at 700-1,000 ms at 105/s where
-#: 3 held it near 200 ms. BENCH_WORKERS and BENCH_THREADS try others.
-WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1))
+BASELINE_VIEWS = 20
+SATURATION_SECONDS = 10
+SATURATION_CLIENTS = 16
+INSTANCES = 2
+#: Two instances share the 2 cores of the development machine with PostgreSQL, Redis
+#: and the workers: 2 processes each. BENCH_WORKERS and BENCH_THREADS try others.
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 THREADS = int(os.environ.get("BENCH_THREADS", 4))
+RQ_WORKERS = int(os.environ.get("BENCH_RQ_WORKERS", 1))
 SUBMISSION_RATE_TARGET = 100.0
-DASHBOARD_P95_TARGET_S = 0.300
-PMO_EMAIL = "pmo@example.com"
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD_P95_TARGET_S = 0.150
+HELLO_RATIO = 0.20
+LOGIN_RATE_LIMIT = 20
+#: The login-limit step's own loopback address: the dashboards' logins count apart.
+LOGIN_SOURCE = "127.0.0.2"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+PMO_EMAIL = "pmo@enterprise.example"
+PMO_PASSWORD = "bench-password-" + secrets.token_hex(4)
 
 
 def run() -> bool:
@@ -79,339 +81,324 @@ def run() -> bool:
     with tempfile.TemporaryDirectory() as directory:
         env = os.environ | {
             "DATABASE_URL": url,
+            "REDIS_URL": REDIS_URL,
             "TRANSFORM_ENV": "production",
             "SECRET_KEY": secrets.token_hex(32),
             "SESSION_COOKIE_SECURE": "false",
             "UPLOAD_FOLDER": directory,
+            "LOGIN_RATE_LIMIT": f"{LOGIN_RATE_LIMIT} per minute",
         }
         _reset_postgres(url)
-        setup = _prepare(env)
-        port = _free_port()
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                f"--workers={WORKERS}",
-                f"--threads={THREADS}",
-                f"--bind=127.0.0.1:{port}",
-                "--log-level=warning",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        started = time.perf_counter()
+        setup = _in_app(env, _prepare)
+        print(f"data: {setup['size']}; generated in {time.perf_counter() - started:.0f} s")
+        print(
+            f"layout: {INSTANCES} gunicorn instances x {WORKERS} workers x {THREADS} threads, "
+            f"{RQ_WORKERS} RQ worker(s), one PostgreSQL, one Redis ({REDIS_URL}); "
+            f"{os.cpu_count()} CPUs"
         )
+        servers = []
         try:
-            base = f"http://127.0.0.1:{port}"
-            _wait_for(base)
-            print(
-                f"data: {setup['programmes']} programmes, {setup['responses']:,} responses "
-                f"and {setup['answers']:,} answers before the run; "
-                f"{len(setup['links'])} team links"
-            )
-            print(
-                f"gunicorn: {WORKERS} workers x {THREADS} threads on {os.cpu_count()} CPUs; "
-                f"{SUBMITTERS} respondent threads; {VIEWERS} dashboard clients each "
-                f"viewing every {VIEW_INTERVAL_S} s"
-            )
-            for rate in OFFERED_RATES:
-                _drive(base, setup, env, rate, judge=False)
-            return _drive(base, setup, env, OFFERED_RATE, judge=True)
+            workers = [RqWorker(env) for _ in range(RQ_WORKERS)]
+            servers += workers
+            instances = [Gunicorn("wsgi:app", env, WORKERS, THREADS) for _ in range(INSTANCES)]
+            servers += instances
+            rows = _paced(instances, workers, setup, env)
+            rows.append(_login_limit(instances, workers, setup))
+            hello = hello_world(Path(directory), env, WORKERS, THREADS)
+            servers.append(hello)
+            rows.append(_saturation(instances[0], hello, setup))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for server in reversed(servers):
+                server.stop()
+        return _print_rows(rows)
 
 
-def _prepare(env: dict) -> dict:
-    """Migrate, load the demo and issue a team link per team of the open adoption wave."""
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        from transform import create_app
-        from transform.demo import DEMO_PASSWORD, load_demo
-        from transform.extensions import db
-        from transform.models import Answer, Programme, Response, Wave, WaveStatus
-        from transform.seeds import ensure_builtins
-        from transform.waves.service import issue_team_link
-
-        app = create_app()
-        with app.app_context():
-            upgrade()
-            ensure_builtins()
-            load_demo(clock.today())
-            db.session.commit()
-            wave = db.session.scalar(select(Wave).where(Wave.status == WaveStatus.OPEN))
-            links = [issue_team_link(wave_team) for wave_team in wave.teams]
-            setup = {
-                "links": links,
-                "wave_id": wave.id,
-                "programme_id": wave.programme_id,
-                "password": DEMO_PASSWORD,
-                "programmes": db.session.scalar(select(func.count(Programme.id))),
-                "responses": db.session.scalar(select(func.count(Response.id))),
-                "answers": db.session.scalar(select(func.count(Answer.id))),
-            }
-            db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
-        return setup
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-def _count_wave_responses(env: dict, wave_id: int) -> int:
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        from transform import create_app
-        from transform.extensions import db
-        from transform.models import Response
-
-        app = create_app()
-        with app.app_context():
-            count = db.session.scalar(
-                select(func.count(Response.id)).where(Response.wave_id == wave_id)
-            )
-            db.session.remove()
-            db.engine.dispose()
-        return count
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-class _Client:
-    """One persistent HTTP/1.1 connection with its cookies, as a browser tab keeps.
-
-    http.client rather than urllib: urllib closes the connection after every request,
-    which spends the 2 shared cores on TCP set-up in both the clients and gunicorn.
-    """
-
-    def __init__(self, base: str):
-        parsed = urllib.parse.urlsplit(base)
-        self._connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
-        self._cookies: dict[str, str] = {}
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        headers = {}
-        body = None
-        if self._cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self._cookies.items())
-        if data is not None:
-            body = urllib.parse.urlencode(data)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in range(2):
-            try:
-                self._connection.request("POST" if data else "GET", path, body, headers)
-                response = self._connection.getresponse()
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # gunicorn closed an idle keep-alive connection: reconnect once.
-                self._connection.close()
-                if attempt:
-                    raise
-        text = response.read().decode(errors="replace")
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self._cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, text
-
-    def close(self) -> None:
-        self._connection.close()
-
-
-def _drive(base: str, setup: dict, env: dict, offered_rate: float, judge: bool) -> bool:
-    """Offer respondents at `offered_rate` for RUN_SECONDS while the dashboards are viewed.
-
-    The clients run in processes of their own, a few threads each: in one Python process,
-    36 threads would queue for its lock, and the wait would count as the server's latency.
-    """
-    submissions = round(offered_rate * RUN_SECONDS)
-    before = _count_wave_responses(env, setup["wave_id"])
+def _paced(instances, workers, setup: dict, env: dict) -> list[dict]:
+    bases = [instance.base for instance in instances]
+    sent_before = _in_app(env, _count_responses, setup["open_wave_id"])
     start_at = time.monotonic() + 1.0
-    server_cpu = _ServerCpu()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(SUBMITTER_PROCESSES + 1, mp_context=context) as pool:
-        viewing = pool.submit(_view, base, setup, start_at)
+    cpu = ServerCpu()
+    submissions = round(OFFERED_RATE * RUN_SECONDS)
+    login = {"email": PMO_EMAIL, "password": PMO_PASSWORD}
+    with _pool(SUBMITTER_PROCESSES + 1) as pool:
+        viewing = pool.submit(
+            load_clients.view,
+            bases,
+            setup["dashboard_url"],
+            login,
+            start_at,
+            RUN_SECONDS,
+            VIEWERS,
+            VIEW_INTERVAL_S,
+        )
         submitting = [
             pool.submit(
-                _submit,
-                base,
+                load_clients.submit_paced,
+                bases,
                 setup["links"],
                 range(p, submissions, SUBMITTER_PROCESSES),
-                offered_rate,
+                OFFERED_RATE,
                 start_at,
+                SUBMITTERS // SUBMITTER_PROCESSES,
             )
             for p in range(SUBMITTER_PROCESSES)
         ]
         parts = [future.result() for future in submitting]
         views = viewing.result()
-    cpu = server_cpu.used()
-    stored = _count_wave_responses(env, setup["wave_id"]) - before
-
+    used = cpu.used()
+    stored = _in_app(env, _count_responses, setup["open_wave_id"]) - sent_before
+    sent = sum(part.sent for part in parts)
     accepted = sum(part.accepted for part in parts)
-    submission_times = [t for part in parts for t in part.latencies]
-    errors = [e for part in parts + [views] for e in part.errors]
-    dashboard_times = views.latencies
     elapsed = max(part.last_answered for part in parts) - start_at
     rate = accepted / elapsed
-    dashboard_p95 = _p95(dashboard_times)
-    generator = sum(part.cpu_s for part in parts + [views])
+    errors = [error for part in [*parts, views] for error in part.errors]
+    latencies = [t for part in parts for t in part.latencies]
+    generator = sum(part.cpu_s for part in [*parts, views])
     print(
-        f"offered {offered_rate:.0f}/s: {accepted:,} of {submissions:,} accepted in "
-        f"{elapsed:.1f} s = {rate:.1f}/s (latency p50 {_median(submission_times) * 1000:.0f} ms,"
-        f" p95 {_p95(submission_times) * 1000:.0f} ms); dashboard {len(dashboard_times):,} "
-        f"views, p50 {_median(dashboard_times) * 1000:.0f} ms, p95 {dashboard_p95 * 1000:.0f} ms;"
-        f" {len(errors)} errors {sorted(set(errors))[:3]}; {stored:,} stored"
+        f"paced {OFFERED_RATE:.0f}/s over {RUN_SECONDS} s: {accepted:,} of {submissions:,} "
+        f"respondents accepted in {elapsed:.1f} s = {rate:.1f}/s (latency p50 "
+        f"{_ms(_median(latencies))}, p95 {_ms(_p95(latencies))}); dashboard "
+        f"{len(views.latencies):,} views, p50 {_ms(_median(views.latencies))}, slowest "
+        f"{_ms(max(views.latencies, default=0))}; {len(errors)} errors {sorted(set(errors))[:3]}"
     )
     print(
-        f"  cores busy over the run: app {cpu['app'] / elapsed:.2f}, PostgreSQL "
-        f"{cpu['postgres'] / elapsed:.2f}, load generator {generator / elapsed:.2f} "
-        f"(of {os.cpu_count()})"
+        f"  cores busy: app {used['app'] / elapsed:.2f}, RQ workers "
+        f"{used['workers'] / elapsed:.2f}, PostgreSQL {used['postgres'] / elapsed:.2f}, "
+        f"load generator {generator / elapsed:.2f} (of {os.cpu_count()})"
     )
-    if not judge:
-        return True
-    checks = [
-        (
-            f"submissions {rate:.1f}/s >= {SUBMISSION_RATE_TARGET:.0f}/s",
-            rate >= SUBMISSION_RATE_TARGET,
+    alone = _views_alone(bases[0], setup["dashboard_url"], login)
+    rss = sum(server.peak_rss() for server in [*instances, *workers])
+    p95 = _p95(views.latencies)
+    size = setup["size"]
+    return [
+        _row(
+            "dashboard p95 under load, cold start in (s)",
+            p95,
+            alone,
+            f"<= {DASHBOARD_P95_TARGET_S:g} s",
+            bool(views.latencies) and not views.errors and p95 <= DASHBOARD_P95_TARGET_S,
+            size,
+            rss,
         ),
-        (
-            f"dashboard p95 {dashboard_p95 * 1000:.0f} ms <= "
-            f"{DASHBOARD_P95_TARGET_S * 1000:.0f} ms",
-            bool(dashboard_times) and dashboard_p95 <= DASHBOARD_P95_TARGET_S,
+        _row(
+            f"submissions/s at {OFFERED_RATE:.0f}/s offered",
+            rate,
+            OFFERED_RATE,
+            f">= {SUBMISSION_RATE_TARGET:.0f}/s, 0 errors",
+            rate >= SUBMISSION_RATE_TARGET and not errors,
+            size,
+            rss,
         ),
-        (f"errors {len(errors)} == 0", not errors),
-        (f"lost responses {accepted - stored} == 0", stored == accepted),
+        _row(
+            "responses stored / survey posts sent",
+            stored,
+            sent,
+            f"0 lost ({accepted:,} answered 303)",
+            stored == sent == accepted,
+            size,
+            rss,
+        ),
     ]
-    for label, passed in checks:
-        print(f"{'PASS' if passed else 'FAIL'}  {label}")
-    return all(passed for _, passed in checks)
 
 
-@dataclass
-class _Outcome:
-    latencies: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    accepted: int = 0
-    last_answered: float = 0.0
-    cpu_s: float = 0.0
+def _views_alone(base: str, url: str, login: dict) -> float:
+    """The dashboard's median time opened alone, on the idle instance, its entry warm."""
+    client = load_clients.Client(base)
+    status, page = client.request("/auth/login")
+    token = load_clients.CSRF.search(page).group(1)
+    client.request("/auth/login", login | {"csrf_token": token})
+    times = []
+    for _ in range(BASELINE_VIEWS):
+        started = time.monotonic()
+        client.request(url)
+        times.append(time.monotonic() - started)
+    client.close()
+    return statistics.median(times)
 
 
-def _submit(
-    base: str, links: list[str], numbers: range, offered_rate: float, start_at: float
-) -> _Outcome:
-    """Respondents number `numbers`, each due at start_at + number / offered_rate."""
-    cpu = time.process_time()
-    outcome = _Outcome(last_answered=start_at)
-    lock = threading.Lock()
-    remaining = iter(numbers)
-
-    def respondent():
-        while True:
-            with lock:
-                number = next(remaining, None)
-            if number is None:
-                return
-            due = start_at + number / offered_rate
-            time.sleep(max(0.0, due - time.monotonic()))
-            client = _Client(base)
-            url = f"/t/{links[number % len(links)]}"
-            status, page = client.request(url)
-            token = CSRF.search(page)
-            if status != 200 or token is None:
-                with lock:
-                    outcome.errors.append(f"survey GET {status}")
-                continue
-            answers = dict.fromkeys(re.findall(r'name="(item-[^"]+)"', page), "4")
-            status, _ = client.request(url, {"csrf_token": token.group(1), **answers})
-            client.close()
-            answered = time.monotonic()
-            with lock:
-                outcome.last_answered = max(outcome.last_answered, answered)
-                if status == 303:
-                    outcome.accepted += 1
-                    outcome.latencies.append(answered - due)
-                else:
-                    outcome.errors.append(f"survey POST {status}")
-
-    _run_threads(respondent, SUBMITTERS // SUBMITTER_PROCESSES)
-    outcome.cpu_s = time.process_time() - cpu
-    return outcome
+def _login_limit(instances, workers, setup: dict) -> dict:
+    bases = [instance.base for instance in instances]
+    answered = load_clients.failed_logins_until_refused(
+        bases, LOGIN_SOURCE, LOGIN_RATE_LIMIT * (len(bases) + 1)
+    )
+    print(
+        f"login limit: {answered} failed logins answered before the first 429, sent alternately "
+        f"to {len(bases)} instances from {LOGIN_SOURCE}"
+    )
+    return _row(
+        "failed logins before 429, both instances",
+        answered,
+        LOGIN_RATE_LIMIT,
+        f"= {LOGIN_RATE_LIMIT} a minute",
+        answered == LOGIN_RATE_LIMIT,
+        setup["size"],
+        sum(server.peak_rss() for server in [*instances, *workers]),
+    )
 
 
-def _view(base: str, setup: dict, start_at: float) -> _Outcome:
-    """VIEWERS logged-in PMOs each open the dashboard every VIEW_INTERVAL_S while the
-    respondents arrive."""
-    cpu = time.process_time()
-    outcome = _Outcome()
-    lock = threading.Lock()
-    end_at = start_at + RUN_SECONDS
-
-    def viewer():
-        client = _Client(base)
-        status, page = client.request("/auth/login")
-        token = CSRF.search(page)
-        data = {"email": PMO_EMAIL, "password": setup["password"]}
-        status, _ = client.request("/auth/login", data | {"csrf_token": token.group(1)})
-        if status != 303:
-            with lock:
-                outcome.errors.append(f"login {status}")
-            return
-        url = f"/programmes/{setup['programme_id']}/adoption/"
-        due = start_at
-        while due < end_at:
-            time.sleep(max(0.0, due - time.monotonic()))
-            status, page = client.request(url)
-            elapsed = time.monotonic() - due
-            due += VIEW_INTERVAL_S
-            with lock:
-                if status == 200 and "Respondents" in page:
-                    outcome.latencies.append(elapsed)
-                else:
-                    outcome.errors.append(f"dashboard {status}")
-
-    _run_threads(viewer, VIEWERS)
-    outcome.cpu_s = time.process_time() - cpu
-    return outcome
+def _saturation(instance, hello, setup: dict) -> dict:
+    ours = _saturate(instance.base, setup["links"], first=0)
+    baseline = _saturate(hello.base, setup["links"], first=0)
+    ratio = ours / baseline
+    print(
+        f"saturation, {SATURATION_CLIENTS} respondents flat out for {SATURATION_SECONDS} s "
+        f"against one instance: {ours:.1f}/s; hello-world {baseline:.1f}/s ({ratio:.1%})"
+    )
+    return _row(
+        "submissions/s at saturation vs hello-world",
+        ours,
+        baseline,
+        f">= {HELLO_RATIO:.0%} of hello-world",
+        ratio >= HELLO_RATIO,
+        setup["size"],
+        instance.peak_rss(),
+        baseline_rss=hello.peak_rss(),
+    )
 
 
-def _run_threads(target, count: int) -> None:
-    threads = [threading.Thread(target=target) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+def _saturate(base: str, links: list[str], first: int) -> float:
+    start_at = time.monotonic() + 1.0
+    with _pool(SUBMITTER_PROCESSES) as pool:
+        parts = [
+            future.result()
+            for future in [
+                pool.submit(
+                    load_clients.submit_closed,
+                    base,
+                    links,
+                    first + p * 10**6,
+                    start_at,
+                    SATURATION_SECONDS,
+                    SATURATION_CLIENTS // SUBMITTER_PROCESSES,
+                )
+                for p in range(SUBMITTER_PROCESSES)
+            ]
+        ]
+    elapsed = max(part.last_answered for part in parts) - start_at
+    return sum(part.accepted for part in parts) / elapsed
 
 
-class _ServerCpu:
-    """CPU seconds used by the gunicorn processes and by PostgreSQL, read from /proc
-    (utime, stime, cutime and cstime: proc(5))."""
+def _row(name, figure, baseline, target, passed, size, rss, baseline_rss=None) -> dict:
+    return {
+        "name": name,
+        "figure": figure,
+        "baseline": baseline,
+        "ratio": figure / baseline if baseline else float("nan"),
+        "target": target,
+        "passed": passed,
+        "size": size,
+        "rss": rss,
+        "baseline_rss": baseline_rss,
+    }
 
-    def __init__(self):
-        self._start = self._read()
 
-    def used(self) -> dict[str, float]:
-        end = self._read()
-        return {group: end[group] - self._start[group] for group in end}
+def _print_rows(rows: list[dict]) -> bool:
+    print(
+        f"{'figure':<46} {'ours':>9} {'baseline':>9} {'ratio':>7}  {'target':<34} {'':4} "
+        f"{'peak RSS':>9}"
+    )
+    for row in rows:
+        rss = f"{row['rss'] / 1024**2:,.0f} MiB"
+        if row["baseline_rss"] is not None:
+            rss += f" (hello-world {row['baseline_rss'] / 1024**2:,.0f} MiB)"
+        print(
+            f"{row['name']:<46} {_figure(row['figure']):>9} {_figure(row['baseline']):>9} "
+            f"{row['ratio']:>7.2f}  {row['target']:<34} {'PASS' if row['passed'] else 'FAIL'} "
+            f"{rss:>9}"
+        )
+    print(f"data: {rows[0]['size']}")
+    return all(row["passed"] for row in rows)
 
-    @staticmethod
-    def _read() -> dict[str, float]:
-        ticks = os.sysconf("SC_CLK_TCK")
-        used = {"app": 0.0, "postgres": 0.0}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                text = stat.read_text()
-            except OSError:
-                continue
-            name = text[text.index("(") + 1 : text.rindex(")")]
-            fields = text[text.rindex(")") + 2 :].split()
-            group = "app" if name == "gunicorn" else "postgres" if name == "postgres" else None
-            if group:
-                # Own time, and the time of the children it reaped: PostgreSQL ends a
-                # backend when a pooled connection closes, and its time goes to the
-                # postmaster then.
-                used[group] += sum(int(value) for value in fields[11:15]) / ticks
-        return used
+
+def _figure(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.3f}"
+
+
+def _prepare() -> dict:
+    """The enterprise programme, an open fourth wave with a team link per team, and its PMO."""
+    from bench.generate import ENTERPRISE, Size, generate
+    from transform import clock
+    from transform.auth.service import create_user
+    from transform.extensions import db
+    from transform.models import Membership, Role, Wave, WaveStatus, WaveTeam
+    from transform.wave_groups import freeze_groups
+    from transform.waves.service import issue_team_link
+
+    teams = int(os.environ.get("BENCH_LOAD_TEAMS", 0))
+    # BENCH_LOAD_TEAMS=300 (at least 211) tries the benchmark out on a smaller programme.
+    generated = generate(Size(teams, 20 * teams) if teams else ENTERPRISE)
+    db.session.commit()
+    closed = db.session.get_one(Wave, generated.wave_ids[-1])
+    today = clock.today()
+    wave = Wave(
+        programme_id=generated.programme_id,
+        instrument_id=closed.instrument_id,
+        name="Pulse 4 (open)",
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=13),
+        status=WaveStatus.OPEN,
+    )
+    db.session.add(wave)
+    db.session.flush()
+    db.session.add_all(WaveTeam(wave_id=wave.id, team_id=team) for team in generated.parents)
+    db.session.flush()
+    freeze_groups(wave)
+    links = [issue_team_link(wave_team) for wave_team in wave.teams]
+    pmo = create_user(PMO_EMAIL, "Enterprise PMO", PMO_PASSWORD)
+    db.session.add(Membership(programme_id=generated.programme_id, user=pmo, role=Role.ADMIN))
+    db.session.commit()
+    return {
+        "links": links,
+        "open_wave_id": wave.id,
+        "dashboard_url": (
+            f"/programmes/{generated.programme_id}/adoption/?wave={generated.wave_ids[-1]}"
+        ),
+        "size": (
+            f"{len(generated.parents):,} teams, {len(generated.wave_ids)} closed waves, "
+            f"{generated.responses:,} responses, {generated.answers:,} answers; the "
+            f"dashboard of wave {len(generated.wave_ids)} "
+            f"({generated.responses // len(generated.wave_ids):,} respondents)"
+        ),
+    }
+
+
+def _count_responses(wave_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from transform.extensions import db
+    from transform.models import Response
+
+    return db.session.scalar(select(func.count(Response.id)).where(Response.wave_id == wave_id))
+
+
+def _in_app(env: dict, work, *args):
+    """`work(*args)` in an app made from `env`, leaving this process's environment as it was."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        from flask_migrate import upgrade
+
+        from transform import create_app
+        from transform.extensions import db
+
+        app = create_app()
+        with app.app_context():
+            upgrade()
+            result = work(*args)
+            db.session.remove()
+            db.engine.dispose()
+        return result
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    """The clients run in processes of their own, a few threads each: in one process,
+    their threads would queue for its lock, and the wait would count as the server's."""
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
 
 
 def _median(times: list[float]) -> float:
@@ -424,21 +411,8 @@ def _p95(times: list[float]) -> float:
     return statistics.quantiles(times, n=20)[-1]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(base: str, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/auth/login", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer at {base} within {timeout_s:.0f} s")
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
 
 
 if __name__ == "__main__":

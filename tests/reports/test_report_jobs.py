@@ -1,5 +1,6 @@
 """With REDIS_URL, a report renders as a job on the queue; the page follows it to the draft."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from transform import TestConfig, create_app
 from transform.extensions import db, limiter
 from transform.job_queue import QUEUE_NAME, rq_job_id
 from transform.models import Job, JobStatus, Programme, ReportKind
-from transform.redis_store import redis_client
+from transform.redis_store import CONNECT_TIMEOUT_S, redis_client
 from transform.reports import jobs, render, store
 from transform.reports.render import RenderError
 
@@ -135,6 +136,25 @@ def test_an_unreachable_redis_says_the_report_service_is_unavailable(app, world)
     assert response.status_code == 503
     assert "The report service is unavailable" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Job.id))) == 0
+
+
+def test_a_plain_post_with_redis_unreachable_gets_a_clear_page_at_once(app, world):
+    class DeadRedisConfig(TestConfig):
+        REDIS_URL = "redis://127.0.0.1:1/0"
+
+    web = create_app(DeadRedisConfig)
+    started = time.monotonic()
+    try:
+        client, response = _prepare(web, world)
+        programme_page = client.get(f"/programmes/{world['programme'].id}")
+    finally:
+        limiter.init_app(app)
+    # Refused within the connect timeout, not left hanging on a queue nobody serves.
+    assert time.monotonic() - started < 2 * CONNECT_TIMEOUT_S
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and "<!doctype html>" in html.lower()
+    assert "The report service is unavailable" in html
+    assert programme_page.status_code == 200
 
 
 def test_without_redis_a_report_renders_in_the_request_as_before(app, world):

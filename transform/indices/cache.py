@@ -14,7 +14,8 @@ responses, audited changes, feedback and KPI versions) from when it was computed
   on every one, and this bounds rescoring to once per window per process; the page says
   when its figures were computed. A window of 0 rescores on every change;
 - from halfway through the window, the first view of a moved stamp starts a rescore in a
-  background thread and is answered from the entry at once, so under steady traffic no
+  background thread (with REDIS_URL, a job for a `flask worker`: see
+  `transform.indices.rescore`) and is answered from the entry at once, so under steady traffic no
   viewer waits for pandas: the fresh entry is usually in place before the window ends.
   Only a view after the window with no rescore under way scores in the request;
 - only one rescore of a key runs at a time; the others meanwhile get the entry there is;
@@ -37,6 +38,7 @@ from datetime import date, datetime
 from cachetools import LRUCache
 from flask import Flask, current_app
 from markupsafe import Markup
+from rq import Queue
 
 from transform import clock
 from transform.data_stamp import data_stamp
@@ -44,6 +46,7 @@ from transform.extensions import db
 from transform.indices import service
 from transform.indices.service import WaveDashboard
 from transform.indices.shared_cache import RedisDashboardCache
+from transform.job_queue import QUEUE_NAME
 from transform.models import Programme, Wave
 from transform.redis_store import redis_client
 from transform.templating import user_locale
@@ -147,12 +150,15 @@ class DashboardCache:
 
 
 def init_dashboard_cache(app: Flask) -> None:
-    """Keep dashboards in Redis when the app has one, so workers score each stamp once."""
+    """Keep dashboards in Redis when the app has one, so workers score each stamp once,
+    and rescore ahead of the window on its job queue."""
     client = redis_client(app)
     app.extensions[EXTENSION] = (
         DashboardCache()
         if client is None
-        else RedisDashboardCache(client, MAX_ENTRIES, REFRESH_AHEAD)
+        else RedisDashboardCache(
+            client, MAX_ENTRIES, REFRESH_AHEAD, Queue(QUEUE_NAME, connection=client)
+        )
     )
 
 
@@ -199,6 +205,12 @@ def cached_dashboard(
         readiness=replace(entry.dashboard.readiness, wave=readiness_wave),
     )
     return CachedDashboard(dashboard, entry.computed_at, entry)
+
+
+def scored_entry(programme: Programme, wave: Wave, root_team_id: int | None, today: date):
+    """A fresh entry for the key, stamped with the data stamp read before scoring."""
+    stamp = data_stamp(programme.id)
+    return _detached(stamp, service.wave_dashboard(programme, wave, root_team_id, today))
 
 
 def _detached(stamp: str, dashboard: WaveDashboard) -> _Entry:

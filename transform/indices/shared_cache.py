@@ -1,8 +1,8 @@
 """The scored-dashboard cache in Redis, shared by every worker and host (REDIS_URL set).
 
 It keeps the rules of `transform.indices.cache.DashboardCache` (served while the data
-stamp is unchanged, at most DASHBOARD_MAX_STALENESS_SECONDS stale, refreshed ahead in a
-background thread) with two differences that come from sharing:
+stamp is unchanged, at most DASHBOARD_MAX_STALENESS_SECONDS stale, refreshed ahead) with
+three differences that come from sharing:
 
 - **Single flight.** Whoever scores a key holds a Redis lock for it (SET NX with a
   timeout, so a worker that dies frees it). A cold view that finds the lock taken waits
@@ -11,6 +11,10 @@ background thread) with two differences that come from sharing:
 - **The clock is the wall clock** (hosts share no monotonic clock), and an entry is
   pickled into Redis. Each process also keeps the last entry it read per key with its
   rendered HTML, and reads the pickle again only when the key's version has moved.
+- **The refresh ahead is a job** on the RQ queue (`transform.indices.rescore`), run by a
+  `flask worker`, not a thread of the web process: the web servers' cores answer
+  requests while a worker scores. The view that starts it holds the key's lock and hands
+  it to the job, which releases it when the fresh entry is stored.
 
 While Redis does not answer, each view scores in its request, as if nothing were cached.
 
@@ -19,6 +23,7 @@ trusted as the database.
 """
 
 import logging
+import math
 import pickle
 import threading
 import time
@@ -29,6 +34,7 @@ from dataclasses import replace
 
 import redis
 from cachetools import LRUCache
+from rq import Queue
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +46,24 @@ LOCK_TIMEOUT_S = 120
 POLL_S = 0.05
 #: Release the lock only if it is still ours (it may have timed out and been re-taken).
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+#: What a worker runs to score a key ahead of its window (by name: the web app only names it).
+RESCORE = "transform.indices.rescore.run"
+
+
+def entry_name(key: tuple) -> str:
+    return PREFIX + ":".join(str(part) for part in key)
 
 
 class RedisDashboardCache:
-    def __init__(self, client: redis.Redis, max_entries: int, refresh_ahead: float) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        max_entries: int,
+        refresh_ahead: float,
+        queue: Queue | None = None,
+    ) -> None:
         self._redis = client
+        self._queue = queue
         self._release_script = client.register_script(_RELEASE)
         self._local: LRUCache = LRUCache(maxsize=max_entries)
         self._local_lock = threading.Lock()
@@ -68,7 +87,7 @@ class RedisDashboardCache:
             return replace(compute(), computed_monotonic=self.clock())
 
     def _get(self, key, stamp, max_staleness_s, compute, compute_in_background):
-        name = PREFIX + ":".join(str(part) for part in key)
+        name = entry_name(key)
         deadline = time.monotonic() + LOCK_TIMEOUT_S
         while True:
             entry = self._read(name)
@@ -80,8 +99,8 @@ class RedisDashboardCache:
                     if age >= max_staleness_s * self._refresh_ahead:
                         token = self._acquire(name)
                         if token is not None:
-                            self._background.submit(
-                                self._refresh, name, token, compute_in_background
+                            self._refresh_later(
+                                key, name, token, compute_in_background, max_staleness_s
                             )
                     return entry
             token = self._acquire(name)
@@ -123,6 +142,38 @@ class RedisDashboardCache:
         with self._local_lock:
             self._local[name] = (version, entry)
         return entry
+
+    def _refresh_later(self, key, name: str, token: str, compute, window_s: float) -> None:
+        """Score `key` ahead of its window on the queue, or in a thread without one.
+
+        A queued rescore holds the key until the window ends, not LOCK_TIMEOUT_S: with no
+        worker to run it, the first view after the window scores in its request.
+        """
+        if self._queue is None:
+            self._background.submit(self._refresh, name, token, compute)
+            return
+        lapse_s = max(1, math.ceil(window_s))
+        self._redis.expire(f"{name}:lock", lapse_s)
+        self._queue.enqueue(
+            RESCORE,
+            key,
+            token,
+            job_timeout=LOCK_TIMEOUT_S,
+            ttl=lapse_s,
+            result_ttl=60,
+            failure_ttl=24 * 3600,
+        )
+
+    def rescore(self, key: tuple, token: str, compute) -> None:
+        """Store a fresh entry for `key` and release the lock `token` (a worker's job)."""
+        name = entry_name(key)
+        try:
+            self._store(name, compute)
+        finally:
+            self._release(name, token)
+
+    def release(self, key: tuple, token: str) -> None:
+        self._release(entry_name(key), token)
 
     def _refresh(self, name: str, token: str, compute) -> None:
         try:

@@ -94,6 +94,8 @@ def _queue_render(access, queue, spec: ReportSpec, form: ReportForm):
     try:
         check_available(queue)
     except QueueUnavailable as unavailable:
+        if not is_htmx_request():
+            abort(503, description=str(unavailable))
         return render_template("reports/_ready.html", spec=spec, error=str(unavailable)), 503
     job = jobs.queue_report(
         queue,

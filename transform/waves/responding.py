@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 
 from sqlalchemy import Integer, String, bindparam, func, insert, literal, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from transform.extensions import db
 from transform.models import (
@@ -56,12 +56,15 @@ class Invitation:
 def find_invitation(token: str, is_team_link: bool, today: date) -> Invitation:
     """Look the token up by its hash and say whether it can be answered today.
 
-    One round trip finds the link with its wave, programme and instrument, a second
-    loads the items: every respondent page view and submission starts here.
+    One round trip finds the link with its wave, programme, instrument and items, and
+    a team link's second says whether the team is full: every respondent page view and
+    submission starts here, so each round trip counts under load.
     """
-    row = db.session.execute(
-        _invitation_query(is_team_link), {"digest": token_hash(token)}
-    ).first()
+    row = (
+        db.session.execute(_invitation_query(is_team_link), {"digest": token_hash(token)})
+        .unique()
+        .one_or_none()
+    )
     if row is None:
         return Invitation(LinkState.UNKNOWN)
     team_id, link_id, used, wave, programme, instrument = row
@@ -86,19 +89,19 @@ def find_invitation(token: str, is_team_link: bool, today: date) -> Invitation:
 def _team_is_full(wave_id: int, team_id: int) -> bool:
     """Whether the team has as many responses in the wave as it had people when the wave
     opened (today's headcount for a wave without groups)."""
-    headcount = db.session.scalar(
-        select(WaveGroup.headcount).where(
-            WaveGroup.wave_id == wave_id, WaveGroup.team_id == team_id
-        )
+    headcount = func.coalesce(
+        select(WaveGroup.headcount)
+        .where(WaveGroup.wave_id == wave_id, WaveGroup.team_id == team_id)
+        .scalar_subquery(),
+        select(Team.headcount).where(Team.id == team_id).scalar_subquery(),
+        0,
     )
-    if headcount is None:
-        headcount = db.session.scalar(select(Team.headcount).where(Team.id == team_id)) or 0
-    answered = db.session.scalar(
-        select(func.count(Response.id)).where(
-            Response.wave_id == wave_id, Response.team_id == team_id
-        )
+    answered = (
+        select(func.count(Response.id))
+        .where(Response.wave_id == wave_id, Response.team_id == team_id)
+        .scalar_subquery()
     )
-    return answered >= headcount
+    return db.session.scalar(select(answered >= headcount))
 
 
 @cache
@@ -125,7 +128,7 @@ def _invitation_query(is_team_link: bool):
         .join(Wave, Wave.id == link.c.wave_id)
         .join(Programme, Programme.id == Wave.programme_id)
         .join(Instrument, Instrument.id == Wave.instrument_id)
-        .options(selectinload(Instrument.items))
+        .options(joinedload(Instrument.items))
     )
 
 
