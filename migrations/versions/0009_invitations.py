@@ -1,4 +1,4 @@
-"""invitations: wave rosters and mailings
+"""invitations: wave rosters and mailings; random ids for responses and answers
 
 Revision ID: 0009
 Revises: 0008
@@ -16,7 +16,24 @@ branch_labels = None
 depends_on = None
 
 
+RANDOM_ID_COLUMNS = (("response", "id"), ("answer", "id"), ("answer", "response_id"))
+
+
 def upgrade():
+    # Responses and answers get random ids (transform.models.survey.random_id) instead of
+    # ids in order of arrival; no database sequence numbers them any more.
+    for table, column in RANDOM_ID_COLUMNS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(
+                column,
+                existing_type=sa.Integer(),
+                type_=sa.BigInteger(),
+                existing_nullable=False,
+                server_default=None,
+            )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP SEQUENCE IF EXISTS response_id_seq")
+        op.execute("DROP SEQUENCE IF EXISTS answer_id_seq")
     op.create_table('wave_mailing',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('wave_id', sa.Integer(), nullable=False),
@@ -68,3 +85,9 @@ def downgrade():
 
     op.drop_table('roster_entry')
     op.drop_table('wave_mailing')
+    # Ids drawn at random may not fit an INTEGER: a database with responses keeps them.
+    for table, column in reversed(RANDOM_ID_COLUMNS):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(
+                column, existing_type=sa.BigInteger(), type_=sa.Integer(), existing_nullable=False
+            )
