@@ -18,7 +18,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from transform.models.base import Base, enum_column, utcnow
 
-
 #: Ids of responses and answers are drawn at random below this (2**53, so that they stay
 #: exact in a float column and in JavaScript).
 RANDOM_ID_LIMIT = 2**53
