@@ -169,8 +169,8 @@ def test_a_server_that_is_down_leaves_everything_queued_and_nothing_twice(
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        client.post(f"{_base(world)}/send")  # nothing new queued: refused, the run retries
-        app.test_cli_runner().invoke(args=["survey-mail"])
+        client.post(f"{_base(world)}/send")  # the PMO tries again: the three go out
+        app.test_cli_runner().invoke(args=["survey-mail"])  # later runs: nothing twice
         app.test_cli_runner().invoke(args=["survey-mail"])
     finally:
         controller.stop()
