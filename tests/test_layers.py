@@ -29,6 +29,7 @@ FEATURES = frozenset(
         "feedback",
         "health",
         "instruments",
+        "invitations",
         "kpis",
         "load",
         "memberships",

@@ -58,7 +58,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     from transform.indices.cache import init_dashboard_cache
     from transform.job_queue import init_job_queue
+    from transform.mail import init_mail
     from transform.redis_store import init_redis
+
+    init_mail(app)
 
     init_redis(app)
     init_job_queue()
@@ -100,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from transform.feedback.views import bp as feedback_bp
     from transform.health import bp as health_bp
     from transform.instruments.views import bp as instruments_bp
+    from transform.invitations.views import bp as invitations_bp
     from transform.kpis.import_views import bp as kpi_imports_bp
     from transform.kpis.views import bp as kpis_bp
     from transform.load.views import bp as load_bp
@@ -139,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         followups_bp,
         waves_bp,
         respond_bp,
+        invitations_bp,
         wave_data_bp,
         kpis_bp,
         kpi_imports_bp,

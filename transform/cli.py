@@ -197,8 +197,37 @@ def worker_command(burst: bool) -> None:
     Worker([queue], connection=queue.connection).work(burst=burst)
 
 
+@click.command("survey-mail")
+@with_appcontext
+def survey_mail_command() -> None:
+    """Run the survey mail that is due: delete the addresses of closed waves, queue the
+    scheduled reminders of today, and send what waits (run it daily, e.g. from cron)."""
+    from sqlalchemy import select
+
+    from transform import clock
+    from transform.invitations import delivery, service
+    from transform.models import MailState, RosterEntry
+
+    closed = service.close_finished_rosters(clock.today())
+    reminded = service.due_reminders(clock.today())
+    db.session.commit()
+    waiting = db.session.scalars(
+        select(RosterEntry.wave_id)
+        .where((RosterEntry.state == MailState.QUEUED) | RosterEntry.is_reminder_queued)
+        .distinct()
+    ).all()
+    for wave_id in sorted(set(waiting)):
+        outcome = delivery.run(wave_id)
+        click.echo(f"Wave {wave_id}: {outcome}.")
+    click.echo(
+        f"Deleted the addresses of {closed} closed wave(s); queued reminders for "
+        f"{len(reminded)} wave(s)."
+    )
+
+
 def init_cli(app: Flask) -> None:
     app.cli.add_command(worker_command)
+    app.cli.add_command(survey_mail_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)

@@ -138,6 +138,10 @@ class Config:
     #: How long a scored dashboard may be served after its data moved on (see
     #: adoption/dashboard_cache.py); 0 rescores on every change.
     DASHBOARD_MAX_STALENESS_SECONDS = 15
+    #: Survey invitations: the sender, and how many messages a minute go to the server.
+    MAIL_DEFAULT_SENDER = "transform <surveys@localhost>"
+    MAIL_MESSAGES_PER_MINUTE = 120
+    MAIL_TIMEOUT = 10
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:
@@ -184,7 +188,30 @@ class Config:
         settings["DASHBOARD_MAX_STALENESS_SECONDS"] = _int_setting(
             "DASHBOARD_MAX_STALENESS_SECONDS", cls.DASHBOARD_MAX_STALENESS_SECONDS, minimum=0
         )
+        settings.update(_mail_settings(cls, instance_path))
         return settings
+
+
+def _mail_settings(cls: type, instance_path: Path) -> dict:
+    """SMTP from MAIL_SERVER and friends; without MAIL_SERVER, the outbox folder."""
+    server = os.environ.get("MAIL_SERVER", "").strip()
+    settings = {
+        "MAIL_OUTBOX": str(instance_path / "outbox"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", cls.MAIL_DEFAULT_SENDER),
+        "MAIL_MESSAGES_PER_MINUTE": _int_setting(
+            "MAIL_MESSAGES_PER_MINUTE", cls.MAIL_MESSAGES_PER_MINUTE
+        ),
+    }
+    if not server:
+        return settings | {"MAIL_BACKEND": "transform.mail.OutboxEmailBackend"}
+    return settings | {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": server,
+        "MAIL_PORT": _int_setting("MAIL_PORT", 587),
+        "MAIL_USE_TLS": _bool_setting("MAIL_USE_TLS", True),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+    }
 
 
 class DevelopmentConfig(Config):
@@ -221,4 +248,8 @@ class TestConfig(Config):
         settings["SESSION_IDLE_LIFETIME"] = timedelta(minutes=30)
         if cls.REDIS_URL and cls.RATELIMIT_STORAGE_URI == Config.RATELIMIT_STORAGE_URI:
             settings["RATELIMIT_STORAGE_URI"] = cls.REDIS_URL
+        # Tests send to an SMTP server of their own (tests/invitations), else to memory.
+        settings["MAIL_BACKEND"] = "locmem"
+        settings["MAIL_OUTBOX"] = str(instance_path / "test-outbox")
+        settings["MAIL_MESSAGES_PER_MINUTE"] = 0
         return settings

@@ -29,6 +29,7 @@ RETRIES = 2
 JOB_TIMEOUT_S = 600
 UNAVAILABLE = "The report service is unavailable just now; try again in a few minutes."
 _PENDING = "transform.job_queue.pending"
+_PENDING_CALLS = "transform.job_queue.pending_calls"
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,12 @@ def enqueue_after_commit(queue: Queue, function: str, job: Job) -> None:
     """Put `function(job.id)` on the queue once this session's transaction commits."""
     db.session.flush()
     db.session.info.setdefault(_PENDING, []).append((queue, function, job.id))
+
+
+def call_after_commit(queue: Queue, function: str, *args, retry: Retry | None = None) -> None:
+    """Put `function(*args)` on the queue once this session's transaction commits: work
+    whose state lives in rows of its own (e.g. queued invitations), not in a Job row."""
+    db.session.info.setdefault(_PENDING_CALLS, []).append((queue, function, args, retry))
 
 
 def rq_job_id(job_id: int) -> str:
@@ -84,10 +91,17 @@ def _enqueue_pending(session: Session) -> None:
         except redis.RedisError:
             logger.exception("Could not queue job %s", job_id)
             _fail_unqueued(job_id)
+    for queue, function, args, retry in session.info.pop(_PENDING_CALLS, []):
+        try:
+            queue.enqueue(function, *args, job_timeout=JOB_TIMEOUT_S, retry=retry)
+        except redis.RedisError:
+            # Its rows still say what waits; the next run or `flask` command picks them up.
+            logger.exception("Could not queue %s", function)
 
 
 def _forget_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_PENDING_CALLS, None)
 
 
 def _fail_unqueued(job_id: int) -> None:

@@ -124,6 +124,16 @@ def test_a_wave_comes_with_its_instruments_items(client, demo):
     }
 
 
+def _response_ids(wave_id: int) -> set[int]:
+    return set(db.session.scalars(select(Response.id).where(Response.wave_id == wave_id)))
+
+
+def _new_responses(wave_id: int, earlier: set[int]) -> list[Response]:
+    """The wave's responses stored since: ids are random, not in order of arrival."""
+    stored = db.session.scalars(select(Response).where(Response.wave_id == wave_id)).all()
+    return [response for response in stored if response.id not in earlier]
+
+
 def test_a_token_cannot_reach_another_programmes_waves(client, demo):
     other, other_pulse = demo["other"].id, demo["other_pulse"].id
     programme_id = demo["programme"].id
@@ -151,6 +161,7 @@ def test_importing_responses_stores_them_and_records_the_token(client, demo):
             _response(teams["Billing Operations"], 3),
         ]
     }
+    earlier = _response_ids(pulse_id)
     response = client.post(
         _url(demo["programme"].id, f"/{pulse_id}/responses"),
         json=body,
@@ -169,9 +180,7 @@ def test_importing_responses_stores_them_and_records_the_token(client, demo):
         ),
     }
     assert _responses(pulse_id) == before + 3
-    stored = db.session.scalars(
-        select(Response).where(Response.wave_id == pulse_id).order_by(Response.id.desc()).limit(3)
-    ).all()
+    stored = _new_responses(pulse_id, earlier)
     assert {r.source for r in stored} == {ResponseSource.IMPORT}
     assert {r.submitted_on for r in stored} == {date(2026, 11, 20)}
     assert "Training helped." in {r.comment for r in stored}
@@ -253,15 +262,14 @@ def test_dont_know_is_null_where_the_item_allows_it(client, demo):
             {"team_id": teams["Payroll"], "submitted_on": "2026-04-20", "answers": answers}
         ]
     }
+    earlier = _response_ids(readiness_id)
     response = client.post(
         _url(demo["programme"].id, f"/{readiness_id}/responses"),
         json=body,
         headers=_bearer("pmo@example.com"),
     )
     assert response.status_code == 201, response.json
-    latest = db.session.scalar(
-        select(Response).where(Response.wave_id == readiness_id).order_by(Response.id.desc())
-    )
+    (latest,) = _new_responses(readiness_id, earlier)
     values = {answer.item_id: answer.value for answer in latest.answers}
     assert None in values.values() and len(values) == len(codes)
 

@@ -97,6 +97,7 @@ def _pages(live_server) -> list[str]:
         f"{programme}/waves/",
         f"{programme}/waves/new",
         f"{programme}/waves/{ids['wave']}",
+        f"{programme}/waves/{ids['wave']}/invitations/",
         f"{programme}/adoption/",
         f"{programme}/teams/{team}",
         f"{programme}/kpis/",
@@ -132,6 +133,7 @@ def _pages(live_server) -> list[str]:
         "/admin/users",
         f"/admin/users/{user}",
         "/admin/programmes",
+        "/admin/outbox",
     ]
 
 

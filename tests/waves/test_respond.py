@@ -196,3 +196,16 @@ def test_item_order_is_the_instruments(client, world, token):
     ).all()
     positions = [page.index(text.replace("'", "&#39;")) for text in texts]
     assert positions == sorted(positions)
+
+
+def test_responses_are_not_numbered_in_the_order_they_came(client, world):
+    """Ids in order of arrival could be lined up with the order links were used."""
+    for token in service.issue_links(world["wave"], world["billing"], 3):
+        assert (
+            client.post(f"/s/{token}", data=full_answers(world["instrument"])).status_code == 303
+        )
+    ids = db.session.scalars(select(Response.id)).all()
+    first = min(ids)
+    assert sorted(ids) != [first, first + 1, first + 2]
+    answer_ids = sorted(db.session.scalars(select(Answer.id)).all())
+    assert answer_ids != list(range(answer_ids[0], answer_ids[0] + len(answer_ids)))

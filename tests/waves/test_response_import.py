@@ -611,6 +611,8 @@ def test_a_good_csv_imports_through_both_steps(app, client, survey):
         select(Response).where(Response.wave_id == survey.id).order_by(Response.id)
     ).all()
     teams = {team.id: team.name for team in db.session.scalars(select(Team))}
+    # Ids are random, not in order of arrival: the file's rows by day, then comment.
+    responses = sorted(responses, key=lambda r: (r.submitted_on, r.comment or ""))
     assert [(teams[r.team_id], r.submitted_on, r.source) for r in responses] == [
         ("Billing", date(2026, 3, 3), ResponseSource.IMPORT),
         ("Billing", date(2026, 3, 3), ResponseSource.IMPORT),
@@ -671,7 +673,7 @@ def test_a_good_xlsx_imports(client, survey):
     form["team_match"] = "external_id"
     assert client.post(_url(survey), data=form).status_code == 200  # a preview, not an import
     assert _import_mapped(client, survey, form).status_code == 303
-    responses = db.session.scalars(select(Response).order_by(Response.id)).all()
+    responses = db.session.scalars(select(Response).order_by(Response.submitted_on)).all()
     assert [(r.submitted_on, r.comment) for r in responses] == [
         (date(2026, 3, 3), "Fine"),
         (date(2026, 3, 6), None),
@@ -900,7 +902,7 @@ def test_days_that_could_be_swapped_are_asked_about_on_the_mapping_page(client, 
 
     response = _import_mapped(client, survey, form | {"date_order": "mdy"})
     assert response.status_code == 303
-    days = db.session.scalars(select(Response.submitted_on).order_by(Response.id)).all()
+    days = db.session.scalars(select(Response.submitted_on).order_by(Response.submitted_on)).all()
     assert days == [date(2026, 3, 4), date(2026, 3, 5)]
 
 
@@ -914,5 +916,5 @@ def test_a_surveymonkey_export_settles_its_own_order_and_the_preview_shows_it(cl
     assert '03/04/2026 08:04:00 AM <span class="reads-as">→ 4 March 2026</span>' in html
     assert _counts()[0] == 0  # the preview stores nothing
     assert client.post(_url(survey), data=_mapping_form(client, survey, token)).status_code == 303
-    days = db.session.scalars(select(Response.submitted_on).order_by(Response.id)).all()
+    days = db.session.scalars(select(Response.submitted_on).order_by(Response.submitted_on)).all()
     assert days == [date(2026, 3, 4), date(2026, 3, 5), date(2026, 3, 14)]

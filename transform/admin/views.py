@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -7,6 +7,7 @@ from transform.admin import service
 from transform.admin.forms import ProgrammeForm, UserForm, UserUpdateForm
 from transform.auth import service as auth_service
 from transform.extensions import db
+from transform.mail import OUTBOX_LISTED, outbox_messages
 from transform.models import MethodologyTemplate, User, utcnow
 from transform.programmes.service import ProgrammeDraft, create_programme_from_template
 
@@ -116,3 +117,15 @@ def create_programme():
         flash(f"Created {programme.name} with {len(programme.phases)} phases.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id), code=303)
     return render_template("admin/create_programme.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/outbox")
+def outbox():
+    """The messages written to the outbox folder when no mail server is configured."""
+    return render_template(
+        "admin/outbox.html",
+        messages=outbox_messages(current_app.config["MAIL_OUTBOX"]),
+        is_smtp=current_app.config["MAIL_BACKEND"] == "smtp",
+        folder=current_app.config["MAIL_OUTBOX"],
+        listed=OUTBOX_LISTED,
+    )

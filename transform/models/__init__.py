@@ -44,6 +44,7 @@ from transform.models.phase import (
 from transform.models.programme import Programme, ProgrammeStatus
 from transform.models.raid import RaidItem, RaidKind, RaidStatus
 from transform.models.report import Report, ReportKind
+from transform.models.roster import MailState, RosterEntry, WaveMailing
 from transform.models.survey import (
     Answer,
     Instrument,
@@ -69,6 +70,9 @@ from transform.models.team import (
 )
 
 __all__ = [
+    "MailState",
+    "RosterEntry",
+    "WaveMailing",
     "ValueType",
     "ValueRebaseline",
     "ValueKind",

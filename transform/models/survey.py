@@ -10,12 +10,23 @@ the team is merged away.
 """
 
 import enum
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from transform.models.base import Base, enum_column, utcnow
+
+#: Ids of responses and answers are drawn at random below this (2**53, so that they stay
+#: exact in a float column and in JavaScript).
+RANDOM_ID_LIMIT = 2**53
+
+
+def random_id() -> int:
+    """A random row id: responses and answers get no ids in the order they came, which
+    could be lined up with the order in which links were used."""
+    return secrets.randbelow(RANDOM_ID_LIMIT - 1) + 1
 
 
 class InstrumentKind(enum.StrEnum):
@@ -231,7 +242,10 @@ class Response(Base):
 
     __tablename__ = "response"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random, not in order of arrival: see random_id.
+    id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False, default=random_id
+    )
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
     #: The team of the wave's group (WaveGroup.team_id): no foreign key to team, so the
     #: response keeps its group when the team is later merged away.
@@ -254,8 +268,13 @@ class Response(Base):
 class Answer(Base):
     __tablename__ = "answer"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    #: Random, not in order of arrival: see random_id.
+    id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False, default=random_id
+    )
+    response_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("response.id", ondelete="CASCADE")
+    )
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="RESTRICT"), index=True)
     #: The raw answer on the item's scale; NULL means "don't know".
     value: Mapped[int | None]

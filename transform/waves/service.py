@@ -20,6 +20,7 @@ from transform.extensions import db
 from transform.models import (
     Instrument,
     Programme,
+    RosterEntry,
     SurveyLink,
     Team,
     Wave,
@@ -27,6 +28,7 @@ from transform.models import (
     WaveGroup,
     WaveTeam,
 )
+from transform.signals import wave_closed
 from transform.wave_groups import freeze_groups
 from transform.waves.tokens import new_token, token_hash
 
@@ -76,6 +78,7 @@ def close_wave(wave: Wave) -> None:
     before = snapshot(wave, "status")
     wave.close()
     db.session.flush()
+    wave_closed.send(wave)
     record_change("wave.closed", wave, wave.programme_id, before, snapshot(wave, "status"))
 
 
@@ -89,16 +92,19 @@ def issue_links(wave: Wave, team: Team, count: int) -> list[str]:
         raise LinksRefused(f"Issue between 1 and {MAX_LINKS_PER_ISSUE} links at a time.")
     _refuse_links_of_an_import_wave(wave)
     headcount = _headcount(wave, team)
+    invited = select(RosterEntry.link_id).where(RosterEntry.link_id.is_not(None))
+    # Links answered, and the unused links of invited people, which stay theirs.
     used = db.session.scalar(
         select(func.count(SurveyLink.id)).where(
             SurveyLink.wave_id == wave.id,
             SurveyLink.team_id == team.id,
-            SurveyLink.is_used.is_(True),
+            SurveyLink.is_used.is_(True) | SurveyLink.id.in_(invited),
         )
     )
     if used + count > headcount:
         raise LinksRefused(
-            f"{team.name} has {headcount} people and {used} of its links are answered: "
+            f"{team.name} has {headcount} people and {used} of its links are answered or held by "
+            "people invited by e-mail: "
             f"issue at most {max(headcount - used, 0)} more. Links are capped at a team's "
             "headcount so that nobody can answer spare links to lift it over the anonymity "
             "threshold; correct the headcount on the team's page if it is wrong."
@@ -108,6 +114,7 @@ def issue_links(wave: Wave, team: Team, count: int) -> list[str]:
             SurveyLink.wave_id == wave.id,
             SurveyLink.team_id == team.id,
             SurveyLink.is_used.is_(False),
+            SurveyLink.id.not_in(invited),
         )
     )
     tokens = [new_token() for _ in range(count)]
@@ -122,6 +129,16 @@ def issue_links(wave: Wave, team: Team, count: int) -> list[str]:
         "wave.links_issued", wave, wave.programme_id, None, {"team_id": team.id, "links": count}
     )
     return tokens
+
+
+def add_invitation_link(wave: Wave, team_id: int, token: str) -> int:
+    """A single-use link for one invited person, its token made by the invitation; flush
+    only. Returns the link's id."""
+    _refuse_links_of_an_import_wave(wave)
+    link = SurveyLink(wave_id=wave.id, team_id=team_id, token_hash=token_hash(token))
+    db.session.add(link)
+    db.session.flush()
+    return link.id
 
 
 def issue_team_link(wave_team: WaveTeam) -> str:
