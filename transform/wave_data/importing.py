@@ -433,15 +433,18 @@ def suggest_mapping(
 ) -> ColumnMapping:
     """Columns whose header, statement or bracketed code is an item's code or text, and
     likely team, date, comment and response id columns."""
+    statements = list(statements) + [""] * (len(headers) - len(statements))
     first: dict[str, int] = {}
     for index, header in enumerate(headers):
         first.setdefault(layouts.key(header), index)
+    for index, statement in enumerate(statements):
+        if statement:
+            first.setdefault(layouts.key(statement), index)
 
     def find(names) -> int | None:
         found = [first[name] for name in names if name in first]
         return min(found) if found else None
 
-    statements = list(statements) + [""] * (len(headers) - len(statements))
     columns = [_column_keys(header, statements[index]) for index, header in enumerate(headers)]
     by_item, used = {}, set()
     for item in items:
