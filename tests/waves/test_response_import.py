@@ -44,8 +44,8 @@ from transform.wave_data.importing import (
     check_mapping,
     check_responses,
     default_day,
-    suggest_mapping,
 )
+from transform.wave_data.suggesting import suggest_mapping
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 OPENS, CLOSES = date(2026, 3, 2), date(2026, 3, 20)
@@ -138,10 +138,10 @@ def test_reading_and_checking_need_neither_flask_nor_the_database():
     import inspect
 
     from transform import answers
-    from transform.wave_data import exporting
+    from transform.wave_data import exporting, layouts, suggesting
     from transform.waves import answers as form_answers
 
-    for module in (import_files, importing, answers, form_answers, exporting):
+    for module in (import_files, importing, answers, form_answers, exporting, layouts, suggesting):
         for node in ast.walk(ast.parse(inspect.getsource(module))):
             names = []
             if isinstance(node, ast.Import):

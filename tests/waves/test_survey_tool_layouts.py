@@ -21,7 +21,7 @@ from transform.extensions import db
 from transform.models import AuditEvent, Response, SourceIdHash, SourceIdSalt, Team
 from transform.wave_data import layouts
 from transform.wave_data.import_files import read_table
-from transform.wave_data.importing import suggest_mapping
+from transform.wave_data.suggesting import suggest_mapping
 
 TOOLS = FIXTURES / "survey_tools"
 #: The import wave of the response import's tests: its items, teams and dates.

@@ -16,9 +16,9 @@ from transform.wave_data.importing import (
     ImportRefused,
     check_mapping,
     default_day,
-    suggest_mapping,
 )
 from transform.wave_data.layouts import RESPONSE_ID_HEADERS
+from transform.wave_data.suggesting import suggest_mapping
 from transform.waves.queries import wave_or_404
 
 bp = login_blueprint(
