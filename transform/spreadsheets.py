@@ -1,8 +1,10 @@
 """Cells that a spreadsheet will never run: text that would start a formula is escaped.
 
 A text starting with =, +, -, @, a tab or a carriage return is read by Excel, LibreOffice
-and Google Sheets as a formula (OWASP "CSV injection"). Such text gets a leading
-apostrophe, which spreadsheets show as text and do not display.
+and Google Sheets as a formula when it comes from a CSV file (OWASP "CSV injection"). In
+a CSV such text gets a leading apostrophe, which spreadsheets show as text and do not
+display. A workbook needs none: its cells carry their type, and a text cell is never a
+formula, so text is written there exactly as it is.
 """
 
 import csv
@@ -31,13 +33,13 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
 
 
 def workbook_row(sheet, values: Iterable, date_format: str = "yyyy-mm-dd") -> list:
-    """A row of write-only cells for `sheet`: text made safe and typed as text, dates shown
-    in `date_format`."""
+    """A row of write-only cells for `sheet`: text typed as text (never a formula, so
+    written without an apostrophe), dates shown in `date_format`."""
     from openpyxl.cell import WriteOnlyCell
 
     row = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=safe_cell(value))
+        cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never "f": openpyxl reads "=…" as a formula
         elif isinstance(value, date):

@@ -132,7 +132,7 @@ MONTHS = {
 }
 _TIME = (
     r"(?:(?:T|,?\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
-    r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?(?:\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?)?"
+    r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?(?:\s*(?:Z|UTC|GMT(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}(?::?\d{2})?))?)?"
 )
 _YEAR_FIRST = re.compile(r"(?P<year>\d{4})(?P<sep>[-/.])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})")
 _YEAR_LAST = re.compile(r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{2,4})")
@@ -326,11 +326,17 @@ _NUMBERS = _Topic("number", "numbers", "decimal mark", plain_number)
 
 
 def settle_date_order(
-    dates: Iterable[tuple[int, DateText]], chosen: DateOrder | None
+    dates: Iterable[tuple[int, DateText]],
+    chosen: DateOrder | None,
+    tool_order: DateOrder | None = None,
+    tool: str | None = None,
 ) -> Settlement[DateOrder]:
     """The order to read the (line, date) cells in: chosen, else the one some date
-    allows alone; else none, and the ambiguous dates unsettled."""
-    return _settle(_DATES, DateOrder, list(dates), chosen, None)
+    allows alone, else the one the survey tool that wrote the file documents
+    (`tool_order`, SurveyMonkey's month first); else none, and the ambiguous dates
+    unsettled."""
+    reason = f"{tool} exports write dates {tool_order.short}." if tool_order else ""
+    return _settle(_DATES, DateOrder, list(dates), chosen, tool_order, reason)
 
 
 def settle_decimal_mark(
@@ -341,10 +347,11 @@ def settle_decimal_mark(
     """The mark to read the (line, number) cells with: chosen, else the one some number
     allows alone, else the one the file's separator implies (`file_mark`); else none, and
     the ambiguous numbers unsettled."""
-    return _settle(_NUMBERS, DecimalMark, list(numbers), chosen, file_mark)
+    reason = "the file's fields are separated by semicolons."
+    return _settle(_NUMBERS, DecimalMark, list(numbers), chosen, file_mark, reason)
 
 
-def _settle(topic: _Topic, ways, cells: list, chosen, file_way) -> Settlement:
+def _settle(topic: _Topic, ways, cells: list, chosen, file_way, file_reason: str) -> Settlement:
     cells = [(line, cell) for line, cell in cells if cell.is_value]
     ambiguous = [(line, cell) for line, cell in cells if cell.is_ambiguous]
     examples = ()
@@ -380,7 +387,7 @@ def _settle(topic: _Topic, ways, cells: list, chosen, file_way) -> Settlement:
         how = f"{way.label.capitalize()}: row {line} has {cell.text}, which reads only that way."
         return Settlement(way, how, (), examples)
     if file_way is not None:
-        how = f"{file_way.label.capitalize()}: the file's fields are separated by semicolons."
+        how = f"{file_way.label.capitalize()}: {file_reason}"
         return Settlement(file_way, how, (), examples)
     if not ambiguous:
         return Settlement(None, f"No {topic.singular} in the file depends on the {topic.what}.")

@@ -100,15 +100,15 @@ def test_teams_are_withheld_below_the_threshold_and_comments_blanked_below_their
     ]
     parents = {1: None, 2: None, 3: None, 4: None}
     export = build_export("Programme", "March", ["AW1", "DE1"], records, parents, 3, 4)
-    assert export.header == ("wave", "team", "submitted_on", "AW1", "DE1", "comment")
+    assert export.header == ("wave", "team_id", "team", "submitted_on", "AW1", "DE1", "comment")
     assert export.rows == [
-        ("March", "Billing", date(2026, 3, 3), 1, 3, None),
-        ("March", "Billing", date(2026, 3, 3), 2, None, "Billing two"),
-        ("March", "Billing", date(2026, 3, 4), 5, 5, None),
-        ("March", "Billing", date(2026, 3, 5), 4, 5, "Billing one"),
-        ("March", "Scanning", date(2026, 3, 8), 1, 1, None),
-        ("March", "Scanning", date(2026, 3, 8), 2, 1, None),
-        ("March", "Scanning", date(2026, 3, 9), 3, 1, None),
+        ("March", "", "Billing", date(2026, 3, 3), 1, 3, None),
+        ("March", "", "Billing", date(2026, 3, 3), 2, None, "Billing two"),
+        ("March", "", "Billing", date(2026, 3, 4), 5, 5, None),
+        ("March", "", "Billing", date(2026, 3, 5), 4, 5, "Billing one"),
+        ("March", "", "Scanning", date(2026, 3, 8), 1, 1, None),
+        ("March", "", "Scanning", date(2026, 3, 8), 2, 1, None),
+        ("March", "", "Scanning", date(2026, 3, 9), 3, 1, None),
     ]
     # Records has 2 responses; the wave's figure minus the rest would give them away,
     # so the next smallest team (Intake, 3) is withheld too.
@@ -183,8 +183,9 @@ def wave(auth, db):
             allows_dont_know=True,
         ),
     ]
+    hr_ids = {"Billing": "LS-120", "Intake": "LS-130", "+Ops": "LS-150", "Scanning": "LS-160"}
     teams = {
-        name: Team(name=name, headcount=10)
+        name: Team(name=name, headcount=10, external_id=hr_ids.get(name))
         for name in ("Billing", "Intake", "+Ops", "Scanning", "Records", "Empty")
     }
     db.session.add_all([instrument, *teams.values()])
@@ -236,17 +237,17 @@ def _url(wave: Wave, extension: str) -> str:
 
 
 EXPECTED = [
-    ["wave", "team", "submitted_on", "AW1", "KN1", "comment"],
-    *[["March pulse", "'+Ops", "2026-03-09", "5", "5", ""]] * 6,
-    ["March pulse", "Billing", "2026-03-03", "4", "6", '\'=HYPERLINK("http://evil.example","click")'],
-    ["March pulse", "Billing", "2026-03-04", "5", "", "'-2+3"],
-    ["March pulse", "Billing", "2026-03-05", "2", "7", "'@SUM(A1)"],
-    ["March pulse", "Billing", "2026-03-06", "1", "1", "'\t=cmd"],
-    ["March pulse", "Billing", "2026-03-06", "3", "3", "Fine +1"],
-    ["March pulse", "Intake", "2026-03-03", "3", "3", ""],
-    ["March pulse", "Intake", "2026-03-04", "3", "4", ""],
-    ["March pulse", "Intake", "2026-03-05", "4", "", ""],
-    ["March pulse", "Intake", "2026-03-05", "5", "5", ""],
+    ["wave", "team_id", "team", "submitted_on", "AW1", "KN1", "comment"],
+    *[["March pulse", "LS-150", "'+Ops", "2026-03-09", "5", "5", ""]] * 6,
+    ["March pulse", "LS-120", "Billing", "2026-03-03", "4", "6", '\'=HYPERLINK("http://evil.example","click")'],
+    ["March pulse", "LS-120", "Billing", "2026-03-04", "5", "", "'-2+3"],
+    ["March pulse", "LS-120", "Billing", "2026-03-05", "2", "7", "'@SUM(A1)"],
+    ["March pulse", "LS-120", "Billing", "2026-03-06", "1", "1", "'\t=cmd"],
+    ["March pulse", "LS-120", "Billing", "2026-03-06", "3", "3", "Fine +1"],
+    ["March pulse", "LS-130", "Intake", "2026-03-03", "3", "3", ""],
+    ["March pulse", "LS-130", "Intake", "2026-03-04", "3", "4", ""],
+    ["March pulse", "LS-130", "Intake", "2026-03-05", "4", "", ""],
+    ["March pulse", "LS-130", "Intake", "2026-03-05", "5", "5", ""],
 ]  # fmt: skip
 
 
@@ -283,12 +284,15 @@ def test_xlsx_export(client, wave):
         [value.isoformat()[:10] if hasattr(value, "isoformat") else str(value) for value in row]
         for row in values
     ]
-    assert as_text == EXPECTED
+    # In a workbook text is text: written as it is, without the CSV's apostrophe.
+    assert as_text == [[_unescaped(value) for value in row] for row in EXPECTED]
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
-    escaped = [cell for cell in cells if isinstance(cell.value, str) and cell.value[:1] == "'"]
-    assert len(escaped) == 10 and all(cell.data_type == "s" for cell in escaped)
-    assert sheet["C2"].is_date and sheet["D2"].value == 5 and sheet["D2"].data_type == "n"
+    formula_like = [cell for cell in cells if str(cell.value)[:1] in ("=", "+", "-", "@", "\t")]
+    assert len(formula_like) == 10 and all(cell.data_type == "s" for cell in formula_like)
+    assert sheet["D2"].is_date and sheet["E2"].value == 5 and sheet["E2"].data_type == "n"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:G{len(EXPECTED)}"
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True)}
     assert about["Teams left out"] == "Records; Scanning"
     assert about["Teams whose comments are blanked"] == "Intake"
@@ -296,6 +300,10 @@ def test_xlsx_export(client, wave):
     assert about["Anonymity threshold"].startswith("3: teams with fewer responses are left out")
     assert about["Comment threshold"].startswith("5: ")
     assert "secret" not in str(about) and "withheld:" not in str(about)
+
+
+def _unescaped(value: str) -> str:
+    return value[1:] if value[:2] in ("'=", "'+", "'-", "'@", "'\t") else value
 
 
 def test_an_empty_wave_exports_a_header(client, wave):

@@ -44,8 +44,8 @@ from transform.wave_data.importing import (
     check_mapping,
     check_responses,
     default_day,
-    suggest_mapping,
 )
+from transform.wave_data.suggesting import suggest_mapping
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 OPENS, CLOSES = date(2026, 3, 2), date(2026, 3, 20)
@@ -138,10 +138,10 @@ def test_reading_and_checking_need_neither_flask_nor_the_database():
     import inspect
 
     from transform import answers
-    from transform.wave_data import exporting
+    from transform.wave_data import exporting, layouts, suggesting
     from transform.waves import answers as form_answers
 
-    for module in (import_files, importing, answers, form_answers, exporting):
+    for module in (import_files, importing, answers, form_answers, exporting, layouts, suggesting):
         for node in ast.walk(ast.parse(inspect.getsource(module))):
             names = []
             if isinstance(node, ast.Import):
@@ -457,11 +457,32 @@ def test_a_bad_mapping_refuses_the_whole_file():
 
 def test_problems_beyond_the_listed_are_counted(monkeypatch):
     monkeypatch.setattr(importing, "PROBLEMS_LISTED", 3)
-    table = _table(*["Payroll,9,9,4,4"] * 2)
+    table = _table("Payroll,9,9,4,4", "Audit,8,8,4,4")
     with pytest.raises(ImportRefused) as refused:
         _check(table)
     assert len(refused.value.problems) == 3
     assert (refused.value.total, refused.value.unlisted) == (6, 3)
+
+
+def test_one_cause_on_many_rows_is_one_problem_naming_its_rows():
+    table = _table(*["Payroll,4,4,4,4"] * 30, "Billing,9,4,4,4")
+    assert _refusal(table) == [
+        ("Rows 2–31", "A · Team", "Unknown team “Payroll”."),
+        ("Row 32", "B · AW1", "AW1: 9 is outside the item's scale (1–5)."),
+    ]
+
+
+def test_a_second_header_row_is_one_problem_not_one_per_cell():
+    header = "Team,How far do you agree - AW1,DE1,KN3,AB2"
+    second = ",I understand why the way we work is changing.,I want it,I know where,I have time"
+    assert _refusal(_table(second, "Billing,4,4,4,4", header=header)) == [
+        (
+            "Row 2",
+            "",
+            "Row 2 holds question text, not answers: it looks like a second header row. "
+            "Delete it, or export the file again without it.",
+        ),
+    ]
 
 
 # Importing through the app
@@ -591,6 +612,7 @@ def test_a_good_csv_imports_through_both_steps(app, client, survey):
         "team_match": "name",
         "day_column": "2",
         "comment_column": "10",
+        "response_id_column": "0",
         "date_order": "",
         "upload": token,
         "submit": "Import responses",
@@ -637,7 +659,12 @@ def test_a_good_csv_imports_through_both_steps(app, client, survey):
     ]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("wave.%")))
     assert (event.entity, event.entity_id, event.via) == ("wave", survey.id, "import")
-    assert set(event.after) == {"responses", "answers", "file_sha256"}
+    assert set(event.after) == {
+        "responses",
+        "answers",
+        "file_sha256",
+        "skipped_as_imported_before",
+    }
     assert event.after["responses"] == 5 and event.after["answers"] == 19
     assert not _kept(app, token)
 

@@ -45,6 +45,7 @@ from transform.models.programme import Programme, ProgrammeStatus
 from transform.models.raid import RaidItem, RaidKind, RaidStatus
 from transform.models.report import Report, ReportKind
 from transform.models.roster import MailState, RosterEntry, WaveMailing
+from transform.models.source_ids import SourceIdHash, SourceIdSalt
 from transform.models.survey import (
     Answer,
     Instrument,
@@ -124,6 +125,8 @@ __all__ = [
     "RaidKind",
     "RaidStatus",
     "Report",
+    "SourceIdHash",
+    "SourceIdSalt",
     "ReportKind",
     "Resistance",
     "Response",

@@ -1,7 +1,7 @@
 """Changes to the org tree: each flushes and leaves an audit event; the request commits."""
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from sqlalchemy import and_, insert, select, update
@@ -22,6 +22,7 @@ from transform.models import (
 )
 from transform.tabular_files import FileRows
 from transform.teams import importing
+from transform.teams.hr_extract import Extract, PeopleColumns, team_rows
 from transform.teams.importing import (
     ExistingTeam,
     ImportPlan,
@@ -240,6 +241,17 @@ def review_import(source: FileRows[SourceRow], decimal_mark: DecimalMark | None)
     existing = [_existing(team) for team in db.session.scalars(select(Team))]
     file_mark = decimal_mark_of_file(source.delimiter)
     return importing.review_import(source.rows, existing, decimal_mark, file_mark)
+
+
+def review_extract(extract: Extract, columns: PeopleColumns) -> TeamsReview:
+    """A person-level HR extract's teams, counted and checked against the org tree as a
+    team file is, writing nothing; every problem of both steps listed (then no plan)."""
+    rows, problems = team_rows(extract, columns)
+    review = review_import(FileRows(rows, None), None)
+    if not problems:
+        return review
+    problems = sorted(problems + review.problems, key=lambda problem: problem.lines)
+    return replace(review, plan=None, problems=problems)
 
 
 def import_teams(

@@ -7,10 +7,17 @@ from transform import clock, pending_uploads
 from transform.access import login_blueprint, may_edit_shared_content, programmes_of_current_user
 from transform.extensions import db
 from transform.htmx import redirect_after_post, render_page_or_fragment
-from transform.import_forms import UploadForm
+from transform.import_problems import Problem
 from transform.indices.team_marks import team_marks
 from transform.models import Team
+from transform.tabular_files import TableRefused
 from transform.teams import queries, service
+from transform.teams.extract_forms import (
+    PEOPLE,
+    PeopleReviewForm,
+    TeamUploadForm,
+    initial_columns,
+)
 from transform.teams.forms import (
     OTHER_PROGRAMMES_TEAM,
     STALE_TEAM,
@@ -19,6 +26,7 @@ from transform.teams.forms import (
     TeamEditForm,
     TeamForm,
 )
+from transform.teams.hr_extract import read_extract, suggest_columns
 from transform.teams.import_files import COLUMNS, read_file
 from transform.teams.importing import ImportRefused
 from transform.wave_groups import open_wave_groups
@@ -166,35 +174,74 @@ def import_teams():
     """Step 1 uploads a file; step 2 (`?upload=` its token) shows how it reads, imports."""
     _require_editor()
     token = request.values.get("upload")
+    if token is not None and request.values.get("people"):
+        return _review_extract(token)
     if token is not None:
         return _review_import(ImportReviewForm(data={"upload": token}))
-    form, problems = UploadForm(), []
+    form, problems = TeamUploadForm(), []
     if form.validate_on_submit():
         filename, data = form.filename(), form.file.data.read()
+        people = form.holds.data == PEOPLE
         try:
-            read_file(filename, data)
+            read_extract(filename, data) if people else read_file(filename, data)
         except ImportRefused as refused:
             problems = refused.problems
+        except TableRefused as refused:
+            problems = [Problem(refused.message)]
         else:
             pending = pending_uploads.store(data, filename, IMPORT_SCOPE, current_user.id)
-            return redirect_after_post("teams.import_teams", upload=pending.token)
+            more = {"people": "1"} if people else {}
+            return redirect_after_post("teams.import_teams", upload=pending.token, **more)
     status = 422 if form.errors or problems else 200
     return _import_page(form=form, problems=problems), status
 
 
-def _review_import(form: ImportReviewForm):
+def _pending_or_redirect(form):
+    """The upload under review, or a redirect to step 1 (unknown, or discarded now)."""
     loaded = pending_uploads.load_mine(form.upload.data, IMPORT_SCOPE)
     if loaded is None:
-        return redirect_after_post("teams.import_teams")
-    pending, data = loaded
+        return None, redirect_after_post("teams.import_teams")
     if form.cancel.data:
-        pending_uploads.discard_on_request(pending)
-        return redirect_after_post("teams.import_teams")
+        pending_uploads.discard_on_request(loaded[0])
+        return None, redirect_after_post("teams.import_teams")
+    return loaded, None
+
+
+def _review_import(form: ImportReviewForm):
+    loaded, away = _pending_or_redirect(form)
+    if away:
+        return away
+    pending, data = loaded
     context = {"review_form": form, "pending": pending}
     if form.is_submitted() and not form.validate_on_submit():
         return _import_page(**context), 422
     review = service.review_import(read_file(pending.filename, data), form.choices().decimal_mark)
     form.explain(numbers=review.headcounts)
+    return _import_reviewed(form, pending, review)
+
+
+def _review_extract(token: str):
+    """Step 2 of a person-level HR extract: choose its columns, see the teams, import."""
+    loaded = pending_uploads.load_mine(token, IMPORT_SCOPE)
+    if loaded is None:
+        return redirect_after_post("teams.import_teams")
+    extract = read_extract(loaded[0].filename, loaded[1])
+    suggested = initial_columns(suggest_columns(extract.headers), token)
+    form = PeopleReviewForm(extract.headers, data=suggested)
+    loaded, away = _pending_or_redirect(form)
+    if away:
+        return away
+    context = {"review_form": form, "pending": loaded[0], "people": True}
+    if request.method == "GET" and form.columns().team is None:
+        return _import_page(**context)
+    if request.method == "POST" and not form.validate_on_submit():
+        return _import_page(**context), 422
+    return _import_reviewed(form, loaded[0], service.review_extract(extract, form.columns()))
+
+
+def _import_reviewed(form, pending, review):
+    """Import a reviewed plan once confirmed; else show the review."""
+    context = {"review_form": form, "pending": pending, "people": bool(form.data.get("people"))}
     if review.plan and form.is_confirmed():
         try:
             summary = service.write_plan(review.plan, may_change=may_change_team)

@@ -5,9 +5,11 @@ programme's anonymity threshold is left out entirely, and so is the next smalles
 team where its parent's or the wave's figures would otherwise give it away (see
 the scoring core's disclosure rule); a team below the comment threshold has its comments blanked.
 
-Every text cell goes through transform.spreadsheets.safe_cell, so that no cell can
-start a formula (OWASP "CSV injection"); in the workbook such cells are also typed as
-strings.
+In the CSV every text cell goes through transform.spreadsheets.safe_cell, so that no
+cell can start a formula (OWASP "CSV injection"); the workbook types text cells as text
+instead, so they are never formulas and read exactly as written. Its header row is
+frozen and filtered. Beside each team's name is its team id (the HR system's id), so
+that a BI tool can join the rows to HR data.
 """
 
 import io
@@ -20,7 +22,7 @@ from datetime import date
 from transform.scoring.anonymity import comment_visible, withheld_rows
 from transform.spreadsheets import csv_text, workbook_row
 
-FIXED_COLUMNS = ("wave", "team", "submitted_on")
+FIXED_COLUMNS = ("wave", "team_id", "team", "submitted_on")
 COMMENT_COLUMN = "comment"
 CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel read the file as UTF-8
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,6 +36,8 @@ class ResponseRecord:
     #: Answers in item order; None for "don't know" or unanswered.
     values: tuple[int | None, ...]
     comment: str | None
+    #: The team's id in the HR system (Team.external_id); "" when it has none.
+    team_external_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,16 @@ def build_export(
             if comment_visible(counts[record.team_id], comment_threshold, anonymity_threshold)
             else None
         )
-        rows.append((wave, record.team, record.submitted_on, *record.values, comment or None))
+        rows.append(
+            (
+                wave,
+                record.team_external_id,
+                record.team,
+                record.submitted_on,
+                *record.values,
+                comment or None,
+            )
+        )
     rows.sort(key=_row_order)
     commented = {record.team_id for record in records if record.comment}
     blanked = [
@@ -105,8 +118,8 @@ def build_export(
 
 def _row_order(row: tuple) -> tuple:
     """Team, day, then answers (no answer last), then comment."""
-    answers = tuple((value is None, value or 0) for value in row[3:-1])
-    return (row[1], row[2], answers, row[-1] or "")
+    answers = tuple((value is None, value or 0) for value in row[4:-1])
+    return (row[2], row[1], row[3], answers, row[-1] or "")
 
 
 def filename(export: WaveExport, extension: str) -> str:
@@ -125,6 +138,7 @@ def to_csv(export: WaveExport) -> bytes:
 def to_xlsx(export: WaveExport, exported_on: date) -> bytes:
     """The export as a workbook: the responses, then an About sheet on what was withheld."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
 
@@ -132,6 +146,9 @@ def to_xlsx(export: WaveExport, exported_on: date) -> bytes:
         return workbook_row(sheet, values, "yyyy-mm-dd")
 
     responses = workbook.create_sheet("Responses")
+    responses.freeze_panes = "A2"
+    last = f"{get_column_letter(len(export.header))}{len(export.rows) + 1}"
+    responses.auto_filter.ref = f"A1:{last}"
     responses.append(cells(responses, export.header))
     for values in export.rows:
         responses.append(cells(responses, values))
@@ -165,9 +182,10 @@ def _about(export: WaveExport, exported_on: date) -> list[tuple]:
         ),
         ("Teams whose comments are blanked", names(export.comments_withheld)),
         ("Blank answers", "Don't know, or not answered."),
+        ("Team id", "The team's id in the HR system, to join the rows to HR data."),
         (
             "Formula-like text",
-            "Text starting with =, +, -, @, a tab or a carriage return starts with an "
-            "apostrophe so that no spreadsheet runs it as a formula.",
+            "Text cells are text: one starting with =, +, -, @ is shown as written and "
+            "never run as a formula. (The CSV export puts an apostrophe before such text.)",
         ),
     ]

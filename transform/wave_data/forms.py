@@ -32,6 +32,11 @@ class MappingForm(ReviewForm):
     )
     day_column = SelectField("Date column")
     comment_column = SelectField("Comment column")
+    response_id_column = SelectField(
+        "Response id column",
+        description="The survey tool's own response id: a response imported before is "
+        "skipped when a grown export is imported again. Only a salted hash is kept.",
+    )
     preview = SubmitField("Check how the rows read")
     submit = SubmitField("Import responses")
 
@@ -45,6 +50,7 @@ class MappingForm(ReviewForm):
             *columns,
         ]
         self.comment_column.choices = [SelectChoice("", "None: no comments"), *columns]
+        self.response_id_column.choices = [SelectChoice("", "None: no response ids"), *columns]
         for _item, field in self.item_fields():
             field.choices = [SelectChoice("", "Not in the file"), *columns]
 
@@ -58,6 +64,7 @@ class MappingForm(ReviewForm):
             team_match=self.team_match.data,
             day=_column(self.day_column.data),
             comment=_column(self.comment_column.data),
+            response_id=_column(self.response_id_column.data),
         )
 
     def validate(self, extra_validators=None) -> bool:
@@ -67,6 +74,7 @@ class MappingForm(ReviewForm):
             "team": self.team_column,
             "day": self.day_column,
             "comment": self.comment_column,
+            "response_id": self.response_id_column,
         }
         fields |= {item.id: field for item, field in self.item_fields()}
         problems = check_mapping(self.mapping(), self.items, self.labels)
@@ -103,6 +111,7 @@ def initial_data(mapping: ColumnMapping, token: str) -> dict:
         "team_match": mapping.team_match,
         "day_column": value(mapping.day),
         "comment_column": value(mapping.comment),
+        "response_id_column": value(mapping.response_id),
     }
 
 

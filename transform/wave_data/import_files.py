@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from transform import tabular_files
 from transform.tabular_files import TableRefused
 from transform.wave_data.importing import ImportRefused, Problem
+from transform.wave_data.layouts import Skipped, recognise
 
 MAX_ROWS = 20_000
 HEADER_LABEL_MAX = 60
@@ -33,10 +34,15 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    """The header row, stripped, and the non-blank rows below it."""
+    """The header row, stripped, and the non-blank rows of answers below it; the survey
+    tool whose layout the file has (None: a plain header), each column's statement, and
+    the rows below the header skipped as not answers (see layouts)."""
 
     headers: tuple[str, ...]
     rows: tuple[Row, ...]
+    tool: str | None = None
+    statements: tuple[str, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
     def labels(self) -> list[str]:
         return column_labels(self.headers)
@@ -85,29 +91,54 @@ def _table(lines: Iterable[Sequence[str]]) -> Table:
             break
     else:
         raise _refuse("The file is empty.")
-    headers = tuple(cell.strip() for cell in header)
-    while headers and not headers[-1]:
-        headers = headers[:-1]
     rows: list[Row] = []
     for line, cells in numbered:
         if not any(cell.strip() for cell in cells):
             continue
-        if len(rows) == MAX_ROWS:
+        if len(rows) == MAX_ROWS + 2:
             raise _refuse(f"The file has more than {MAX_ROWS:,} responses; split it into parts.")
         rows.append(Row(line, tuple(cells)))
+    layout = recognise(header, [(row.line, row.cells) for row in rows[:2]])
+    skipped = {row.line for row in layout.skipped}
+    rows = [row for row in rows if row.line not in skipped]
+    if len(rows) > MAX_ROWS:
+        raise _refuse(f"The file has more than {MAX_ROWS:,} responses; split it into parts.")
     if not rows:
         raise _refuse("The file has a header row but no responses.")
-    return Table(headers, tuple(rows))
+    headers, statements = list(layout.headers), list(layout.statements)
+    statements += [""] * (len(headers) - len(statements))
+    while headers and not headers[-1] and not statements[len(headers) - 1]:
+        headers.pop()
+    return Table(
+        tuple(headers),
+        tuple(rows),
+        layout.tool,
+        tuple(statements[: len(headers)]),
+        layout.skipped,
+    )
 
 
 def table_bytes(table: Table) -> bytes:
     """The table as JSON, to keep it between the import's steps: a large workbook is
     parsed once, and the rows imported are exactly the rows mapped."""
     rows = [[row.line, row.cells] for row in table.rows]
-    return json.dumps({"headers": table.headers, "rows": rows}, ensure_ascii=False).encode()
+    stored = {
+        "headers": table.headers,
+        "rows": rows,
+        "tool": table.tool,
+        "statements": table.statements,
+        "skipped": [[skipped.line, skipped.why] for skipped in table.skipped],
+    }
+    return json.dumps(stored, ensure_ascii=False).encode()
 
 
 def table_from_bytes(data: bytes) -> Table:
     stored = json.loads(data)
     rows = tuple(Row(line, tuple(cells)) for line, cells in stored["rows"])
-    return Table(tuple(stored["headers"]), rows)
+    return Table(
+        tuple(stored["headers"]),
+        rows,
+        stored.get("tool"),
+        tuple(stored.get("statements", ())),
+        tuple(Skipped(line, why) for line, why in stored.get("skipped", ())),
+    )

@@ -52,6 +52,8 @@ class ColumnMapping:
     team_match: str = TeamMatch.NAME
     day: int | None = None
     comment: int | None = None
+    #: The column of the source tool's own response id, to skip responses imported before.
+    response_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class CheckedResponse:
     comment: str | None
     #: item id -> value on the item's scale, None for "don't know"; unanswered items absent
     answers: dict[int, int | None]
+    #: The source tool's response id, only to recognise it in a later, grown export.
+    source_id: str | None = None
 
 
 def default_day(opens_on: date, closes_on: date, today: date) -> date:
@@ -105,6 +109,7 @@ def check_mapping(
     used: dict[int, str] = {}
     uses = [("team", mapping.team, "the team"), ("day", mapping.day, "the date")]
     uses.append(("comment", mapping.comment, "the comment"))
+    uses.append(("response_id", mapping.response_id, "the response id"))
     uses += [(item.id, mapping.items.get(item.id), item.code) for item in items]
     for target, column, what in uses:
         if column is None:
@@ -168,16 +173,35 @@ class _TeamDirectory:
 
 
 class _Problems:
-    """Problems in row order: the first PROBLEMS_LISTED kept, every one counted."""
+    """Problems, one per cause: the same message in the same column on several rows is
+    one problem naming those rows. The first PROBLEMS_LISTED causes are listed in row
+    order, every one counted."""
 
     def __init__(self):
-        self.listed: list[Problem] = []
-        self.total = 0
+        self.causes: dict[tuple[str, str], list[int]] = {}
+        self.whole: list[Problem] = []
+        #: Problems noted, row by row: whether a row had any.
+        self.noted = 0
 
     def add(self, problem: Problem) -> None:
-        self.total += 1
-        if len(self.listed) < PROBLEMS_LISTED:
-            self.listed.append(problem)
+        self.noted += 1
+        if problem.line is None:
+            self.whole.append(problem)
+        else:
+            self.causes.setdefault((problem.message, problem.column), []).extend(problem.lines)
+
+    @property
+    def total(self) -> int:
+        return len(self.whole) + len(self.causes)
+
+    @property
+    def listed(self) -> list[Problem]:
+        located = [
+            Problem.at_rows(message, lines, column=column)
+            for (message, column), lines in self.causes.items()
+        ]
+        located.sort(key=lambda problem: problem.line or 0)
+        return (self.whole + located)[:PROBLEMS_LISTED]
 
 
 @dataclass(frozen=True)
@@ -191,6 +215,8 @@ class ResponseReview:
     #: How the date column's days are read; None without a date column.
     dates: Settlement[DateOrder] | None
     preview: Preview
+    #: Responses left out as imported into the wave before (by their source id).
+    already_imported: int = 0
 
     def refusal(self) -> ImportRefused | None:
         return ImportRefused(self.problems, self.total) if self.total else None
@@ -204,9 +230,11 @@ def review_responses(
     wave_days: tuple[date, date],
     default: date,
     date_order: DateOrder | None = None,
+    tool_order: DateOrder | None = None,
 ) -> ResponseReview:
     """Every row read through the mapping: the responses and every problem found. A
-    mapping that cannot work raises ImportRefused."""
+    mapping that cannot work raises ImportRefused. `tool_order` is the order of day and
+    month the recognised survey tool documents (see layouts), used when none is chosen."""
     labels = table.labels()
     refusals = check_mapping(mapping, items, labels)
     if refusals:
@@ -215,7 +243,7 @@ def review_responses(
     if mapping.day is not None:
         cells = ((row.line, row.cell(mapping.day)) for row in table.rows)
         days = {line: date_text(text) for line, text in cells if text}
-        settled = settle_date_order(days.items(), date_order)
+        settled = settle_date_order(days.items(), date_order, tool_order, table.tool)
         for unsettled in settled.unsettled:
             problems.add(unsettled_problem(unsettled, labels[mapping.day]))
     directory = _TeamDirectory(teams, mapping.team_match)
@@ -225,10 +253,23 @@ def review_responses(
         checker.check(row, days.get(row.line), order, wave_days, default) for row in table.rows
     ]
     checked = [response for response, _cells in read if response]
-    problems.listed.sort(key=lambda problem: problem.line or 0)
+    if mapping.response_id is not None:
+        _note_repeated_ids(checked, labels[mapping.response_id], problems)
     readings = (column_reading("Date", settled),) if settled else ()
     shown = preview(PREVIEW_COLUMNS, (cells for _response, cells in read), len(read), readings)
     return ResponseReview(checked, problems.listed, problems.total, settled, shown)
+
+
+def _note_repeated_ids(checked: list[CheckedResponse], column: str, problems: _Problems) -> None:
+    """A response id on two rows would be one respondent counted twice."""
+    rows: dict[str, list[int]] = {}
+    for response in checked:
+        if response.source_id:
+            rows.setdefault(response.source_id, []).append(response.line)
+    for source_id, lines in rows.items():
+        if len(lines) > 1:
+            message = f"The response id “{source_id}” is on more than one row."
+            problems.add(Problem.at_rows(message, lines, column=column))
 
 
 def check_responses(
@@ -239,9 +280,12 @@ def check_responses(
     wave_days: tuple[date, date],
     default: date,
     date_order: DateOrder | None = None,
+    tool_order: DateOrder | None = None,
 ) -> list[CheckedResponse]:
     """The responses of review_responses(), or ImportRefused listing every problem."""
-    review = review_responses(table, mapping, items, teams, wave_days, default, date_order)
+    review = review_responses(
+        table, mapping, items, teams, wave_days, default, date_order, tool_order
+    )
     refusal = review.refusal()
     if refusal:
         raise refusal
@@ -268,18 +312,25 @@ class _RowChecker:
     def check(self, row: "Row", day: DateText | None, order, wave_days, default):
         """The row's response (None after noting its problems), and its line with its
         team, date and answers as written and as read, for the preview."""
-        before, mapping = self.problems.total, self.mapping
+        before, mapping = self.problems.noted, self.mapping
 
         def problem(column: int, message: str) -> None:
             self.problems.add(Problem(message, row.line, self.labels[column]))
 
+        readings = [
+            (item, column, read_answer(item, row.cell(column))) for item, column in self.mapped
+        ]
+        if _holds_text_not_answers(readings, row):
+            self.problems.add(Problem(_TEXT_NOT_ANSWERS.format(line=row.line), row.line))
+            texts = " · ".join(row.cell(column) for _item, column, _answer in readings)
+            unread = (row.cell(mapping.team), day.text if day else "", texts)
+            return None, (row.line, tuple(ReadCell(text, "") for text in unread))
         team_id, why = self.directory.resolve(row.cell(mapping.team))
         if team_id is None:
             problem(mapping.team, why)
         answers: dict[int, int | None] = {}
         written, read = [], []
-        for item, column in self.mapped:
-            answer = read_answer(item, row.cell(column))
+        for item, column, answer in readings:
             value = answer.value
             written.append(row.cell(column))
             if answer.refusal:
@@ -300,9 +351,12 @@ class _RowChecker:
             ReadCell(day.text if day else "", long_date(submitted_on) if submitted_on else ""),
             ReadCell(" · ".join(text for text in written if text), " · ".join(read)),
         )
-        if self.problems.total > before or submitted_on is None:
+        if self.problems.noted > before or submitted_on is None:
             return None, (row.line, cells)
-        response = CheckedResponse(row.line, team_id, submitted_on, comment, answers)
+        source_id = row.cell(mapping.response_id) if mapping.response_id is not None else None
+        response = CheckedResponse(
+            row.line, team_id, submitted_on, comment, answers, source_id or None
+        )
         return response, (row.line, cells)
 
     def _day(self, row, day: DateText | None, order, wave_days, problem) -> date | None:
@@ -322,36 +376,23 @@ class _RowChecker:
         return submitted_on
 
 
-# Suggesting a mapping from the header
-
-TEAM_HEADERS = {"team", "team name", "department", "unit", "org unit", "business unit"}
-TEAM_ID_HEADERS = {"team id", "teamid", "team code", "team external id", "external id"}
-DAY_HEADERS = {"date", "day", "submitted on", "submitted", "date submitted", "submission date"}
-DAY_HEADERS |= {"completion time", "end date", "end time", "timestamp", "completed"}
-COMMENT_HEADERS = {"comment", "comments", "other comments", "any other comments", "remarks"}
+_TEXT_NOT_ANSWERS = (
+    "Row {line} holds question text, not answers: it looks like a second header row. "
+    "Delete it, or export the file again without it."
+)
 
 
-def _header_key(text: str) -> str:
-    return " ".join(text.replace("’", "'").replace("_", " ").split()).casefold().rstrip("?:.")
-
-
-def suggest_mapping(headers: Sequence[str], items: Sequence[ItemSpec]) -> ColumnMapping:
-    """Columns whose header is an item's code or text, and likely team, date and comment."""
-    first: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        first.setdefault(_header_key(header), index)
-
-    def find(names) -> int | None:
-        found = [first[name] for name in names if name in first]
-        return min(found) if found else None
-
-    by_item = {}
-    for item in items:
-        by_item[item.id] = find([_header_key(item.code), _header_key(item.text)])
-    team, match = find(TEAM_HEADERS), TeamMatch.NAME
-    if team is None and (team := find(TEAM_ID_HEADERS)) is not None:
-        match = TeamMatch.EXTERNAL_ID
-    return ColumnMapping(by_item, team, match, find(DAY_HEADERS), find(COMMENT_HEADERS))
+def _holds_text_not_answers(readings, row: "Row") -> bool:
+    """Whether every chosen item's cell in the row is text that is no answer at all, as
+    in a second header row (one problem for the row instead of one per cell)."""
+    if len(readings) < 2:
+        return False
+    cells = [row.cell(column) for _item, column, _answer in readings]
+    wordy = any(len(cell) > 25 or cell.startswith("{") for cell in cells)
+    return wordy and all(
+        answer.refusal and cell and not any(ch.isdigit() for ch in cell)
+        for (_item, _column, answer), cell in zip(readings, cells, strict=True)
+    )
 
 
 def day_problem(day: date, opens_on: date, closes_on: date) -> str | None:

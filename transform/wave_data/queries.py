@@ -37,6 +37,10 @@ def response_records(wave: Wave, items: list[ItemSpec]) -> list[ResponseRecord]:
         )
     ).all()
     names = group_names(wave.id, {row.team_id for row in rows})
+    team_ids = {row.team_id for row in rows}
+    external_ids = dict(
+        db.session.execute(select(Team.id, Team.external_id).where(Team.id.in_(team_ids))).all()
+    )
     values: dict[int, dict[int, int | None]] = {row.id: {} for row in rows}
     answers = db.session.execute(
         select(Answer.response_id, Answer.item_id, Answer.value)
@@ -52,6 +56,7 @@ def response_records(wave: Wave, items: list[ItemSpec]) -> list[ResponseRecord]:
             submitted_on=row.submitted_on,
             values=tuple(values[row.id].get(item.id) for item in items),
             comment=row.comment,
+            team_external_id=external_ids.get(row.team_id) or "",
         )
         for row in rows
     ]

@@ -9,7 +9,7 @@ import, who holds every row of it already.
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import insert, select
@@ -26,6 +26,7 @@ from transform.models import (
     WaveCollection,
 )
 from transform.value_reading import DateOrder
+from transform.wave_data import layouts, source_ids
 from transform.wave_data.import_files import Table
 from transform.wave_data.importing import (
     CheckedResponse,
@@ -51,6 +52,8 @@ class ImportSummary:
     answers: int
     #: (team name, responses imported), by name
     per_team: list[tuple[str, int]]
+    #: Responses of the file skipped as imported before (by their source response id).
+    skipped: int = 0
 
 
 def review(
@@ -61,10 +64,11 @@ def review(
     file_sha256: str,
     date_order: DateOrder | None = None,
 ) -> ResponseReview:
-    """The table read through the mapping for the wave, writing nothing; a file already
-    imported into the wave, or a mapping that cannot work, raises ImportRefused."""
+    """The table read through the mapping for the wave, writing nothing, without the
+    responses whose source id was imported into the wave before; a file already imported
+    into the wave, or a mapping that cannot work, raises ImportRefused."""
     _refuse_a_second_import(wave, file_sha256)
-    return review_responses(
+    reviewed = review_responses(
         table,
         mapping,
         answer_specs(wave),
@@ -72,7 +76,24 @@ def review(
         (wave.opens_on, wave.closes_on),
         default_day(wave.opens_on, wave.closes_on, today),
         date_order,
+        layouts.MONTH_FIRST_ORDER.get(table.tool or ""),
     )
+    ids = [response.source_id for response in reviewed.responses if response.source_id]
+    before = source_ids.imported_before(wave, ids)
+    if not before:
+        return reviewed
+    new = [response for response in reviewed.responses if response.source_id not in before]
+    reviewed = replace(reviewed, responses=new, already_imported=len(before))
+    if not new and not reviewed.total:
+        raise ImportRefused(
+            [
+                Problem(
+                    f"Every response in this file ({len(before):,}) was imported into this "
+                    "wave before: there is nothing new to import."
+                )
+            ]
+        )
+    return reviewed
 
 
 def import_responses(
@@ -92,11 +113,18 @@ def import_responses(
     refusal = reviewed.refusal()
     if refusal:
         raise refusal
-    return write_responses(wave, reviewed.responses, file_sha256, by, via)
+    return write_responses(
+        wave, reviewed.responses, file_sha256, by, via, reviewed.already_imported
+    )
 
 
 def write_responses(
-    wave: Wave, checked: Sequence[CheckedResponse], file_sha256: str, by: User, via: str
+    wave: Wave,
+    checked: Sequence[CheckedResponse],
+    file_sha256: str,
+    by: User,
+    via: str,
+    skipped: int = 0,
 ) -> ImportSummary:
     """Add checked responses to the wave, if `by` may add to it; flush only.
 
@@ -129,6 +157,7 @@ def write_responses(
     if answers:
         # A Core executemany: it skips the ORM's per-row bookkeeping of 300,000 rows.
         db.session.execute(insert(Answer.__table__), answers)
+    source_ids.remember(wave, (response.source_id for response in checked if response.source_id))
     wave.importer_id = by.id
     counts = Counter(response.team_id for response in checked)
     names = {team.id: team.name for team in team_refs(wave)}
@@ -136,12 +165,17 @@ def write_responses(
         IMPORTED,
         wave,
         wave.programme_id,
-        after={"responses": len(checked), "answers": len(answers), "file_sha256": file_sha256},
+        after={
+            "responses": len(checked),
+            "answers": len(answers),
+            "file_sha256": file_sha256,
+            "skipped_as_imported_before": skipped,
+        },
         via=via,
     )
     db.session.flush()
     per_team = sorted((names[team_id], count) for team_id, count in counts.items())
-    return ImportSummary(len(checked), len(answers), per_team)
+    return ImportSummary(len(checked), len(answers), per_team, skipped)
 
 
 def refuse_padding(wave: Wave, by: User) -> None:

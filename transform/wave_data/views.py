@@ -16,8 +16,9 @@ from transform.wave_data.importing import (
     ImportRefused,
     check_mapping,
     default_day,
-    suggest_mapping,
 )
+from transform.wave_data.layouts import RESPONSE_ID_HEADERS
+from transform.wave_data.suggesting import suggest_mapping
 from transform.waves.queries import wave_or_404
 
 bp = login_blueprint(
@@ -83,7 +84,9 @@ def _mapping_step(access: ProgrammeAccess, wave: Wave, token: str):
     items = queries.answer_specs(wave)
     default = default_day(wave.opens_on, wave.closes_on, clock.today())
     if request.method == "GET":
-        suggested = suggest_mapping(table.headers, items)
+        suggested = suggest_mapping(
+            table.headers, items, table.statements, RESPONSE_ID_HEADERS.get(table.tool or "")
+        )
         form = mapping_form(table.headers, items, default, data=initial_data(suggested, token))
         if check_mapping(suggested, items, table.labels()):
             return _page(access, wave, form=form, pending=pending, table=table)
@@ -110,7 +113,7 @@ def _review(access, wave: Wave, form: MappingForm, pending, table: Table):
     refused = review.refusal()
     if refused is None and form.is_confirmed():
         summary = service.write_responses(
-            wave, review.responses, pending.sha256, current_user, "import"
+            wave, review.responses, pending.sha256, current_user, "import", review.already_imported
         )
         pending_uploads.discard(pending.token)
         flash(_summary(pending.filename, wave, summary), "success")
@@ -136,7 +139,10 @@ def _page(access, wave, upload_form: UploadForm | None = None, **context):
 def _summary(filename: str, wave: Wave, summary: service.ImportSummary) -> str:
     teams = ", ".join(f"{name} {count:,}" for name, count in summary.per_team)
     responses = "1 response" if summary.responses == 1 else f"{summary.responses:,} responses"
-    return f"Imported {responses} from {filename} into {wave.name}: {teams}."
+    done = f"Imported {responses} from {filename} into {wave.name}: {teams}."
+    if summary.skipped:
+        done += f" Skipped {summary.skipped:,} imported before."
+    return done
 
 
 # Export: raw responses, without the teams anonymity withholds
