@@ -13,6 +13,7 @@ from transform.instruments.forms import (
 )
 from transform.models import Instrument, Item
 from transform.request_transaction import keep_nothing
+from transform.translations import language_statuses
 
 bp = login_blueprint("instruments", __name__, url_prefix="/instruments")
 
@@ -93,6 +94,7 @@ def _render_show(
         dimensions=service.dimension_counts(instrument.items),
         forms=forms,
         open_form=open_form,
+        languages=language_statuses(instrument),
     )
     return page, status
 

@@ -67,8 +67,11 @@ from transform.models.team import (
     Team,
     TrainingRecord,
 )
+from transform.models.translation import InstrumentTranslation, ItemTranslation
 
 __all__ = [
+    "InstrumentTranslation",
+    "ItemTranslation",
     "ValueType",
     "ValueRebaseline",
     "ValueKind",
