@@ -189,6 +189,7 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "waves.open_wave": post(PMO_WRITE),
     "waves.close_wave": post(PMO_WRITE),
     "waves.issue_links": post(PMO_WRITE),
+    "waves.issue_all_links": page(PMO_PAGE, PMO_WRITE),
     "waves.issue_team_link": post(PMO_WRITE),
     "wave_data.export_csv": page(OPEN_WAVE_EXPORT),
     "wave_data.export_xlsx": page(OPEN_WAVE_EXPORT),
