@@ -99,7 +99,7 @@ def test_an_import_wave_takes_no_links(app, world):
     db.session.flush()
     response = factories.logged_in(app).post(_url(world), data=_counts(world, 8, 3))
     assert response.status_code == 422
-    assert "collects imported responses".encode() in response.data
+    assert b"collects imported responses" in response.data
     assert db.session.scalar(select(func.count()).select_from(SurveyLink)) == 0
 
 
