@@ -202,6 +202,7 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "instruments.show": page(ANY_USER_PAGE),
     "instruments.create": page(SHARED_EDIT_PAGE, SHARED_EDIT_WRITE),
     "instruments.update": page(SHARED_EDIT_PAGE, SHARED_EDIT_WRITE),
+    "instruments.translate": page(SHARED_EDIT_PAGE, SHARED_EDIT_WRITE),
     "instruments.copy": post(SHARED_EDIT_WRITE),
     "instruments.delete": post(SHARED_EDIT_WRITE),
     "instruments.add_item": post(SHARED_EDIT_WRITE),

@@ -82,3 +82,82 @@ def test_a_translation_missing_an_item_is_marked_incomplete_and_refused(client, 
     assert language_refusal(copy, "de") == (
         "“Copy of Readiness for change” has no German translation."
     )
+
+
+def _copy_of(client, name: str) -> Instrument:
+    copied = client.post(f"/instruments/{_instrument(name).id}/copy")
+    return db.session.get(Instrument, int(copied.headers["Location"].rsplit("/", 1)[1]))
+
+
+def _wording(instrument: Instrument, **changes) -> dict:
+    data = {
+        "intro": "Dites-nous comment se passe le changement.",
+        "scale_low": "Pas du tout d’accord",
+        "scale_mid": "Ni d’accord ni pas d’accord",
+        "scale_high": "Tout à fait d’accord",
+        "dont_know": "Je ne sais pas",
+    }
+    data |= {f"item_{item.id}": f"Texte de {item.code}" for item in instrument.items}
+    return data | changes
+
+
+def test_a_pmo_completes_an_incomplete_translation(client, editor):
+    copy = _copy_of(client, READINESS_SURVEY_NAME)
+    client.post(
+        f"/instruments/{copy.id}/items",
+        data={
+            "item-code": "EF6",
+            "item-text": "We can keep the new way of working going after go-live.",
+            "item-dimension": "efficacy",
+            "item-scale_points": "5",
+            "item-is_required": "y",
+        },
+    )
+    db.session.expire_all()
+    copy = db.session.get(Instrument, copy.id)
+    form = client.get(f"/instruments/{copy.id}/translations/fr").get_data(as_text=True)
+    assert "Mon équipe estime que ce changement vaut les efforts qu’il demande." in form
+    assert "EF6: We can keep the new way of working going after go-live." in form
+    new = next(item for item in copy.items if item.code == "EF6")
+    saved = client.post(
+        f"/instruments/{copy.id}/translations/fr",
+        data=_wording(copy, **{f"item_{new.id}": "Nous saurons faire durer la nouvelle façon."}),
+    )
+    assert saved.status_code == 303
+    db.session.expire_all()
+    copy = db.session.get(Instrument, copy.id)
+    assert [language.code for language in offered_languages(copy)] == ["en", "fr"]
+    assert [t.text for t in new.translations] == ["Nous saurons faire durer la nouvelle façon."]
+
+
+def test_a_blank_question_is_kept_incomplete_and_a_blank_label_is_refused(client, editor):
+    copy = _copy_of(client, READINESS_SURVEY_NAME)
+    first = copy.items[0]
+    refused = client.post(
+        f"/instruments/{copy.id}/translations/fr", data=_wording(copy, scale_low="")
+    )
+    assert refused.status_code == 422 and b'id="scale_low-error"' in refused.data
+    kept = client.post(
+        f"/instruments/{copy.id}/translations/fr", data=_wording(copy, **{f"item_{first.id}": ""})
+    )
+    assert kept.status_code == 303
+    db.session.expire_all()
+    copy = db.session.get(Instrument, copy.id)
+    assert "lacks CM1" in language_refusal(copy, "fr")
+
+
+def test_built_ins_and_unknown_languages_take_no_translation(client, editor):
+    builtin = _instrument(ADKAR_PULSE_NAME)
+    assert client.get(f"/instruments/{builtin.id}/translations/fr").status_code == 403
+    copy = _copy_of(client, ADKAR_PULSE_NAME)
+    assert client.get(f"/instruments/{copy.id}/translations/en").status_code == 404
+    assert client.get(f"/instruments/{copy.id}/translations/xx").status_code == 404
+
+
+def test_a_new_instrument_offers_to_add_a_translation(client, editor):
+    created = client.post(
+        "/instruments/new", data={"name": "Team pulse", "kind": "custom", "intro": "Hello."}
+    )
+    page = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "Add a translation: Français" in page
+    assert "Complete" not in page and "Incomplete" not in page
