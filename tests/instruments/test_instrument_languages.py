@@ -9,6 +9,14 @@ from transform.models import Instrument, ItemTranslation
 from transform.seeds import ADKAR_PULSE_NAME, READINESS_SURVEY_NAME, ensure_builtins
 from transform.translations import language_refusal, offered_languages
 
+EF6 = {
+    "item-code": "EF6",
+    "item-text": "We can keep the new way of working going after go-live.",
+    "item-dimension": "efficacy",
+    "item-scale_points": "5",
+    "item-is_required": "y",
+}
+
 
 @pytest.fixture
 def editor(db, auth):
@@ -61,13 +69,7 @@ def test_a_translation_missing_an_item_is_marked_incomplete_and_refused(client, 
     assert [language.code for language in offered_languages(copy)] == ["en", "fr"]
     added = client.post(
         f"/instruments/{copy_id}/items",
-        data={
-            "item-code": "EF6",
-            "item-text": "We can keep the new way of working going after go-live.",
-            "item-dimension": "efficacy",
-            "item-scale_points": "5",
-            "item-is_required": "y",
-        },
+        data=EF6,
     )
     assert added.status_code in (200, 303)
     db.session.expire_all()
@@ -105,13 +107,7 @@ def test_a_pmo_completes_an_incomplete_translation(client, editor):
     copy = _copy_of(client, READINESS_SURVEY_NAME)
     client.post(
         f"/instruments/{copy.id}/items",
-        data={
-            "item-code": "EF6",
-            "item-text": "We can keep the new way of working going after go-live.",
-            "item-dimension": "efficacy",
-            "item-scale_points": "5",
-            "item-is_required": "y",
-        },
+        data=EF6,
     )
     db.session.expire_all()
     copy = db.session.get(Instrument, copy.id)

@@ -261,17 +261,7 @@ def copy_instrument(source: Instrument) -> Instrument:
             )
             for item in source.items
         ],
-        translations=[
-            InstrumentTranslation(
-                language=t.language,
-                intro=t.intro,
-                scale_low=t.scale_low,
-                scale_mid=t.scale_mid,
-                scale_high=t.scale_high,
-                dont_know=t.dont_know,
-            )
-            for t in source.translations
-        ],
+        translations=[InstrumentTranslation.worded_as(t.language, t) for t in source.translations],
     )
     db.session.add(copy)
     db.session.flush()

@@ -31,10 +31,10 @@ def save_translation(instrument: Instrument, draft: TranslationDraft) -> Instrum
     """Create or replace the instrument's wording in the draft's language."""
     translation = translation_of(instrument, draft.language)
     if translation is None:
-        translation = InstrumentTranslation(language=draft.language)
+        translation = InstrumentTranslation.worded_as(draft.language, draft)
         instrument.translations.append(translation)
-    for name in ("intro", "scale_low", "scale_mid", "scale_high", "dont_know"):
-        setattr(translation, name, getattr(draft, name))
+    else:
+        translation.reword(draft)
     for item in instrument.items:
         text = draft.items.get(item.id, "").strip()
         existing = next((t for t in item.translations if t.language == draft.language), None)

@@ -13,7 +13,7 @@ from transform.instruments.forms import (
 )
 from transform.instruments.translation_forms import TranslationForm
 from transform.languages import ENGLISH, PAGE_TEXT, language_name
-from transform.models import Instrument, Item
+from transform.models import Instrument, InstrumentTranslation, Item
 from transform.request_transaction import keep_nothing
 from transform.translations import language_statuses
 
@@ -164,9 +164,10 @@ def translate(instrument_id: int, language: str):
         instrument, language, translating.translation_of(instrument, language)
     )
     if form.validate_on_submit():
-        fields = ("intro", "scale_low", "scale_mid", "scale_high", "dont_know")
         draft = translating.TranslationDraft(
-            language, **{name: form[name].data or "" for name in fields}, items=form.item_texts()
+            language,
+            **{name: form[name].data or "" for name in InstrumentTranslation.WORDING},
+            items=form.item_texts(),
         )
         translating.save_translation(instrument, draft)
         flash(f"Saved the {language_name(language)} wording of {instrument.name}.", "success")

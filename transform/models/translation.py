@@ -33,6 +33,21 @@ class InstrumentTranslation(Base):
 
     __table_args__ = (UniqueConstraint("instrument_id", "language"),)
 
+    #: What a translation words besides the items.
+    WORDING = ("intro", "scale_low", "scale_mid", "scale_high", "dont_know")
+
+    @classmethod
+    def worded_as(cls, language: str, source) -> "InstrumentTranslation":
+        """A translation into `language` with the WORDING of `source` (a seed, a draft or
+        another translation)."""
+        return cls(language=language).reword(source)
+
+    def reword(self, source) -> "InstrumentTranslation":
+        """Take the WORDING of `source`; returns self."""
+        for name in self.WORDING:
+            setattr(self, name, getattr(source, name))
+        return self
+
     def __repr__(self) -> str:
         return f"<InstrumentTranslation {self.instrument_id} {self.language}>"
 

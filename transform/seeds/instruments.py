@@ -188,14 +188,7 @@ def _add_missing_translations(instrument: Instrument, spec: InstrumentSpec) -> N
         if translation.language in have:
             continue
         instrument.translations.append(
-            InstrumentTranslation(
-                language=translation.language,
-                intro=translation.intro,
-                scale_low=translation.scale_low,
-                scale_mid=translation.scale_mid,
-                scale_high=translation.scale_high,
-                dont_know=translation.dont_know,
-            )
+            InstrumentTranslation.worded_as(translation.language, translation)
         )
         for item in instrument.items:
             if item.code in translation.items:
