@@ -16,6 +16,19 @@ ENGLISH = "en"
 
 
 @dataclass(frozen=True)
+class InstrumentWording:
+    """An instrument's wording in one language besides its items' texts: the fields of
+    models.InstrumentTranslation.WORDING, and the language."""
+
+    language: str
+    intro: str
+    scale_low: str
+    scale_mid: str
+    scale_high: str
+    dont_know: str
+
+
+@dataclass(frozen=True)
 class PageText:
     """The respondent pages' wording in one language; `{…}` fields are filled in."""
 

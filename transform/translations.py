@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from transform.extensions import db
-from transform.languages import ENGLISH, PAGE_TEXT, PageText, language_name
-from transform.models import Instrument, Item, ItemTranslation
+from transform.languages import ENGLISH, PAGE_TEXT, InstrumentWording, PageText, language_name
+from transform.models import Instrument, InstrumentTranslation, Item, ItemTranslation
 
 
 @dataclass(frozen=True)
@@ -31,17 +31,11 @@ class LanguageStatus:
 
 
 @dataclass(frozen=True)
-class Wording:
+class Wording(InstrumentWording):
     """What a respondent reads in one language: the page's text, the intro, the scale's
     labels and each item's text by item id."""
 
-    language: str
     page: PageText
-    intro: str
-    scale_low: str
-    scale_mid: str
-    scale_high: str
-    dont_know: str
     items: dict[int, str]
 
 
@@ -93,34 +87,28 @@ def language_refusal(instrument: Instrument, language: str) -> str | None:
 def wording(instrument: Instrument, language: str) -> Wording:
     """The instrument as a respondent reads it in the language (English when it is English
     or the instrument has no translation in it): one query for a translation, none else."""
-    page = PAGE_TEXT.get(language, PAGE_TEXT[ENGLISH])
     translation = next((t for t in instrument.translations if t.language == language), None)
     english = {item.id: item.text for item in instrument.items}
-    if language == ENGLISH or translation is None:
+    if language == ENGLISH or translation is None or language not in PAGE_TEXT:
+        page = PAGE_TEXT[ENGLISH]
         return Wording(
-            ENGLISH,
-            page,
-            instrument.intro,
-            page.scale_low,
-            page.scale_mid,
-            page.scale_high,
-            page.dont_know,
-            english,
+            language=ENGLISH,
+            intro=instrument.intro,
+            scale_low=page.scale_low,
+            scale_mid=page.scale_mid,
+            scale_high=page.scale_high,
+            dont_know=page.dont_know,
+            page=page,
+            items=english,
         )
-    texts = dict(
-        db.session.execute(
-            select(ItemTranslation.item_id, ItemTranslation.text)
-            .join(Item, Item.id == ItemTranslation.item_id)
-            .where(Item.instrument_id == instrument.id, ItemTranslation.language == language)
-        ).all()
-    )
+    texts = db.session.execute(
+        select(ItemTranslation.item_id, ItemTranslation.text)
+        .join(Item, Item.id == ItemTranslation.item_id)
+        .where(Item.instrument_id == instrument.id, ItemTranslation.language == language)
+    ).all()
     return Wording(
-        language,
-        page,
-        translation.intro,
-        translation.scale_low,
-        translation.scale_mid,
-        translation.scale_high,
-        translation.dont_know,
-        english | {item_id: text for item_id, text in texts.items() if text.strip()},
+        **{name: getattr(translation, name) for name in InstrumentTranslation.WORDING},
+        language=language,
+        page=PAGE_TEXT[language],
+        items=english | {item_id: text for item_id, text in texts if text.strip()},
     )

@@ -8,17 +8,12 @@ from dataclasses import dataclass
 
 from transform.audit import record_change
 from transform.extensions import db
+from transform.languages import InstrumentWording
 from transform.models import Instrument, InstrumentTranslation, ItemTranslation
 
 
 @dataclass(frozen=True)
-class TranslationDraft:
-    language: str
-    intro: str
-    scale_low: str
-    scale_mid: str
-    scale_high: str
-    dont_know: str
+class TranslationDraft(InstrumentWording):
     #: item id -> text; blank for an item not translated yet
     items: dict[int, str]
 

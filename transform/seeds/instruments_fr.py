@@ -6,15 +6,11 @@ English one and the two pool in every result.
 
 from dataclasses import dataclass
 
+from transform.languages import InstrumentWording
+
 
 @dataclass(frozen=True)
-class TranslationSpec:
-    language: str
-    intro: str
-    scale_low: str
-    scale_mid: str
-    scale_high: str
-    dont_know: str
+class TranslationSpec(InstrumentWording):
     #: item code -> text
     items: dict[str, str]
 
