@@ -79,7 +79,9 @@ def test_a_count_over_a_headcount_refuses_every_team_at_its_field(app, world):
     assert db.session.scalar(select(func.count()).select_from(SurveyLink)) == 0
 
 
-@pytest.mark.parametrize(("billing", "message"), [("-1", "From 0 to 5000."), ("x", "")])
+@pytest.mark.parametrize(
+    ("billing", "message"), [("-1", "From 0 to 5000."), ("x", ""), ("9" * 400, "From 0 to 5000.")]
+)
 def test_bad_counts_are_refused_at_the_field(app, world, billing, message):
     response = factories.logged_in(app).post(_url(world), data=_counts(world, billing, 3))
     assert response.status_code == 422
