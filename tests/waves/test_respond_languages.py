@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import delete, func, select
 
+from tests.statements import sent_statements
 from tests.survey_setup import full_answers, survey_world
 from transform.extensions import db
 from transform.loaders import wave_frames
@@ -117,3 +118,14 @@ def test_the_page_states_one_time_estimate_from_the_number_of_items(client, worl
     assert "Il faut environ 5 minutes." in client.get(f"/s/{tokens[0]}?lang=fr").get_data(
         as_text=True
     )
+
+
+def test_a_submission_in_french_sends_no_more_statements_than_in_english(client, world, tokens):
+    answers = full_answers(world["instrument"])
+    client.post(f"/s/{tokens[2]}", data=answers)  # the first request's one-off reads
+    with sent_statements() as english:
+        assert client.post(f"/s/{tokens[0]}", data=answers).status_code == 303
+    with sent_statements() as french:
+        assert client.post(f"/s/{tokens[1]}?lang=fr", data=answers).status_code == 303
+    assert len(french) == len(english)
+    assert not any("translation" in statement for statement in french)
