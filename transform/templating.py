@@ -7,6 +7,7 @@ from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from transform.formatting import format_value, tone_properties
+from transform.languages import language_name, long_date
 from transform.scoring.adkar import UNDETERMINED
 from transform.scoring.bands import band, whole
 from transform.scoring.readiness import COMPONENT_LABELS
@@ -80,6 +81,8 @@ def barrier_point_label(element: str | None) -> str:
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["size"] = size_label
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["datetime"] = format_datetime

@@ -193,6 +193,7 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "waves.open_wave": post(PMO_WRITE),
     "waves.close_wave": post(PMO_WRITE),
     "waves.issue_links": post(PMO_WRITE),
+    "waves.issue_all_links": page(PMO_PAGE, PMO_WRITE),
     "waves.issue_team_link": post(PMO_WRITE),
     # Invitations by e-mail: the roster's addresses are the PMO's alone.
     "invitations.show": page(PMO_PAGE),
@@ -212,6 +213,7 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "instruments.show": page(ANY_USER_PAGE),
     "instruments.create": page(SHARED_EDIT_PAGE, SHARED_EDIT_WRITE),
     "instruments.update": page(SHARED_EDIT_PAGE, SHARED_EDIT_WRITE),
+    "instruments.translate": page(SHARED_EDIT_PAGE, SHARED_EDIT_WRITE),
     "instruments.copy": post(SHARED_EDIT_WRITE),
     "instruments.delete": post(SHARED_EDIT_WRITE),
     "instruments.add_item": post(SHARED_EDIT_WRITE),

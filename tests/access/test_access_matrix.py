@@ -236,6 +236,7 @@ def _world(app, tokens_by_role) -> World:
         "report_id": report.id,
         "job_id": job.id,
         "kind": "sponsor-progress",
+        "language": "fr",
         "follow_up_id": follow_up.id,
         "token_id": tokens_by_role["pmo"][0].id,  # the PMO's own token; nobody else's
         "token": single_use,

@@ -98,6 +98,7 @@ def _pages(live_server) -> list[str]:
         f"{programme}/waves/new",
         f"{programme}/waves/{ids['wave']}",
         f"{programme}/waves/{ids['wave']}/invitations/",
+        f"{programme}/waves/{ids['wave']}/links/all",
         f"{programme}/adoption/",
         f"{programme}/teams/{team}",
         f"{programme}/kpis/",
@@ -206,8 +207,9 @@ def test_every_page_a_role_reaches_meets_wcag_21_aa(browser, live_server, email)
 
 def test_the_login_and_survey_pages_meet_wcag_21_aa_on_a_phone(browser, live_server):
     walk = AxeWalk(browser, live_server, width=390)
-    for path in ("/auth/login", _respondent_link(live_server), "/survey/thanks"):
+    link = _respondent_link(live_server)
+    for path in ("/auth/login", link, f"{link}?lang=fr", "/survey/thanks?lang=fr"):
         walk.check(path, "respondent")
     walk.close()
-    assert len(walk.checked) == 3, walk.checked
+    assert len(walk.checked) == 4, walk.checked
     assert walk.findings == [], "\n".join(walk.findings)

@@ -38,8 +38,13 @@ def test_a_respondent_answers_through_a_link(browser, live_server):
     page.get_by_role("button", name="Submit my answers").click()
     assert page.get_by_text("Please answer this question.").first.is_visible()
 
-    for question in page.locator("li.question").all():
+    questions = page.locator("li.question").all()
+    progress = page.locator("#survey-progress")
+    assert progress.is_visible()
+    assert progress.inner_text().endswith(f"0 of {len(questions)} answered")
+    for question in questions:
         question.locator("input[type=radio][value='4']").check()
+    assert progress.inner_text().endswith(f"{len(questions)} of {len(questions)} answered")
     page.get_by_label("Anything else you want to tell the programme team?").fill(
         "The new templates save me time."
     )

@@ -224,7 +224,7 @@ def test_show_lists_items_in_order_grouped_by_dimension(client, auth, builtins):
     assert "I understand why the way we work is changing." in page
     # The preview shows the first item on its scale, as respondents see it.
     assert "What respondents see" in page and "Strongly disagree" in page
-    assert "This survey takes about three minutes." in page
+    assert "This survey asks how the change in your team is going for you." in page
     # A reader who edits nothing sees no editing controls and no copy button.
     assert "Add an item" not in page and "hx-post" not in page and "Copy to change" not in page
 

@@ -12,7 +12,16 @@ from sqlalchemy.orm import selectinload
 
 from transform.audit import record_change, snapshot
 from transform.extensions import db
-from transform.models import Adkar, Instrument, InstrumentKind, Item, Response, Wave
+from transform.models import (
+    Adkar,
+    Instrument,
+    InstrumentKind,
+    InstrumentTranslation,
+    Item,
+    ItemTranslation,
+    Response,
+    Wave,
+)
 from transform.ordering import move_child, next_position, remove_child
 from transform.seeds.instruments import COMMITMENT, EFFICACY
 
@@ -246,9 +255,13 @@ def copy_instrument(source: Instrument) -> Instrument:
                 is_reverse=item.is_reverse,
                 allows_dont_know=item.allows_dont_know,
                 is_required=item.is_required,
+                translations=[
+                    ItemTranslation(language=t.language, text=t.text) for t in item.translations
+                ],
             )
             for item in source.items
         ],
+        translations=[InstrumentTranslation.worded_as(t.language, t) for t in source.translations],
     )
     db.session.add(copy)
     db.session.flush()

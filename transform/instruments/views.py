@@ -3,7 +3,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from transform.access import login_blueprint, may_edit_shared_content
 from transform.extensions import db
 from transform.htmx import is_htmx_request, render_page_or_fragment
-from transform.instruments import service
+from transform.instruments import service, translating
 from transform.instruments.forms import (
     KIND_EXPLANATIONS,
     KIND_LABELS,
@@ -11,8 +11,11 @@ from transform.instruments.forms import (
     ItemForm,
     dimension_label,
 )
-from transform.models import Instrument, Item
+from transform.instruments.translation_forms import TranslationForm
+from transform.languages import ENGLISH, PAGE_TEXT, language_name
+from transform.models import Instrument, InstrumentTranslation, Item
 from transform.request_transaction import keep_nothing
+from transform.translations import language_statuses
 
 bp = login_blueprint("instruments", __name__, url_prefix="/instruments")
 
@@ -93,6 +96,12 @@ def _render_show(
         dimensions=service.dimension_counts(instrument.items),
         forms=forms,
         open_form=open_form,
+        languages=language_statuses(instrument),
+        new_languages=[
+            code
+            for code in PAGE_TEXT
+            if code != ENGLISH and translating.translation_of(instrument, code) is None
+        ],
     )
     return page, status
 
@@ -143,6 +152,34 @@ def update(instrument_id: int):
         return redirect(url_for("instruments.show", instrument_id=instrument.id), code=303)
     status = 422 if form.errors else 200
     return render_template("instruments/update.html", form=form, instrument=instrument), status
+
+
+@bp.route("/<int:instrument_id>/translations/<language>", methods=["GET", "POST"])
+def translate(instrument_id: int, language: str):
+    """Word the instrument in another language the respondent page speaks."""
+    instrument = _instrument_or_404(instrument_id, editing=True)
+    if language == ENGLISH or language not in PAGE_TEXT:
+        abort(404)
+    form = TranslationForm.for_instrument(
+        instrument, language, translating.translation_of(instrument, language)
+    )
+    if form.validate_on_submit():
+        draft = translating.TranslationDraft(
+            language,
+            **{name: form[name].data or "" for name in InstrumentTranslation.WORDING},
+            items=form.item_texts(),
+        )
+        translating.save_translation(instrument, draft)
+        flash(f"Saved the {language_name(language)} wording of {instrument.name}.", "success")
+        url = url_for("instruments.show", instrument_id=instrument.id, _anchor="languages")
+        return redirect(url, code=303)
+    return render_template(
+        "instruments/translate.html",
+        instrument=instrument,
+        form=form,
+        language=language,
+        language_name=language_name(language),
+    ), 422 if form.errors else 200
 
 
 @bp.post("/<int:instrument_id>/copy")

@@ -69,11 +69,14 @@ from transform.models.team import (
     Team,
     TrainingRecord,
 )
+from transform.models.translation import InstrumentTranslation, ItemTranslation
 
 __all__ = [
     "MailState",
     "RosterEntry",
     "WaveMailing",
+    "InstrumentTranslation",
+    "ItemTranslation",
     "ValueType",
     "ValueRebaseline",
     "ValueKind",

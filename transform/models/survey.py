@@ -79,6 +79,11 @@ class Instrument(Base):
     items: Mapped[list["Item"]] = relationship(
         back_populates="instrument", cascade="all, delete-orphan", order_by="Item.position"
     )
+    translations: Mapped[list["InstrumentTranslation"]] = relationship(  # noqa: F821
+        back_populates="instrument",
+        cascade="all, delete-orphan",
+        order_by="InstrumentTranslation.language",
+    )
 
     def __repr__(self) -> str:
         return f"<Instrument {self.id} {self.name!r}>"
@@ -102,6 +107,9 @@ class Item(Base):
     is_required: Mapped[bool] = mapped_column(default=True)
 
     instrument: Mapped[Instrument] = relationship(back_populates="items")
+    translations: Mapped[list["ItemTranslation"]] = relationship(  # noqa: F821
+        back_populates="item", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         UniqueConstraint("instrument_id", "position"),

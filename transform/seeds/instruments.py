@@ -5,7 +5,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from transform.extensions import db
-from transform.models import Adkar, Instrument, InstrumentKind, Item
+from transform.models import (
+    Adkar,
+    Instrument,
+    InstrumentKind,
+    InstrumentTranslation,
+    Item,
+    ItemTranslation,
+)
+from transform.seeds.instruments_fr import ADKAR_PULSE_FR, READINESS_FR, TranslationSpec
 
 ADKAR_PULSE_NAME = "ADKAR adoption pulse"
 READINESS_SURVEY_NAME = "Readiness for change"
@@ -30,6 +38,7 @@ class InstrumentSpec:
     description: str
     intro: str
     items: tuple[ItemSpec, ...]
+    translations: tuple[TranslationSpec, ...] = ()
 
 
 ADKAR_PULSE = InstrumentSpec(
@@ -40,9 +49,9 @@ ADKAR_PULSE = InstrumentSpec(
         "Reinforcement), three statements each, to find where a team's adoption is stuck."
     ),
     intro=(
-        "This survey takes about three minutes. It asks how the change in your team is "
-        "going for you. It is anonymous: results are only shown for groups of several "
-        "people, never for one person. There are no right or wrong answers."
+        "This survey asks how the change in your team is going for you. It is anonymous: "
+        "results are only shown for groups of several people, never for one person. There "
+        "are no right or wrong answers."
     ),
     items=(
         ItemSpec("AW1", "I understand why the way we work is changing.", Adkar.AWARENESS),
@@ -90,6 +99,7 @@ ADKAR_PULSE = InstrumentSpec(
             Adkar.REINFORCEMENT,
         ),
     ),
+    translations=(ADKAR_PULSE_FR,),
 )
 
 READINESS = InstrumentSpec(
@@ -149,22 +159,44 @@ READINESS = InstrumentSpec(
             allows_dont_know=True,
         ),
     ),
+    translations=(READINESS_FR,),
 )
 
 BUILTIN_INSTRUMENTS: tuple[InstrumentSpec, ...] = (ADKAR_PULSE, READINESS)
 
 
 def ensure_builtin_instruments() -> list[Instrument]:
-    """Install any missing built-in survey instrument and return all of them."""
+    """Install any missing built-in survey instrument, and any missing translation of one,
+    and return all of them; a built-in's introduction follows its spec (it is read-only)."""
     instruments = []
     for spec in BUILTIN_INSTRUMENTS:
         instrument = db.session.scalar(select(Instrument).where(Instrument.name == spec.name))
         if instrument is None:
             instrument = _build_instrument(spec)
             db.session.add(instrument)
+        elif instrument.is_builtin:
+            instrument.intro = spec.intro
+        _add_missing_translations(instrument, spec)
         instruments.append(instrument)
     db.session.flush()
     return instruments
+
+
+def _add_missing_translations(instrument: Instrument, spec: InstrumentSpec) -> None:
+    have = {translation.language for translation in instrument.translations}
+    for translation in spec.translations:
+        if translation.language in have:
+            continue
+        instrument.translations.append(
+            InstrumentTranslation.worded_as(translation.language, translation)
+        )
+        for item in instrument.items:
+            if item.code in translation.items:
+                item.translations.append(
+                    ItemTranslation(
+                        language=translation.language, text=translation.items[item.code]
+                    )
+                )
 
 
 def _build_instrument(spec: InstrumentSpec) -> Instrument:

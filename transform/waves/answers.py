@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from transform.answers import UNANSWERED, ItemSpec, Refusal, read_answer
+from transform.languages import ENGLISH_TEXT, PageText
 
 ANSWER_PREFIX = "item-"
 COMMENT_MAX = 2000
@@ -35,7 +36,10 @@ def field_name(item: ItemSpec) -> str:
     return f"{ANSWER_PREFIX}{item.code}"
 
 
-def read_answers(items: list[ItemSpec], form: Mapping[str, str]) -> ReadAnswers:
+def read_answers(
+    items: list[ItemSpec], form: Mapping[str, str], page: PageText = ENGLISH_TEXT
+) -> ReadAnswers:
+    """The answers in the form, or its errors worded in the respondent's language."""
     known = {field_name(item) for item in items}
     foreign = any(key.startswith(ANSWER_PREFIX) and key not in known for key in form)
     values: dict[int, int | None] = {}
@@ -43,13 +47,13 @@ def read_answers(items: list[ItemSpec], form: Mapping[str, str]) -> ReadAnswers:
     for item in items:
         answer = read_answer(item, (form.get(field_name(item)) or "").strip())
         if answer.refusal == Refusal.MISSING:
-            errors[item.code] = "Please answer this question."
+            errors[item.code] = page.answer_missing
         elif answer.refusal:
-            errors[item.code] = f"Choose an answer from 1 to {item.scale_points}."
+            errors[item.code] = page.answer_range.format(points=item.scale_points)
         elif answer.value is not UNANSWERED:
             # An unanswered optional item stores no answer: NULL means "don't know".
             values[item.id] = answer.value
     comment = (form.get("comment") or "").strip() or None
     if comment and len(comment) > COMMENT_MAX:
-        errors["comment"] = f"Keep the comment under {COMMENT_MAX} characters."
+        errors["comment"] = page.comment_too_long.format(limit=COMMENT_MAX)
     return ReadAnswers(values, errors, comment, foreign)

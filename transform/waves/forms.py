@@ -73,3 +73,44 @@ class TeamLinkForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare form so that action buttons carry a CSRF token."""
+
+
+class AllLinksForm(FlaskForm):
+    """Links for every team of a wave at once: one count field per team, built per wave."""
+
+    @classmethod
+    def for_teams(cls, rows, **kwargs) -> "AllLinksForm":
+        """A form with a `count_<team id>` field per row (team_id, name, prefill)."""
+
+        class Bound(cls):
+            pass
+
+        for row in rows:
+            setattr(
+                Bound,
+                f"count_{row.team_id}",
+                IntegerField(
+                    row.name,
+                    default=row.prefill,
+                    validators=[
+                        InputRequired(),
+                        NumberRange(
+                            min=0,
+                            max=MAX_LINKS_PER_ISSUE,
+                            message=f"From 0 to {MAX_LINKS_PER_ISSUE}.",
+                        ),
+                    ],
+                ),
+            )
+        return Bound(**kwargs)
+
+    def counts(self) -> dict[int, int]:
+        """Each team's count as entered, by team id."""
+        return {
+            int(field.name.removeprefix("count_")): field.data
+            for field in self
+            if field.name.startswith("count_")
+        }
+
+    def count_field(self, team_id: int):
+        return self[f"count_{team_id}"]

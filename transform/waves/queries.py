@@ -248,3 +248,10 @@ def _since(group: WaveGroup, live: dict[int, tuple[str, int | None]]) -> str:
 
 def instruments() -> list[Instrument]:
     return list(db.session.scalars(select(Instrument).order_by(Instrument.name)))
+
+
+def teams_by_id(team_ids) -> dict[int, Team]:
+    """The teams with these ids, in one query."""
+    return {
+        team.id: team for team in db.session.scalars(select(Team).where(Team.id.in_(team_ids)))
+    }

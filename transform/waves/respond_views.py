@@ -1,7 +1,9 @@
 """The respondent's pages: open a link, answer on one page, get a thank-you. No login.
 
 Nothing here records who answered: no IP address, user agent, link id or time is
-stored with a response, and tokens are redacted from the logs.
+stored with a response, and tokens are redacted from the logs. The page is worded in
+the language of `?lang=` (an invitation adds it) or one the respondent picks; answers
+are stored by item whatever the language, so results pool across languages.
 """
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -10,6 +12,8 @@ from flask_wtf import FlaskForm
 from transform import clock
 from transform.answers import DONT_KNOW_VALUE, item_spec
 from transform.extensions import db
+from transform.languages import ENGLISH, PAGE_TEXT, language_name, normalise, time_estimate
+from transform.translations import offered_languages, wording
 from transform.waves.answers import field_name, read_answers
 from transform.waves.responding import (
     Invitation,
@@ -21,35 +25,15 @@ from transform.waves.responding import (
 
 bp = Blueprint("respond", __name__)
 
-STATE_PAGES = {
-    LinkState.UNKNOWN: (
-        404,
-        "This survey link is not valid",
-        "Check that you copied the whole link from your invitation.",
-    ),
-    LinkState.USED: (
-        410,
-        "This link has already been used",
-        "Each personal link takes one response, and this one has been answered. "
-        "Thank you for taking part.",
-    ),
-    LinkState.NOT_OPEN_YET: (
-        403,
-        "This survey is not open yet",
-        "Please come back once the survey opens.",
-    ),
-    LinkState.CLOSED: (
-        410,
-        "This survey has closed",
-        "Responses are no longer being collected. Thank you for your interest.",
-    ),
-    LinkState.FULL: (
-        410,
-        "This team's survey is complete",
-        "It has as many responses as the team has people, so it takes no more. If you have "
-        "not answered yet, ask the survey's organiser for a personal link.",
-    ),
+STATE_CODES = {
+    LinkState.UNKNOWN: 404,
+    LinkState.USED: 410,
+    LinkState.NOT_OPEN_YET: 403,
+    LinkState.CLOSED: 410,
+    LinkState.FULL: 410,
 }
+#: From this many items a survey shows how far through it the respondent is.
+LONG_SURVEY_ITEMS = 8
 
 
 class RespondForm(FlaskForm):
@@ -68,7 +52,13 @@ def team_link(token: str):
 
 @bp.get("/survey/thanks")
 def thanks():
-    return render_template("respond/thanks.html")
+    language = _asked_language()
+    return render_template("respond/thanks.html", text=PAGE_TEXT[language], language=language)
+
+
+def _asked_language() -> str:
+    """The language of `?lang=` when the pages can be worded in it, else English."""
+    return normalise(request.args.get("lang")) or ENGLISH
 
 
 def _respond(token: str, is_team_link: bool):
@@ -80,51 +70,77 @@ def _respond(token: str, is_team_link: bool):
     form = RespondForm()
     if request.method == "POST":
         if not form.validate():
-            return _survey_page(
-                invitation,
-                form,
-                {},
-                {},
-                status=400,
-                problem="The form expired. Please answer again and submit.",
-            )
+            return _survey_page(invitation, form, status=400, problem="form_expired")
         answers = read_answers(items, request.form)
         if answers.foreign:
-            return _survey_page(
-                invitation,
-                form,
-                {},
-                {},
-                status=400,
-                problem="The answers sent do not match this survey.",
-            )
+            return _survey_page(invitation, form, status=400, problem="foreign_answers")
         if answers.errors:
-            return _survey_page(invitation, form, request.form, answers.errors, status=422)
+            return _survey_page(invitation, form, request.form, items=items, status=422)
         if invitation.link_id is not None and not spend_link(invitation.link_id):
             db.session.rollback()
             return _state_page(LinkState.USED, invitation)
         store_response(invitation, answers.values, answers.comment, today)
-        return redirect(url_for("respond.thanks"), code=303)
-    return _survey_page(invitation, form, {}, {})
+        language = _asked_language()
+        lang = None if language == ENGLISH else language
+        return redirect(url_for("respond.thanks", lang=lang), code=303)
+    return _survey_page(invitation, form)
+
+
+def _language(offered: list[str]) -> tuple[str, str | None]:
+    """The language to word the page in, and why it is not the one asked for, if it is
+    not: an unknown code or an incomplete translation is shown in English, saying so."""
+    asked = request.args.get("lang")
+    if not asked:
+        return ENGLISH, None
+    code = normalise(asked)
+    if code in offered:
+        return code, None
+    name = language_name(code) if code else "the language asked for"
+    return ENGLISH, f"This survey is not available in {name}; it is shown in English."
 
 
 def _survey_page(
-    invitation: Invitation, form, chosen, errors, status: int = 200, problem: str | None = None
+    invitation: Invitation,
+    form,
+    chosen=None,
+    items=None,
+    status: int = 200,
+    problem: str | None = None,
 ):
+    """The survey in the respondent's language; with `items`, the answers in `chosen` are
+    read again to word their errors in it. Not on the path of a valid submission."""
+    instrument = invitation.instrument
+    offered = offered_languages(instrument)
+    language, notice = _language([choice.code for choice in offered])
+    words = wording(instrument, language)
+    errors = read_answers(items, chosen, words.page).errors if items else {}
     return render_template(
         "respond/survey.html",
         invitation=invitation,
         form=form,
-        chosen=chosen,
+        chosen=chosen or {},
         errors=errors,
-        problem=problem,
+        problem=getattr(words.page, problem) if problem else None,
+        notice=notice,
+        words=words,
+        text=words.page,
+        language=language,
+        languages=offered,
+        time_estimate=time_estimate(len(instrument.items), language),
+        show_progress=len(instrument.items) >= LONG_SURVEY_ITEMS,
         field_name=field_name,
         dont_know=DONT_KNOW_VALUE,
     ), status
 
 
 def _state_page(state: LinkState, invitation: Invitation):
-    code, title, message = STATE_PAGES[state]
+    language = _asked_language()
+    title, message = PAGE_TEXT[language].states[state.value]
     return render_template(
-        "respond/state.html", title=title, message=message, programme=invitation.programme
-    ), code
+        "respond/state.html",
+        title=title,
+        message=message,
+        programme=invitation.programme,
+        text=PAGE_TEXT[language],
+        language=language,
+    ), STATE_CODES[state]

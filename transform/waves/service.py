@@ -141,6 +141,42 @@ def add_invitation_link(wave: Wave, team_id: int, token: str) -> int:
     return link.id
 
 
+class AllLinksRefused(ValueError):
+    """Some teams' links cannot be issued, so none are: `problems` says why, by team id
+    (0 for the wave as a whole)."""
+
+    def __init__(self, problems: dict[int, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+def issue_links_for_teams(wave: Wave, counts: list[tuple[Team, int]]) -> list[tuple[Team, str]]:
+    """Links for many teams at once, all or nothing: (team, token) pairs in the given order.
+
+    A count of 0 leaves a team's links as they are. Each team is issued as `issue_links`
+    would (replacing its unused links, capped at its headcount, audited); AllLinksRefused,
+    with every team's problem, when any team's count is refused, and the caller rolls back.
+    """
+    try:
+        _refuse_links_of_an_import_wave(wave)
+    except LinksRefused as refused:
+        raise AllLinksRefused({0: str(refused)}) from refused
+    if not any(count for _team, count in counts):
+        raise AllLinksRefused({0: "Ask for at least one link."})
+    issued: list[tuple[Team, str]] = []
+    problems: dict[int, str] = {}
+    for team, count in counts:
+        if not count:
+            continue
+        try:
+            issued.extend((team, token) for token in issue_links(wave, team, count))
+        except LinksRefused as refused:
+            problems[team.id] = str(refused)
+    if problems:
+        raise AllLinksRefused(problems)
+    return issued
+
+
 def issue_team_link(wave_team: WaveTeam) -> str:
     """A new reusable link for the whole team, replacing any earlier one; it takes at
     most the team's headcount of responses (surveys.responding)."""

@@ -1,6 +1,7 @@
 """Survey waves of a programme: create, open and close, hand out links, watch responses."""
 
 import re
+from dataclasses import dataclass
 
 from flask import Response, abort, flash, render_template, url_for
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +15,7 @@ from transform.request_transaction import keep_nothing
 from transform.spreadsheets import csv_text
 from transform.teams.queries import impacted_teams
 from transform.waves import queries, service
-from transform.waves.forms import ConfirmForm, LinksForm, TeamLinkForm, WaveForm
+from transform.waves.forms import AllLinksForm, ConfirmForm, LinksForm, TeamLinkForm, WaveForm
 from transform.waves.queries import wave_or_404
 
 bp = login_blueprint("waves", __name__, url_prefix="/programmes/<int:programme_id>/waves")
@@ -126,16 +127,82 @@ def issue_links(programme_id: int, wave_id: int):
         db.session.rollback()
         form.count.errors.append(str(refused))
         return _wave_page(access, wave, 422, links_form=form)
-    rows = [
-        (team.external_id or "", team.name, url_for("respond.single_use", token=t, _external=True))
-        for t in tokens
+    return _links_csv(
+        [(team, token) for token in tokens], f"{_slug(wave.name)}-{_slug(team.name)}"
+    )
+
+
+@bp.route("/<int:wave_id>/links/all", methods=["GET", "POST"])
+def issue_all_links(programme_id: int, wave_id: int):
+    """Every team's links in one CSV, each count pre-filled with what the team may take."""
+    access, wave = wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    rows = _all_links_rows(access, wave)
+    form = AllLinksForm.for_teams(rows)
+    problems: dict[int, str] = {}
+    if form.validate_on_submit():
+        teams = queries.teams_by_id(form.counts())
+        try:
+            pairs = service.issue_links_for_teams(
+                wave, [(teams[team_id], count) for team_id, count in form.counts().items()]
+            )
+        except service.AllLinksRefused as refused:
+            db.session.rollback()
+            problems = refused.problems
+        else:
+            return _links_csv(pairs, f"{_slug(wave.name)}-all-teams")
+    for team_id, problem in problems.items():
+        if team_id:
+            form.count_field(team_id).errors = [problem]
+    return render_template(
+        "waves/issue_all_links.html",
+        access=access,
+        programme=access.programme,
+        wave=wave,
+        form=form,
+        rows=rows,
+        problem=problems.get(0),
+    ), 422 if form.errors or problems else 200
+
+
+@dataclass(frozen=True)
+class _LinksRow:
+    team_id: int
+    name: str
+    headcount: int
+    #: The count the form starts with: the headcount (as the wave froze it) less the
+    #: team's answered links where its counts may be shown; else the headcount, since a
+    #: small team's answered count is shown nowhere, this form included.
+    prefill: int
+
+
+def _all_links_rows(access, wave) -> list[_LinksRow]:
+    counts = queries.wave_counts(wave, access.programme.anonymity_threshold)
+    return [
+        _LinksRow(
+            rate.team_id,
+            rate.name,
+            rate.headcount,
+            max(rate.headcount - rate.links_used, 0) if rate.count_shown else rate.headcount,
+        )
+        for rate in counts.rates
     ]
-    filename = f"{_slug(wave.name)}-{_slug(team.name)}-links.csv"
+
+
+def _links_csv(pairs: list[tuple[Team, str]], name: str) -> Response:
+    """The links as a CSV download, one row per link with its team; never cached."""
+    rows = [
+        (
+            team.external_id or "",
+            team.name,
+            url_for("respond.single_use", token=token, _external=True),
+        )
+        for team, token in pairs
+    ]
     return Response(
         csv_text(["team_id", "team", "survey_link"], rows),
         mimetype="text/csv",
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": f'attachment; filename="{name}-links.csv"',
             "Cache-Control": "no-store",
         },
     )
