@@ -53,7 +53,7 @@ def test_a_good_roster_matches_teams_by_name_id_or_hr_id(client, signed_in):
         "email,team,language\n"
         "Ana@Example.org,billing,FR\n"
         f"ben@example.org,{billing.id},\n"
-        "cy@example.org,R-1,pt_BR\n"
+        "cy@example.org,R-1,fr_CA\n"
     )
     response = client.post(f"{_base(world)}/roster", data={"pasted": pasted})
 
@@ -61,12 +61,23 @@ def test_a_good_roster_matches_teams_by_name_id_or_hr_id(client, signed_in):
     assert _entries() == [
         ("ana@example.org", billing.id, "fr"),
         ("ben@example.org", billing.id, None),
-        ("cy@example.org", records.id, "pt-br"),
+        ("cy@example.org", records.id, "fr-ca"),
     ]
     again = client.post(
         f"{_base(world)}/roster", data={"pasted": "email,team\nben@example.org,Billing\n"}
     )
     assert again.status_code == 422 and "already on this wave" in again.get_data(as_text=True)
+
+
+def test_a_language_the_survey_cannot_be_sent_in_is_refused_at_its_row(client, signed_in):
+    world = signed_in
+    pasted = "email,team,language\nana@example.org,Billing,fr\nben@example.org,Billing,de\n"
+    page = client.post(f"{_base(world)}/roster", data={"pasted": pasted})
+
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "Row 3" in text and "has no German translation" in text
+    assert _entries() == []
 
 
 def test_an_excel_roster_is_read_like_a_csv(client, signed_in):

@@ -8,7 +8,7 @@ headcount); `check_roster` raises ImportRefused unless every row is right.
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
@@ -94,9 +94,16 @@ def _columns(header: list[str]) -> dict[str, int]:
 
 
 def check_roster(
-    rows: Sequence[RosterRow], teams: Sequence[RosterTeam], known_emails: set[str]
+    rows: Sequence[RosterRow],
+    teams: Sequence[RosterTeam],
+    known_emails: set[str],
+    language_refusal: Callable[[str], str | None] = lambda _code: None,
 ) -> list[Invitee]:
-    """The people to invite, or ImportRefused listing every bad row."""
+    """The people to invite, or ImportRefused listing every bad row.
+
+    `language_refusal` says why the wave's survey cannot be sent in a language code (no
+    translation, or an incomplete one), or None when it can.
+    """
     problems: list[Problem] = []
     invitees: list[tuple[int, Invitee]] = []
     seen: dict[str, int] = {}
@@ -118,6 +125,8 @@ def check_roster(
         if language and not LANGUAGE.match(language):
             message = f"“{row.language}” is not a language code such as en, fr or pt-br."
             row_problems.append(Problem(message, row.line, "language"))
+        elif language and (refusal := language_refusal(language)):
+            row_problems.append(Problem(refusal, row.line, "language"))
         seen.setdefault(email, row.line)
         problems += row_problems
         if not row_problems:

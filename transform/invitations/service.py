@@ -10,6 +10,7 @@ import hmac
 import secrets
 from base64 import urlsafe_b64encode
 from datetime import date
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -19,6 +20,7 @@ from transform.audit import record_change
 from transform.extensions import db
 from transform.invitations import message, roster
 from transform.invitations.queries import team_counts
+from transform.languages import normalise
 from transform.models import (
     MailState,
     RosterEntry,
@@ -30,6 +32,7 @@ from transform.models import (
     WaveStatus,
     WaveTeam,
 )
+from transform.translations import language_refusal
 from transform.waves.service import open_wave
 
 LINK_TOKEN = "TOKEN"
@@ -96,7 +99,8 @@ def add_to_roster(wave: Wave, rows: list[roster.RosterRow], today: date) -> int:
     known = set(
         db.session.scalars(select(RosterEntry.email).where(RosterEntry.wave_id == wave.id))
     )
-    invitees = roster.check_roster(rows, roster_teams(wave), known)
+    refusal = cache(lambda code: language_refusal(wave.instrument, normalise(code) or code))
+    invitees = roster.check_roster(rows, roster_teams(wave), known, refusal)
     db.session.execute(
         RosterEntry.__table__.insert(),
         [
