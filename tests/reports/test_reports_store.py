@@ -42,7 +42,7 @@ def stub_report(app, monkeypatch):
     )
     monkeypatch.setattr(app.jinja_env, "loader", loader)
 
-    def build(programme, as_of, *, team_id=None, wave_id=None):
+    def build(programme, as_of, *, team_id=None, wave_id=None, commentary=None):
         stub.builds += 1
         return ReportContent(
             template="reports/test_stub.html",

@@ -159,14 +159,14 @@ def test_prepare_shows_the_error_in_place(app, world):
 
 
 def test_admins_publish_and_the_history_shows_who_and_when(app, world):
-    draft = store.report_pdf(ReportKind.SPONSOR_PROGRESS, world["programme"], YESTERDAY)
+    draft = store.report_pdf(ReportKind.OPERATIONAL_ASSESSMENT, world["programme"], YESTERDAY)
     admin = factories.logged_in(app, "pmo@example.com")
     response = admin.post(_url(world, f"{draft.id}/publish"))
     assert response.status_code == 303
     published = store.published_reports(world["programme"])
     assert len(published) == 1 and published[0].created_by.name == "Pam PMO"
     page = admin.get(_url(world)).get_data(as_text=True)
-    assert "Published the sponsor progress report." in page
+    assert "Published the operational assessment." in page
     assert "Pam PMO" in page and "Nothing published yet." not in page
     link = f"/reports/{published[0].id}.pdf?download=1"
     assert link in page
