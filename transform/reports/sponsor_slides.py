@@ -12,7 +12,7 @@ from io import BytesIO
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu, Inches, Pt
 
 from transform.formatting import format_value
@@ -88,9 +88,7 @@ class _Deck:
     def summary(self) -> None:
         c = self.c
         overall = c["overall"].value.upper()
-        slide = self._slide(
-            f"Overall {overall}: {_worst_reason(c['rules'])}", f"As of {format_date(self.as_of)}"
-        )
+        slide = self._slide(f"Overall {overall}: {_worst_reason(c['rules'])}")
         previous = c["previous"]
         since = f"since {format_date(previous.as_of)}" if previous else "since the last report"
         rows = [["Figure", "Now", f"Change {since}"]]
@@ -102,14 +100,18 @@ class _Deck:
         rows += [[r.name, r.rag.value.capitalize(), r.why] for r in c["rules"]]
         self._table(slide, rows, Inches(7.1), Inches(1.4), Inches(5.7), [1.0, 0.9, 3.8])
         points = c["trend_points"]
-        chart = CategoryChartData()
-        chart.categories = [format_date(p.as_of) for p in points]
-        chart.add_series("Adoption index", [p.adoption_index for p in points])
-        chart.add_series("KPIs on track", [p.kpis_on_track for p in points])
-        frame = slide.shapes.add_chart(
-            XL_CHART_TYPE.LINE_MARKERS, MARGIN, Inches(4.6), Inches(6.4), Inches(2.6), chart
+        dates = [format_date(p.as_of) for p in points]
+        self._line_chart(
+            slide, MARGIN, dates, "Adoption index (0–100)", [p.adoption_index for p in points], 100
         )
-        _legend(frame.chart)
+        self._line_chart(
+            slide,
+            MARGIN + Inches(3.25),
+            dates,
+            f"KPIs on track, of {c['kpi_total']}",
+            [p.kpis_on_track for p in points],
+            max([1, *(p.kpis_total for p in points)]),
+        )
         milestones = [["Next milestones and gates", "Date"]]
         milestones += [[m.title, format_date(m.on)] for m in c["milestones"]] or [["None", ""]]
         self._table(slide, milestones, Inches(7.1), Inches(4.6), Inches(5.7), [4.3, 1.4])
@@ -177,7 +179,7 @@ class _Deck:
                 if row.adoption_index and row.adoption_index.value is not None:
                     shown.append((row.name, row.adoption_index.value))
             else:
-                rows.append([row.name, _withheld(row.state.value, dashboard.threshold), "", ""])
+                rows.append([row.name, _withheld(row.state.value, dashboard.threshold)])
         slide = self._paged_table(title, rows, [3.4, 0.8, 1.4, 1.4], commentary="adoption")
         if shown:
             chart = CategoryChartData()
@@ -193,6 +195,8 @@ class _Deck:
             )
             frame.chart.has_legend = False
             frame.chart.value_axis.maximum_scale = 100
+            frame.chart.category_axis.tick_labels.font.size = Pt(9)
+            frame.chart.value_axis.tick_labels.font.size = Pt(9)
 
     def kpis(self) -> None:
         c = self.c
@@ -296,23 +300,39 @@ class _Deck:
         for index, inches in enumerate(widths):
             table.columns[index].width = Emu(int(Inches(inches)))
         for r, row in enumerate(rows):
+            if len(row) < len(rows[0]):
+                # A row in words (a withheld team) spans the figure columns it stands for.
+                table.cell(r, len(row) - 1).merge(table.cell(r, len(rows[0]) - 1))
             for col, value in enumerate(row):
                 cell = table.cell(r, col)
                 cell.text = value
                 for paragraph in cell.text_frame.paragraphs:
                     paragraph.font.size = Pt(12 if r == 0 else 11)
 
+    def _line_chart(self, slide, left, categories, name, values, maximum) -> None:
+        data = CategoryChartData()
+        data.categories = categories
+        data.add_series(name, values)
+        chart = slide.shapes.add_chart(
+            XL_CHART_TYPE.LINE_MARKERS, left, Inches(4.5), Inches(3.15), Inches(2.7), data
+        ).chart
+        chart.has_title = True
+        chart.chart_title.text_frame.text = name
+        chart.chart_title.text_frame.paragraphs[0].font.size = Pt(12)
+        chart.has_legend = False
+        chart.value_axis.minimum_scale = 0
+        chart.value_axis.maximum_scale = maximum
+        chart.category_axis.tick_labels.font.size = Pt(9)
+        chart.value_axis.tick_labels.font.size = Pt(9)
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        plot.data_labels.font.size = Pt(9)
+
 
 def _worst_reason(rules) -> str:
     order = {"green": 0, "amber": 1, "red": 2}
     worst = max(rules, key=lambda rule: order[rule.rag.value])
     return f"{worst.name.lower()} — {worst.why.rstrip('.')}"
-
-
-def _legend(chart) -> None:
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-    chart.legend.include_in_layout = False
 
 
 def _estimate(estimate) -> str:

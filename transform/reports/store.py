@@ -105,6 +105,7 @@ def publish(report: Report, user: User | None, commentary: Commentary | None = N
     the same data as of the same day; without, it is the draft unchanged.
     """
     pdf, page_count, fingerprint = report.pdf, report.page_count, report.fingerprint
+    headline = report.headline
     if commentary is not None:
         programme = db.session.get(Programme, report.programme_id)
         content = registry.build(
@@ -118,6 +119,7 @@ def publish(report: Report, user: User | None, commentary: Commentary | None = N
         html = report_html(content, programme, report.as_of)
         fingerprint = hashlib.sha256(html.encode()).hexdigest()
         pdf, page_count = _render(html)
+        headline = content.headline
     copy = Report(
         programme_id=report.programme_id,
         kind=report.kind,
@@ -131,7 +133,7 @@ def publish(report: Report, user: User | None, commentary: Commentary | None = N
         created_by_id=user.id if user else None,
         is_published=True,
         published_at=utcnow(),
-        headline=report.headline,
+        headline=headline,
         commentary=commentary.as_json() if commentary is not None else None,
     )
     db.session.add(copy)
