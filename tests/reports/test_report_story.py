@@ -131,6 +131,7 @@ def test_publishing_keeps_the_commentary_and_the_next_report_compares_with_it(ap
             likelihood=4,
             due_on=DAY - timedelta(days=2),
             created_at=datetime.combine(EARLIER, time(9)),
+            recommendation="Fund a second vendor.",
         )
     )
     db.session.flush()
@@ -141,6 +142,7 @@ def test_publishing_keeps_the_commentary_and_the_next_report_compares_with_it(ap
     (decision,) = content.context["decisions"]
     assert decision.title == "Overdue high risk: Vendor late"
     assert decision.since == DAY - timedelta(days=2)
+    assert decision.recommendation == "Fund a second vendor."
 
     # The last published text is offered as the start of the next commentary.
     second = draft_row(programme, DAY)

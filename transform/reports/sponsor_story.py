@@ -7,6 +7,7 @@ scored again.
 from dataclasses import dataclass
 from datetime import date
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -131,19 +132,23 @@ def next_milestones(programme: Programme, phases: list[PhaseSummary], as_of: dat
     return sorted(items, key=lambda item: (item.on, item.kind))[:NEXT_ITEMS]
 
 
-def trend_charts(points: list[TrendPoint]) -> dict[str, str]:
+def trend_charts(points: list[TrendPoint]) -> dict[str, Markup]:
     """Adoption index and KPIs on track at each published report and now, as small SVGs."""
     return {
-        "adoption": small_trend_svg(
-            [(p.as_of, p.adoption_index) for p in points],
-            "Adoption index at each published report and now",
-            KPI_ADOPTION,
-            maximum=100,
+        "adoption": Markup(
+            small_trend_svg(
+                [(p.as_of, p.adoption_index) for p in points],
+                "Adoption index at each published report and now",
+                KPI_ADOPTION,
+                maximum=100,
+            )
         ),
-        "kpis": small_trend_svg(
-            [(p.as_of, float(p.kpis_on_track)) for p in points],
-            "KPIs on track at each published report and now",
-            KPI_PLAN,
-            maximum=max([1, *(p.kpis_total for p in points)]) * 1.25,
+        "kpis": Markup(
+            small_trend_svg(
+                [(p.as_of, float(p.kpis_on_track)) for p in points],
+                "KPIs on track at each published report and now",
+                KPI_PLAN,
+                maximum=max([1, *(p.kpis_total for p in points)]) * 1.25,
+            )
         ),
     }
