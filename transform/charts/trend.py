@@ -2,15 +2,25 @@
 
 import hashlib
 import re
+import threading
 from datetime import date
 
 import matplotlib.dates as mdates
+from cachetools import LRUCache, cached
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from transform.charts.svg import SVG_STYLE, date_axis, number, tidy_svg
 
+#: Trend charts kept drawn: a report re-rendered with the same history draws none.
+DRAWN_TRENDS = 128
 
+
+@cached(
+    LRUCache(maxsize=DRAWN_TRENDS),
+    key=lambda *args, **kwargs: repr((args, sorted(kwargs.items()))),
+    lock=threading.Lock(),
+)
 def small_trend_svg(
     points: list[tuple[date, float | None]],
     title: str,
@@ -20,8 +30,9 @@ def small_trend_svg(
     """A small line of values by date with each value printed; missing values leave a
     gap. A single point still draws, labelled, so a first report shows where it starts."""
     with rc_context(SVG_STYLE):
-        figure = Figure(figsize=(3.4, 1.25), layout="constrained")
-        axes = figure.add_subplot()
+        # Fixed margins: a constrained layout costs more than the drawing at this size.
+        figure = Figure(figsize=(3.4, 1.25))
+        axes = figure.add_axes((0.1, 0.24, 0.86, 0.7))
         shown = [(day, value) for day, value in points if value is not None]
         if shown:
             xs = [mdates.date2num(day) for day, _ in shown]
