@@ -125,9 +125,9 @@ def test_prepare_answers_htmx_with_the_ready_links(app, world):
     )
     assert ready.status_code == 200
     html = ready.get_data(as_text=True)
-    assert "Draft ready" in html and "3 pages" in html
+    assert "Draft ready" in html and "2 pages" in html
     assert f"sponsor-progress.pdf?as_of={YESTERDAY}&amp;download=1" in html
-    assert ">Publish</button>" in html
+    assert "Write commentary and publish" in html and "Download PowerPoint" in html
 
     sponsor = factories.logged_in(app, "sponsor@example.com")
     html = sponsor.post(
@@ -224,7 +224,7 @@ def test_cli_writes_the_pdf_and_prints_pages(app, world, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF-")
-    assert "3 pages in" in result.output and " s." in result.output
+    assert "2 pages in" in result.output and " s." in result.output
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ def report_pdf(
 ) -> Report:
     """The draft report for the key: cached when the data is unchanged; flush only."""
     key = _Key(programme.id, kind, as_of, team_id, wave_id)
-    stamp = _stamp(programme.id, kind)
+    stamp = _stamp(programme.id, kind, as_of)
     cached = db.session.scalars(
         key.drafts().where(Report.data_stamp == stamp).order_by(Report.id.desc()).limit(1)
     ).first()
@@ -153,9 +153,9 @@ def _render(html: str) -> tuple[bytes, int]:
     return rendered.pdf, rendered.page_count
 
 
-def _stamp(programme_id: int, kind: ReportKind) -> str:
-    """The data stamp; a sponsor report also changes with the latest published sponsor
-    report, which it compares with and whose commentary it offers."""
+def _stamp(programme_id: int, kind: ReportKind, as_of: date) -> str:
+    """The data stamp; a sponsor report also changes with the published sponsor reports
+    dated before it, the latest of which it compares with."""
     stamp = data_stamp(programme_id)
     if kind != ReportKind.SPONSOR_PROGRESS:
         return stamp
@@ -164,6 +164,7 @@ def _stamp(programme_id: int, kind: ReportKind) -> str:
             Report.programme_id == programme_id,
             Report.kind == kind,
             Report.is_published.is_(True),
+            Report.as_of < as_of,
         )
     )
     return hashlib.sha256(f"{stamp}|{latest}".encode()).hexdigest()
