@@ -197,6 +197,8 @@ class _Deck:
             frame.chart.value_axis.maximum_scale = 100
             frame.chart.category_axis.tick_labels.font.size = Pt(9)
             frame.chart.value_axis.tick_labels.font.size = Pt(9)
+            # Top to bottom in the table's order.
+            frame.chart.category_axis.reverse_order = True
 
     def kpis(self) -> None:
         c = self.c
@@ -282,15 +284,17 @@ class _Deck:
         return frame
 
     def _paged_table(self, title: str, rows: list[list[str]], widths, commentary=None):
+        """The table over as many slides as it needs, its header on each; the first slide."""
         header, body = rows[0], rows[1:] or [["None"] + [""] * (len(rows[0]) - 1)]
-        slide = None
+        first = None
         for start in range(0, len(body), TABLE_ROWS):
             suffix = f" ({start // TABLE_ROWS + 1} of {-(-len(body) // TABLE_ROWS)})"
             paged = title + (suffix if len(body) > TABLE_ROWS else "")
             slide = self._slide(paged, commentary=commentary if start == 0 else None)
             chunk = [header, *body[start : start + TABLE_ROWS]]
             self._table(slide, chunk, MARGIN, Inches(1.4), Inches(sum(widths)), widths)
-        return slide
+            first = first or slide
+        return first
 
     def _table(self, slide, rows, left, top, width, widths) -> None:
         shape = slide.shapes.add_table(
