@@ -2,11 +2,13 @@
 # Debian packages the test suite needs beyond Python: chromium for the browser tests,
 # redis-server for the shared-state and job-queue tests,
 # faketime to run the demo tests with the clock moved,
-# Pango for WeasyPrint's PDFs, poppler-utils to turn PDFs into text and images.
+# Pango for WeasyPrint's PDFs, poppler-utils to turn PDFs into text and images,
+# libreoffice-impress-nogui (soffice, headless) to check that the sponsor PowerPoint
+# opens and converts.
 # Installs only what is missing; needs root (CI runs as root).
 set -euo pipefail
 
-wanted=(chromium redis-server faketime poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+wanted=(chromium redis-server faketime poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libreoffice-impress-nogui)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

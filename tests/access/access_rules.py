@@ -255,6 +255,8 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "reports.download": page(MEMBER_PAGE),
     "reports.published": page(MEMBER_PAGE),
     "reports.publish": post(PMO_WRITE),
+    "reports.commentary": page(PMO_PAGE),
+    "reports.slides": page(MEMBER_PAGE),
     "reports.job": page(MEMBER_PAGE),
     "reports.retry": post(MEMBER_WRITE),
     # --- API v1 (bearer token) ---

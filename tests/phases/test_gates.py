@@ -232,3 +232,23 @@ def test_computed_criteria_cannot_be_ticked_by_hand(app, programme):
     assert response.status_code == 422
     assert b"evaluated from data" in response.data
     assert not db.session.get(GateCriterion, computed.id).is_met
+
+
+def test_the_pmo_submits_a_gate_with_a_recommended_option(app, gate):
+    pmo = factories.logged_in(app, "pmo@example.com")
+    too_long = pmo.post(_gate_url(gate, "submit"), data={"recommendation": "x" * 501})
+    assert too_long.status_code in (302, 303)
+    assert gate.status == GateStatus.OPEN and gate.recommendation is None
+    page = pmo.get(_phase_url(gate)).get_data(as_text=True)
+    assert "Recommended option: Field cannot be longer than 500 characters." in page
+
+    advice = "Approve; move training to week 3."
+    assert pmo.post(_gate_url(gate, "submit"), data={"recommendation": advice}).status_code in (
+        302,
+        303,
+    )
+    assert gate.status == GateStatus.SUBMITTED and gate.recommendation == advice
+    sponsor = factories.logged_in(app, "sponsor@example.com")
+    assert f"The PMO recommends:</strong> {advice}" in sponsor.get(_phase_url(gate)).get_data(
+        as_text=True
+    )

@@ -521,3 +521,16 @@ def test_an_archived_programme_is_read_only(client, programme, pmo):
     assert edit.status_code == 403
     item = db.session.get(RaidItem, item.id)
     assert item.title == "Key users unavailable" and _items_count() == 1
+
+
+def test_the_pmo_records_a_recommended_option_for_the_sponsor(client, programme, pmo):
+    url = f"/programmes/{programme.id}/raid/new"
+    refused = client.post(url, data=_form(recommendation="x" * 501))
+    assert refused.status_code == 422 and b'id="recommendation-error"' in refused.data
+    assert _items_count() == 0
+    advice = "Fund a second vendor for the interface."
+    assert client.post(url, data=_form(recommendation=f"  {advice} ")).status_code == 303
+    item = db.session.scalar(select(RaidItem).where(RaidItem.programme_id == programme.id))
+    assert item.recommendation == advice
+    created = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "raid.created"))
+    assert created.after["recommendation"] == advice

@@ -70,7 +70,7 @@ def test_prepare_queues_a_render_and_the_page_follows_it_to_the_draft(web, world
     page = client.get(f"/programmes/{world['programme'].id}/reports/jobs/{job.id}")
     html = page.get_data(as_text=True)
     assert "Draft ready" in html and "every 1s" not in html
-    assert ">Publish</button>" in html
+    assert "Write commentary and publish" in html
     pdf = client.get(f"/programmes/{world['programme'].id}/reports/{job.report_id}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 

@@ -42,7 +42,7 @@ def stub_report(app, monkeypatch):
     )
     monkeypatch.setattr(app.jinja_env, "loader", loader)
 
-    def build(programme, as_of, *, team_id=None, wave_id=None):
+    def build(programme, as_of, *, team_id=None, wave_id=None, commentary=None):
         stub.builds += 1
         return ReportContent(
             template="reports/test_stub.html",
@@ -81,7 +81,7 @@ def test_a_first_request_renders_and_stores_a_draft(stub_report):
     assert report.id is not None
     assert not report.is_published
     assert report.pdf.startswith(b"%PDF-")
-    assert report.page_count == 3  # cover, contents, one section
+    assert report.page_count == 2  # the cover, which lists the one section, and the section
     assert len(report.fingerprint) == len(report.data_stamp) == 64
     assert (stub_report.builds, stub_report.renders) == (1, 1)
 
@@ -250,3 +250,13 @@ def test_svg_safe_takes_only_svg():
     assert str(store.svg_safe('<svg viewBox="0 0 1 1"></svg>')).startswith("<svg")
     with pytest.raises(ValueError):
         store.svg_safe("<script>alert(1)</script>")
+
+
+def test_a_sponsor_draft_is_built_again_once_an_earlier_report_is_published(stub_report):
+    # The draft compares its figures with the latest published sponsor report before it.
+    programme = factories.programme(starts_on=AS_OF - timedelta(days=30))
+    _sponsor_report(programme)
+    earlier = store.report_pdf(ReportKind.SPONSOR_PROGRESS, programme, AS_OF - timedelta(days=7))
+    store.publish(earlier, None)
+    _sponsor_report(programme)
+    assert stub_report.builds == 3

@@ -125,9 +125,9 @@ def test_prepare_answers_htmx_with_the_ready_links(app, world):
     )
     assert ready.status_code == 200
     html = ready.get_data(as_text=True)
-    assert "Draft ready" in html and "3 pages" in html
+    assert "Draft ready" in html and "2 pages" in html
     assert f"sponsor-progress.pdf?as_of={YESTERDAY}&amp;download=1" in html
-    assert ">Publish</button>" in html
+    assert "Write commentary and publish" in html and "Download PowerPoint" in html
 
     sponsor = factories.logged_in(app, "sponsor@example.com")
     html = sponsor.post(
@@ -159,14 +159,14 @@ def test_prepare_shows_the_error_in_place(app, world):
 
 
 def test_admins_publish_and_the_history_shows_who_and_when(app, world):
-    draft = store.report_pdf(ReportKind.SPONSOR_PROGRESS, world["programme"], YESTERDAY)
+    draft = store.report_pdf(ReportKind.OPERATIONAL_ASSESSMENT, world["programme"], YESTERDAY)
     admin = factories.logged_in(app, "pmo@example.com")
     response = admin.post(_url(world, f"{draft.id}/publish"))
     assert response.status_code == 303
     published = store.published_reports(world["programme"])
     assert len(published) == 1 and published[0].created_by.name == "Pam PMO"
     page = admin.get(_url(world)).get_data(as_text=True)
-    assert "Published the sponsor progress report." in page
+    assert "Published the operational assessment." in page
     assert "Pam PMO" in page and "Nothing published yet." not in page
     link = f"/reports/{published[0].id}.pdf?download=1"
     assert link in page
@@ -224,7 +224,7 @@ def test_cli_writes_the_pdf_and_prints_pages(app, world, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF-")
-    assert "3 pages in" in result.output and " s." in result.output
+    assert "2 pages in" in result.output and " s." in result.output
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from transform.charts.adoption import (
 from transform.charts.benefits import ValueSeries, cumulative_value_svg
 from transform.charts.kpi import KpiSeries, kpi_chart_svg, sparkline_svg
 from transform.charts.timeline import TimelineRow, timeline_svg
+from transform.charts.trend import small_trend_svg
 
 __all__ = [
     "Bar",
@@ -28,6 +29,7 @@ __all__ = [
     "cumulative_value_svg",
     "intervals_svg",
     "kpi_chart_svg",
+    "small_trend_svg",
     "sparkline_svg",
     "timeline_svg",
 ]

@@ -177,6 +177,8 @@ class Gate(Base):
     )
     submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: The option the PMO recommends to the sponsor when submitting, if any.
+    recommendation: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(default=1)
 
     phase: Mapped[Phase] = relationship(back_populates="gate")

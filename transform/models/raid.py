@@ -42,6 +42,8 @@ class RaidItem(Base):
         enum_column(RaidStatus, "raid_status"), default=RaidStatus.OPEN
     )
     due_on: Mapped[date | None]
+    #: The option the PMO recommends to the sponsor when the item needs escalating.
+    recommendation: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from transform.models.base import Base, enum_column, utcnow
@@ -39,6 +39,12 @@ class Report(Base):
     #: Published reports are kept unchanged for the programme's report history.
     is_published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None]
+    #: The PMO's key messages and section commentary, written before publishing
+    #: (transform.reports.commentary); None on drafts and on reports of other kinds.
+    commentary: Mapped[dict | None] = mapped_column(JSON)
+    #: The sponsor report's headline figures (transform.reports.headline), kept so the
+    #: next report compares with what this one said, not with live data.
+    headline: Mapped[dict | None] = mapped_column(JSON)
 
     created_by: Mapped["User | None"] = relationship()  # noqa: F821
 

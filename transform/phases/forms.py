@@ -159,3 +159,11 @@ class GateDecisionForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare form for buttons that post, so they carry a CSRF token."""
+
+
+class GateSubmitForm(FlaskForm):
+    """Submitting a gate, with the option the PMO recommends to the sponsor, if any."""
+
+    recommendation = TextAreaField(
+        "Recommended option", filters=[strip], validators=[Optional(), Length(max=500)]
+    )

@@ -9,7 +9,7 @@ from transform.htmx import is_htmx_request, redirect_after_post
 from transform.models import GateDecisionKind, IllegalTransition, Role
 from transform.phases import service
 from transform.phases.criteria import evaluate_criteria
-from transform.phases.forms import ConfirmForm, CriterionForm, GateDecisionForm
+from transform.phases.forms import ConfirmForm, CriterionForm, GateDecisionForm, GateSubmitForm
 from transform.phases.loading import phase_or_404
 from transform.phases.queries import criterion_in_gate_or_none
 from transform.phases.views import render_phase
@@ -78,10 +78,14 @@ def tick(programme_id: int, phase_id: int, criterion_id: int):
 @bp.post("/submit")
 def submit(programme_id: int, phase_id: int):
     access, phase = _gate_or_404(programme_id, phase_id, Role.ADMIN)
-    if not ConfirmForm().validate():
-        abort(400)
+    form = GateSubmitForm()
+    if not form.validate():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash(f"Recommended option: {form.recommendation.errors[0]}", "error")
+        return _back_to_phase(programme_id, phase_id)
     try:
-        service.submit_gate(phase.gate, current_user, programme_id)
+        service.submit_gate(phase.gate, current_user, programme_id, form.recommendation.data)
     except IllegalTransition as error:
         keep_nothing()
         flash(str(error), "error")

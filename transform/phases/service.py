@@ -146,11 +146,16 @@ def set_criterion_met(criterion: GateCriterion, is_met: bool, programme_id: int)
     )
 
 
-def submit_gate(gate: Gate, by: User, programme_id: int) -> None:
-    before = snapshot(gate, "status")
+def submit_gate(
+    gate: Gate, by: User, programme_id: int, recommendation: str | None = None
+) -> None:
+    """Put the gate before the sponsors, with the option the PMO recommends, if any."""
+    before = snapshot(gate, "status", "recommendation")
     gate.submit(by.id)
+    gate.recommendation = recommendation or None
     db.session.flush()
-    record_change("gate.submitted", gate, programme_id, before, snapshot(gate, "status"))
+    after = snapshot(gate, "status", "recommendation")
+    record_change("gate.submitted", gate, programme_id, before, after)
 
 
 def decide_gate(

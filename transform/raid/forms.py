@@ -58,6 +58,9 @@ class RaidItemForm(FlaskForm):
         default=RaidStatus.OPEN,
     )
     due_on = DateField("Due date", validators=[Optional(), PlausibleDate()])
+    recommendation = TextAreaField(
+        "Recommended option", filters=[strip], validators=[Optional(), Length(max=500)]
+    )
 
     def __init__(
         self, programme: Programme, phases: list[Phase], owners: list[User], *args, **kwargs
@@ -85,6 +88,7 @@ class RaidItemForm(FlaskForm):
             likelihood=self.likelihood.data,
             status=self.status.data,
             due_on=self.due_on.data,
+            recommendation=self.recommendation.data or None,
         )
 
 

@@ -245,6 +245,7 @@ class RaidItemAsOf:
     status: RaidStatus
     due_on: date | None
     created_at: datetime
+    recommendation: str | None = None
 
     @property
     def score(self) -> int:
@@ -307,6 +308,7 @@ def raid_items_as_of(programme_id: int, as_of: date) -> list[RaidItemAsOf]:
             status=values[item.id]["status"],
             due_on=values[item.id]["due_on"],
             created_at=item.created_at,
+            recommendation=values[item.id]["recommendation"],
         )
         for item in items
     ]

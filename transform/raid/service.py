@@ -17,6 +17,7 @@ AUDITED_FIELDS = (
     "likelihood",
     "status",
     "due_on",
+    "recommendation",
 )
 
 
@@ -33,6 +34,8 @@ class RaidDraft:
     likelihood: int
     status: RaidStatus
     due_on: date | None
+    #: The option the PMO recommends when the item goes to the sponsor; None if none.
+    recommendation: str | None = None
 
 
 def create_item(programme: Programme, draft: RaidDraft) -> RaidItem:
@@ -60,4 +63,5 @@ def _values(draft: RaidDraft) -> dict:
     values = asdict(draft)
     values["title"] = draft.title.strip()
     values["description"] = draft.description.strip()
+    values["recommendation"] = (draft.recommendation or "").strip() or None
     return values

@@ -19,3 +19,5 @@ class ReportContent:
     sections: list[tuple[str, str]]
     #: What the template needs beyond `programme`, `as_of`, `report` and `sections`.
     context: dict[str, Any] = field(default_factory=dict)
+    #: Headline figures kept with the stored report (sponsor reports), else None.
+    headline: dict | None = None

@@ -83,6 +83,8 @@ def build(
     *,
     team_id: int | None = None,
     wave_id: int | None = None,
+    **extra,
 ) -> ReportContent:
-    """The report's content, from its builder."""
-    return load_builder(kind)(programme, as_of, team_id=team_id, wave_id=wave_id)
+    """The report's content, from its builder; `extra` goes to builders that take it
+    (the sponsor report's commentary)."""
+    return load_builder(kind)(programme, as_of, team_id=team_id, wave_id=wave_id, **extra)

@@ -32,7 +32,6 @@ from transform.models import (
     FeedbackEntry,
     Gate,
     GateDecision,
-    GateStatus,
     InstrumentKind,
     Perspective,
     Phase,
@@ -45,7 +44,10 @@ from transform.phases.queries import PhaseSummary
 from transform.phases.timeline import timeline_svg
 from transform.programmes.queries import HIGH_RISK_SCORE, HighRaidItems, programme_overview
 from transform.raid.queries import RaidItemAsOf, raid_items_as_of
+from transform.reports import sponsor_story as story
+from transform.reports.commentary import Commentary
 from transform.reports.content import ReportContent
+from transform.reports.headline import Headline, changes, previous_published, trend
 from transform.reports.sponsor_value import value_section
 from transform.scoring.adkar import ADKAR
 from transform.scoring.kpi import Status
@@ -55,6 +57,7 @@ FEEDBACK_DAYS = 90
 RAG_ORDER = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
 SECTIONS = [
     ("summary", "Executive summary"),
+    ("decisions", "Decisions needed from the sponsor"),
     ("phases", "Phases and gate decisions"),
     ("adoption", "Adoption and readiness by team"),
     ("barriers", "ADKAR barriers and the teams that lag"),
@@ -62,7 +65,6 @@ SECTIONS = [
     ("value", "Benefits and value"),
     ("network", "Change agents and barrier themes"),
     ("risks", "Open high RAID items and overdue actions"),
-    ("decisions", "Decisions needed from the sponsor"),
 ]
 
 
@@ -81,12 +83,6 @@ class GateLine:
 
 
 @dataclass(frozen=True)
-class Decision:
-    title: str
-    detail: str
-
-
-@dataclass(frozen=True)
 class AgentActivity:
     name: str
     teams: int
@@ -96,8 +92,14 @@ class AgentActivity:
 
 
 def build(
-    programme: Programme, as_of: date, *, team_id: int | None = None, wave_id: int | None = None
+    programme: Programme,
+    as_of: date,
+    *,
+    team_id: int | None = None,
+    wave_id: int | None = None,
+    commentary: Commentary | None = None,
 ) -> ReportContent:
+    """The report's content; `commentary` is the PMO's, given only when publishing."""
     overview = programme_overview(programme, as_of)
     choice = latest_with_results(programme, InstrumentKind.ADKAR, as_of)
     # The latest wave with results; while none has any, the newest, whose page then says
@@ -118,10 +120,27 @@ def build(
         key=lambda r: r.adoption_index.value,
     )[:5]
     themes, entries = _themes(programme, as_of)
+    current = _current_phase(overview.phases)
+    total = dashboard.total if dashboard and dashboard.total.state.value == "shown" else None
+    kpi_counts = Counter(view.status.status for view in kpis)
+    headline = Headline(
+        status=overall.value,
+        phase=current.phase.name if current else None,
+        phase_progress=current.percent_done if current else None,
+        adoption_index=round(total.adoption_index.value, 1)
+        if total and total.adoption_index.value is not None
+        else None,
+        adoption_n=total.n if total else 0,
+        kpis_on_track=kpi_counts[Status.ON_TRACK],
+        kpis_total=len(kpis),
+        high_risks=high.count,
+    )
+    previous = previous_published(programme.id, as_of)
+    points = trend(programme.id, as_of, headline)
     context = {
         "overall": overall,
         "rules": rules,
-        "current": _current_phase(overview.phases),
+        "current": current,
         "phases": overview.phases,
         "gates": _gate_lines(programme, as_of),
         "timeline": timeline_svg(programme, overview.phases, as_of),
@@ -131,7 +150,7 @@ def build(
         "readiness_counts": _readiness_counts(shown_rows),
         "lagging": lagging,
         "kpi_groups": _by_perspective(kpis),
-        "kpi_counts": Counter(view.status.status for view in kpis),
+        "kpi_counts": kpi_counts,
         "kpi_charts": {view.kpi.id: kpi_chart(view.kpi, as_of) for view in kpis},
         "kpi_total": len(kpis),
         "value": value_section(programme, as_of),
@@ -142,7 +161,15 @@ def build(
         "entries": entries,
         "feedback_from": as_of - timedelta(days=FEEDBACK_DAYS),
         "agents": _agent_activity(programme, as_of),
-        "decisions": _decisions(overview.phases, kpis, high, as_of),
+        "decisions": story.decisions(overview.phases, kpis, high, as_of),
+        "cover": story.cover(programme),
+        "milestones": story.next_milestones(programme, overview.phases, as_of),
+        "headline": headline,
+        "previous": previous,
+        "changes": changes(headline, previous),
+        "trend_points": points,
+        "trends": story.trend_charts(points),
+        "commentary": commentary,
     }
     return ReportContent(
         template="reports/sponsor_progress.html",
@@ -150,6 +177,7 @@ def build(
         subtitle=f"Where {programme.name} stands: delivery, adoption, value and risk",
         sections=list(SECTIONS),
         context=context,
+        headline=headline.as_json(),
     )
 
 
@@ -302,37 +330,3 @@ def _agent_activity(programme: Programme, as_of: date) -> list[AgentActivity]:
         )
         for agent_id, name in coverage.agents.items()
     ]
-
-
-def _decisions(
-    phases: list[PhaseSummary], kpis: list[KpiView], high: HighRaidItems, as_of: date
-) -> list[Decision]:
-    decisions = []
-    submitted = [s.phase.name for s in phases if s.gate_status == GateStatus.SUBMITTED]
-    for phase_name in submitted:
-        decisions.append(
-            Decision(
-                f"Gate decision: {phase_name}",
-                "Submitted by the PMO and waiting for a sponsor to approve, defer or reject it.",
-            )
-        )
-    for view in kpis:
-        if view.status.status == Status.OFF_TRACK:
-            latest = view.status.latest
-            decisions.append(
-                Decision(
-                    f"Corrective action or re-baseline: {view.kpi.name}",
-                    f"{latest.progress:.0%} of the way to target on {latest.on_date:%d %b %Y} "
-                    f"against {latest.planned_progress:.0%} planned.",
-                )
-            )
-    for item in high.overdue(as_of):
-        owner = item.owner.name if item.owner else "no owner"
-        decisions.append(
-            Decision(
-                f"Overdue high {item.kind.value}: {item.title}",
-                f"Score {item.score} (severity {item.severity} × likelihood "
-                f"{item.likelihood}), due {item.due_on:%d %b %Y}, {owner}.",
-            )
-        )
-    return decisions

@@ -19,7 +19,7 @@ from datetime import date
 
 from flask import current_app, render_template
 from markupsafe import Markup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import defer, joinedload
 
 from transform.audit import record_change, snapshot
@@ -35,6 +35,7 @@ from transform.models import (
     utcnow,
 )
 from transform.reports import registry
+from transform.reports.commentary import Commentary
 from transform.reports.content import ReportContent
 
 #: Drafts kept per report key; older ones are pruned when a new one is stored.
@@ -52,7 +53,7 @@ def report_pdf(
 ) -> Report:
     """The draft report for the key: cached when the data is unchanged; flush only."""
     key = _Key(programme.id, kind, as_of, team_id, wave_id)
-    stamp = data_stamp(programme.id)
+    stamp = _stamp(programme.id, kind, as_of)
     cached = db.session.scalars(
         key.drafts().where(Report.data_stamp == stamp).order_by(Report.id.desc()).limit(1)
     ).first()
@@ -70,16 +71,13 @@ def report_pdf(
     ).first()
     if same is not None and not same.is_published:
         same.data_stamp = stamp
+        same.headline = content.headline
         db.session.flush()
         return same
     if same is not None:
         pdf, page_count = same.pdf, same.page_count
     else:
-        # WeasyPrint loads on the first render, not with the app.
-        from transform.reports import render
-
-        rendered = render.render_pdf(html)
-        pdf, page_count = rendered.pdf, rendered.page_count
+        pdf, page_count = _render(html)
     report = Report(
         programme_id=programme.id,
         kind=kind,
@@ -92,6 +90,7 @@ def report_pdf(
         page_count=page_count,
         created_by_id=user.id if user else None,
         is_published=False,
+        headline=content.headline,
     )
     db.session.add(report)
     db.session.flush()
@@ -99,21 +98,43 @@ def report_pdf(
     return report
 
 
-def publish(report: Report, user: User | None) -> Report:
-    """Keep an unchanged copy of the report in the programme's history; flush only."""
+def publish(report: Report, user: User | None, commentary: Commentary | None = None) -> Report:
+    """Keep a copy of the report in the programme's history; flush only.
+
+    With the PMO's commentary (sponsor reports) the copy is rendered again with it, from
+    the same data as of the same day; without, it is the draft unchanged.
+    """
+    pdf, page_count, fingerprint = report.pdf, report.page_count, report.fingerprint
+    headline = report.headline
+    if commentary is not None:
+        programme = db.session.get(Programme, report.programme_id)
+        content = registry.build(
+            report.kind,
+            programme,
+            report.as_of,
+            team_id=report.team_id,
+            wave_id=report.wave_id,
+            commentary=commentary,
+        )
+        html = report_html(content, programme, report.as_of)
+        fingerprint = hashlib.sha256(html.encode()).hexdigest()
+        pdf, page_count = _render(html)
+        headline = content.headline
     copy = Report(
         programme_id=report.programme_id,
         kind=report.kind,
         team_id=report.team_id,
         wave_id=report.wave_id,
         as_of=report.as_of,
-        fingerprint=report.fingerprint,
+        fingerprint=fingerprint,
         data_stamp=report.data_stamp,
-        pdf=report.pdf,
-        page_count=report.page_count,
+        pdf=pdf,
+        page_count=page_count,
         created_by_id=user.id if user else None,
         is_published=True,
         published_at=utcnow(),
+        headline=headline,
+        commentary=commentary.as_json() if commentary is not None else None,
     )
     db.session.add(copy)
     db.session.flush()
@@ -122,6 +143,31 @@ def publish(report: Report, user: User | None) -> Report:
     )
     db.session.flush()
     return copy
+
+
+def _render(html: str) -> tuple[bytes, int]:
+    # WeasyPrint loads on the first render, not with the app.
+    from transform.reports import render
+
+    rendered = render.render_pdf(html)
+    return rendered.pdf, rendered.page_count
+
+
+def _stamp(programme_id: int, kind: ReportKind, as_of: date) -> str:
+    """The data stamp; a sponsor report also changes with the published sponsor reports
+    dated before it, the latest of which it compares with."""
+    stamp = data_stamp(programme_id)
+    if kind != ReportKind.SPONSOR_PROGRESS:
+        return stamp
+    latest = db.session.scalar(
+        select(func.max(Report.id)).where(
+            Report.programme_id == programme_id,
+            Report.kind == kind,
+            Report.is_published.is_(True),
+            Report.as_of < as_of,
+        )
+    )
+    return hashlib.sha256(f"{stamp}|{latest}".encode()).hexdigest()
 
 
 def report_html(content: ReportContent, programme: Programme, as_of: date) -> str:

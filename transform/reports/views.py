@@ -25,10 +25,16 @@ from transform.extensions import db
 from transform.htmx import is_htmx_request, redirect_after_post
 from transform.indices.team_marks import teams_with_results
 from transform.job_queue import QueueUnavailable, check_available, job_queue
-from transform.models import Job, JobStatus, Report, Role
+from transform.models import Job, JobStatus, Report, ReportKind, Role
 from transform.reports import jobs, store
+from transform.reports.commentary import (
+    COMMENTARY_SECTIONS,
+    CommentaryForm,
+    latest_commentary,
+)
 from transform.reports.forms import PublishForm, ReportForm
 from transform.reports.registry import REPORTS, ReportSpec, spec_for_slug
+from transform.reports.slides import PPTX_MIMETYPE, sponsor_pack
 from transform.teams.queries import impacted_teams
 from transform.waves import queries as survey_queries
 
@@ -175,20 +181,66 @@ def published(programme_id: int, report_id: int):
     return _pdf_response(access.programme, report)
 
 
+@bp.get("/<int:report_id>/commentary")
+def commentary(programme_id: int, report_id: int):
+    access = programme_access_or_404(programme_id, Role.ADMIN)
+    draft = _sponsor_report_or_404(access.programme, report_id)
+    form = CommentaryForm()
+    form.prefill(latest_commentary(access.programme.id))
+    return _commentary_page(access, draft, form)
+
+
 @bp.post("/<int:report_id>/publish")
 def publish(programme_id: int, report_id: int):
     access = programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
-    if not PublishForm().validate():
-        abort(400)
     draft = store.report_or_none(access.programme, report_id)
     if draft is None:
         abort(404, description="That draft has been replaced; prepare the report again.")
+    form = CommentaryForm() if draft.kind == ReportKind.SPONSOR_PROGRESS else PublishForm()
     if draft.is_published:
         flash("That report is already published.", "info")
+    elif not form.validate():
+        if isinstance(form, CommentaryForm) and "csrf_token" not in form.errors:
+            return _commentary_page(access, draft, form, status=422)
+        abort(400)
     else:
-        store.publish(draft, current_user)
+        commentary = form.commentary() if isinstance(form, CommentaryForm) else None
+        store.publish(draft, current_user, commentary)
         flash(f"Published the {REPORTS[draft.kind].label.lower()}.", "success")
     return redirect_after_post("reports.index", programme_id=programme_id)
+
+
+@bp.get("/<int:report_id>.pptx")
+def slides(programme_id: int, report_id: int):
+    access = programme_access_or_404(programme_id)
+    report = _sponsor_report_or_404(access.programme, report_id)
+    response = send_file(
+        BytesIO(sponsor_pack(access.programme, report)),
+        mimetype=PPTX_MIMETYPE,
+        as_attachment=True,
+        download_name=store.report_filename(access.programme, report).replace(".pdf", ".pptx"),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _sponsor_report_or_404(programme, report_id: int) -> Report:
+    report = store.report_or_none(programme, report_id)
+    if report is None or report.kind != ReportKind.SPONSOR_PROGRESS:
+        abort(404)
+    return report
+
+
+def _commentary_page(access, draft: Report, form: CommentaryForm, status: int = 200):
+    return render_template(
+        "reports/commentary.html",
+        access=access,
+        programme=access.programme,
+        report=draft,
+        form=form,
+        sections=COMMENTARY_SECTIONS,
+    ), status
 
 
 def _choices(programme):
