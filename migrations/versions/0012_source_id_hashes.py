@@ -2,7 +2,7 @@
 already imported into it, to skip them when a grown export is imported again
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03 17:05:00
 
 The hashes sit apart from the responses: no column links them.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
