@@ -4,8 +4,9 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from transform.scoring.rollup import lineages, pooled_rows
+from transform.scoring.rollup import pooled_rows
 from transform.scoring.subtrees import Subtrees
 
 #       1
@@ -17,9 +18,7 @@ PARENTS = {1: None, 2: 1, 3: 1, 4: 2, 5: 2, 6: 3}
 
 
 def _tree(teams):
-    teams = np.asarray(teams, dtype="float64")
-    distinct = pd.unique(teams[~np.isnan(teams)])
-    return Subtrees(teams, lineages(PARENTS, (int(team) for team in distinct)))
+    return Subtrees(np.asarray(teams, dtype="float64"), PARENTS)
 
 
 def test_teams_are_those_whose_subtree_holds_a_respondent():
@@ -58,3 +57,8 @@ def test_a_team_of_one_has_a_mean_and_no_interval():
     n, mean, lows, highs = _tree([6]).mean_intervals(np.array([4.0]), 1.0, 5.0)
     assert n.tolist() == [1, 1, 1] and mean.tolist() == [4.0, 4.0, 4.0]
     assert np.isnan(lows).all() and np.isnan(highs).all()
+
+
+def test_a_cycle_is_refused():
+    with pytest.raises(ValueError, match="cycle"):
+        Subtrees(np.array([1.0]), {1: 2, 2: 1})

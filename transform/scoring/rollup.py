@@ -114,8 +114,6 @@ def rollup_adoption(
     add up the tree (subtrees.py) instead of a row per respondent and ancestor.
     """
     scores, codes = respondent_scores(elements, scale_points)
-    teams = elements["team_id"].to_numpy()
-    distinct = pd.unique(teams[~pd.isna(teams)])
-    tree = Subtrees(teams, lineages(parents, (int(team) for team in distinct)))
+    tree = Subtrees(elements["team_id"].to_numpy(), parents)
     counts = tree.counts(codes, BARRIER_CODES)
     return adoption_frame(tree.teams, counts, tree.mean_intervals, scores, codes, scale_points)

@@ -18,7 +18,7 @@ follow from its counts of each distinct value:
 - the two-pass sum of squares is taken per distinct value, count x (value - mean)^2.
 
 Teams are those whose subtree holds a respondent, sorted by id, as a group-by of the
-pooled rows would give them.
+pooled rows would give them; a team missing from `parents` is a root.
 """
 
 from collections.abc import Mapping
@@ -35,28 +35,37 @@ _SPLITTER = 134217729.0
 class Subtrees:
     """The team tree of one set of respondents, as arrays over its teams."""
 
-    def __init__(self, own_team: np.ndarray, lineage: Mapping[int, tuple[int, ...]]) -> None:
-        """`own_team`: each respondent's team (NaN when none); `lineage`: each of those
-        teams with its ancestors, nearest first (rollup.lineages)."""
+    def __init__(self, own_team: np.ndarray, parents: Mapping[int, int | None]) -> None:
+        """`own_team`: each respondent's team (NaN when none); `parents`: the team tree,
+        where a team missing from it is a root. A cycle is refused."""
         known = ~pd.isna(own_team)
-        distinct = pd.unique(own_team[known])
-        members = {ancestor for team in distinct for ancestor in lineage[int(team)]}
+        members = {int(team) for team in pd.unique(own_team[known])}
+        frontier = list(members)
+        while frontier:
+            above = []
+            for team in frontier:
+                parent = parents.get(team)
+                if parent is not None and parent not in members:
+                    members.add(parent)
+                    above.append(parent)
+            frontier = above
         self.teams = pd.Index(sorted(members), name="team_id")
         #: Each respondent's own team as its position in `teams`, -1 for none.
         self.own = np.full(len(own_team), -1, dtype=np.int64)
         self.own[known] = self.teams.get_indexer(own_team[known])
-        ids = self.teams.to_numpy()
-        parent = np.array([_parent(lineage[int(team)]) for team in ids], dtype=np.float64)
-        depth = np.array([len(lineage[int(team)]) for team in ids], dtype=np.int64)
-        parent_code = self.teams.get_indexer(parent) if len(ids) else np.empty(0, np.int64)
+        parent_ids = np.array(
+            [parents.get(team) for team in self.teams.tolist()], dtype=np.float64
+        )
+        parent_code = self.teams.get_indexer(parent_ids) if len(members) else np.empty(0, int)
+        depth = _depths(parent_code)
         # Deepest level first; within a level, children grouped by parent for reduceat.
         self._levels = []
-        for level in range(int(depth.max()) if len(ids) else 0, 1, -1):
+        for level in range(int(depth.max()) if len(members) else 0, 1, -1):
             children = np.flatnonzero(depth == level)
             children = children[np.argsort(parent_code[children], kind="stable")]
-            parents = parent_code[children]
-            starts = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
-            self._levels.append((children, starts, parents[starts]))
+            above = parent_code[children]
+            starts = np.flatnonzero(np.r_[True, above[1:] != above[:-1]])
+            self._levels.append((children, starts, above[starts]))
 
     def __len__(self) -> int:
         return len(self.teams)
@@ -102,8 +111,17 @@ class Subtrees:
         return totals
 
 
-def _parent(lineage: tuple[int, ...]) -> float:
-    return float(lineage[1]) if len(lineage) > 1 else np.nan
+def _depths(parent_code: np.ndarray) -> np.ndarray:
+    """Each team's depth, 1 for a root, from its parent's position (-1 for none)."""
+    depth = np.ones(len(parent_code), dtype=np.int64)
+    above = parent_code.copy()
+    while (climbing := above >= 0).any():
+        if depth.max() > len(parent_code):
+            team = int(np.flatnonzero(climbing)[0])
+            raise ValueError(f"the team tree has a cycle above the team at {team}")
+        depth[climbing] += 1
+        above[climbing] = parent_code[above[climbing]]
+    return depth
 
 
 def _split(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
