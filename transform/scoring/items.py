@@ -96,16 +96,19 @@ def dimension_scores(
     # by respondent and dimension in pandas costs most of the core's time.
     dimension_of_item = pd.Index(order).get_indexer(items["dimension"])
     code = dimension_of_item[coded.item]
-    dimension_points = points.to_numpy(dtype="float64")[code]
-    item_points = coded.item_points
-    # Mixed-scale dimensions only: map each item onto the dimension's scale. Items already
-    # on it keep their exact values, so a mean of 3 stays exactly 3.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        on_scale = np.where(
-            item_points == dimension_points,
-            coded.score,
-            1 + (coded.score - 1) * (dimension_points - 1) / (item_points - 1),
-        )
+    on_scale = coded.score
+    points_of_item = points.to_numpy(dtype="float64")[dimension_of_item]
+    if (points_of_item != items["scale_points"].to_numpy(dtype="float64")).any():
+        # Mixed-scale dimensions only: map each item onto the dimension's scale. Items
+        # already on it keep their exact values, so a mean of 3 stays exactly 3.
+        dimension_points = points_of_item[coded.item]
+        item_points = coded.item_points
+        with np.errstate(divide="ignore", invalid="ignore"):
+            on_scale = np.where(
+                item_points == dimension_points,
+                coded.score,
+                1 + (coded.score - 1) * (dimension_points - 1) / (item_points - 1),
+            )
     means, answered = _group_means(coded.row * len(order) + code, on_scale, len(order), coded)
     index = pd.Index(coded.respondents, name="response_id")
     means = pd.DataFrame(means, index=index, columns=pd.Index(order))
@@ -144,7 +147,7 @@ class _Coded:
 def _coded_answers(answers: pd.DataFrame, items: pd.DataFrame) -> _Coded:
     _check_columns(answers, ANSWER_COLUMNS, "answers")
     _check_items(items)
-    item = pd.Index(items["item_id"]).get_indexer(answers["item_id"])
+    item = _positions(items["item_id"].to_numpy(), answers["item_id"].to_numpy())
     if (item < 0).any():
         ids = sorted(pd.unique(answers["item_id"].to_numpy()[item < 0]))
         raise ValueError(f"answers to items not in the instrument: {ids}")
@@ -158,6 +161,23 @@ def _coded_answers(answers: pd.DataFrame, items: pd.DataFrame) -> _Coded:
     reverse = items["is_reverse"].astype(bool).to_numpy()[item]
     score = np.where(reverse, (item_points + 1) - value, value)
     return _Coded(respondents, row, first_rows, item, item_points, score)
+
+
+def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """pd.Index(keys).get_indexer(wanted), -1 where missing; for the small whole ids of
+    items, a look-up table instead of a hash of every answer."""
+    if (
+        len(keys)
+        and keys.dtype.kind in "iu"
+        and wanted.dtype.kind in "iu"
+        and 0 <= keys.min()
+        and keys.max() < 1_000_000
+    ):
+        table = np.full(int(keys.max()) + 1, -1, dtype=np.int64)
+        table[keys] = np.arange(len(keys))
+        inside = (wanted >= 0) & (wanted < len(table))
+        return np.where(inside, table[np.where(inside, wanted, 0)], -1)
+    return pd.Index(keys).get_indexer(wanted)
 
 
 def _codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
