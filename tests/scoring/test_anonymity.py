@@ -198,3 +198,8 @@ def test_exported_rows_belong_to_shown_teams_of_enough_own_respondents(wave):
     for team, n in counts.items():
         if n and team not in result.rows_withheld:
             assert result.is_shown(team) and n >= result.threshold
+
+
+def test_a_tree_with_a_cycle_is_refused():
+    with pytest.raises(ValueError, match="cycle"):
+        disclosure({1: 5, 3: 5}, {1: 2, 2: 1, 3: None}, 5)

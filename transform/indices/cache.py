@@ -167,10 +167,22 @@ def dashboard_cache(app: Flask | None = None) -> "DashboardCache | RedisDashboar
 
 
 def cached_dashboard(
-    programme: Programme, wave: Wave, root_team_id: int | None, today: date
+    programme: Programme,
+    wave: Wave,
+    root_team_id: int | None,
+    today: date,
+    *,
+    stamp: str | None = None,
+    max_staleness_s: float | None = None,
 ) -> CachedDashboard:
-    """The wave's dashboard from the cache, or scored and kept."""
-    stamp = data_stamp(programme.id)
+    """The wave's dashboard from the cache, or scored and kept.
+
+    `stamp` is the programme's data stamp when the caller has it already;
+    `max_staleness_s` overrides DASHBOARD_MAX_STALENESS_SECONDS.
+    """
+    stamp = data_stamp(programme.id) if stamp is None else stamp
+    if max_staleness_s is None:
+        max_staleness_s = current_app.config["DASHBOARD_MAX_STALENESS_SECONDS"]
     app = current_app._get_current_object()
     programme_id, wave_id = programme.id, wave.id
 
@@ -190,7 +202,7 @@ def cached_dashboard(
     entry = dashboard_cache().get(
         (programme_id, wave_id, root_team_id, today),
         stamp,
-        current_app.config["DASHBOARD_MAX_STALENESS_SECONDS"],
+        max_staleness_s,
         lambda: _detached(stamp, service.wave_dashboard(programme, wave, root_team_id, today)),
         in_background,
     )
@@ -211,6 +223,26 @@ def scored_entry(programme: Programme, wave: Wave, root_team_id: int | None, tod
     """A fresh entry for the key, stamped with the data stamp read before scoring."""
     stamp = data_stamp(programme.id)
     return _detached(stamp, service.wave_dashboard(programme, wave, root_team_id, today))
+
+
+def current_dashboard(
+    programme: Programme, wave: Wave, root_team_id: int | None, as_of: date
+) -> WaveDashboard:
+    """The wave's dashboard for the data as it stands: the cached one when it was scored
+    from the current data stamp (a dashboard view has usually just scored it), else
+    scored now and kept for the pages.
+
+    For what must match its data stamp exactly, such as a report stored under that
+    stamp: a page may show an entry a little stale, this never does.
+    """
+    stamp = data_stamp(programme.id)
+    cached = cached_dashboard(
+        programme, wave, root_team_id, as_of, stamp=stamp, max_staleness_s=0.0
+    )
+    if cached.entry.stamp == stamp:
+        return cached.dashboard
+    # Another process is rescoring an older entry: do not wait for it, score here.
+    return service.wave_dashboard(programme, wave, root_team_id, as_of)
 
 
 def _detached(stamp: str, dashboard: WaveDashboard) -> _Entry:

@@ -24,8 +24,9 @@ from sqlalchemy.orm import selectinload
 
 from transform.agents.queries import coverage_page
 from transform.extensions import db
+from transform.indices.cache import current_dashboard
 from transform.indices.latest import latest_with_results
-from transform.indices.service import TeamFigures, wave_dashboard
+from transform.indices.service import TeamFigures
 from transform.kpis.chart import kpi_chart
 from transform.kpis.queries import KpiView, kpi_views
 from transform.models import (
@@ -103,9 +104,10 @@ def build(
     overview = programme_overview(programme, as_of)
     choice = latest_with_results(programme, InstrumentKind.ADKAR, as_of)
     # The latest wave with results; while none has any, the newest, whose page then says
-    # that its groups are below the threshold.
+    # that its groups are below the threshold. The dashboard page keeps the wave scored
+    # for the current data, so a report after a dashboard view does not score it again.
     wave = choice.wave or choice.collecting
-    dashboard = wave_dashboard(programme, wave, None, as_of) if wave else None
+    dashboard = current_dashboard(programme, wave, None, as_of) if wave else None
     kpis = kpi_views(programme, as_of)
     high = overview.open_high_raid
     rules = [

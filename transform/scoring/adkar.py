@@ -154,13 +154,31 @@ def adoption_of_groups(
     counts = np.bincount(
         team_code[known] * len(_LABELS) + codes[known], minlength=len(teams) * len(_LABELS)
     ).reshape(len(teams), len(_LABELS))
+
+    def intervals(values, low, high):
+        return _mean_intervals(values, team_code, len(teams), low, high)
+
+    return adoption_frame(teams, counts, intervals, scores, codes, scale_points)
+
+
+def adoption_frame(
+    teams: pd.Index,
+    counts: np.ndarray,
+    intervals,
+    scores: np.ndarray,
+    codes: np.ndarray,
+    scale_points: ScalePoints = 5,
+) -> pd.DataFrame:
+    """The frame of team_adoption from each team's respondents per barrier code
+    (`counts`, teams x codes) and `intervals(values, low, high)`, which gives each team's
+    n, mean and bounded interval of per-respondent values."""
     # Columns gathered in a dict and made into a frame once: inserting them one by one
     # costs more than computing them.
     columns = {"n": counts.sum(axis=1)}
     for position, name in enumerate((*ADKAR, UNDETERMINED, "none")):
         columns[f"barrier_{name}"] = counts[:, position]
     columns["n_undetermined"] = columns[f"barrier_{UNDETERMINED}"]
-    index = _mean_intervals(_PROGRESS[codes], team_code, len(teams), 0.0, 100.0)
+    index = intervals(_PROGRESS[codes], 0.0, 100.0)
     columns["adoption_index"] = _estimates(*index, NO_DETERMINED)
     columns["adoption_rate"] = _proportions(
         columns["barrier_none"].astype("float64"),
@@ -170,7 +188,7 @@ def adoption_of_groups(
     for position, element in enumerate(ADKAR):
         k = points_of(scale_points, element)
         values = np.ascontiguousarray(scores[:, position])
-        n, *figures = _mean_intervals(values, team_code, len(teams), 1.0, k)
+        n, *figures = intervals(values, 1.0, k)
         columns[element] = _estimates(n, *figures, NO_SCORE)
         normalised = [(x - 1) / (k - 1) * 100 for x in figures]
         columns[f"{element}_normalised"] = _estimates(n, *normalised, NO_SCORE)
@@ -254,9 +272,11 @@ def _mean_intervals(
 def _estimates(
     n: np.ndarray, mean: np.ndarray, lows: np.ndarray, highs: np.ndarray, empty_reason: str
 ) -> list[Estimate]:
+    # Teams without a figure share one Estimate: it is immutable.
+    empty = quick(None, None, None, 0, empty_reason)
     with collector_paused():
         return [
-            quick(None, None, None, 0, empty_reason)
+            empty
             if count == 0
             else quick(m, None, None, 1, _ONE)
             if count == 1
@@ -299,6 +319,8 @@ def _proportions(x: np.ndarray, n: np.ndarray, empty_reason: str) -> list[Estima
 #: Barrier codes: 0-4 the ADKAR elements, 5 undetermined, 6 no barrier.
 _LABELS = np.array([*ADKAR, UNDETERMINED, None], dtype=object)
 _PROGRESS = np.array([*STAGE_PROGRESS.values(), np.nan, ADOPTED_PROGRESS])
+#: How many barrier codes there are: the width of adoption_frame's counts.
+BARRIER_CODES = len(_LABELS)
 
 
 def _barrier_codes(scores: np.ndarray, scale_points: ScalePoints) -> np.ndarray:

@@ -42,7 +42,7 @@ import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from transform.scoring.rollup import Parents, lineages
+from transform.scoring.rollup import Parents
 
 MIN_THRESHOLD = 3
 DEFAULT_THRESHOLD = 5
@@ -125,17 +125,23 @@ def disclosure(counts: Mapping[int, int], parents: Parents, threshold: int | Non
     limit = effective_threshold(threshold)
     if any(count < 0 for count in counts.values()):
         raise ValueError("a team cannot have fewer than no respondents")
-    lineage = lineages(parents, counts)
-    children: dict[object, list[int]] = {_WAVE: []}
-    for team, line in lineage.items():
-        children.setdefault(team, [])
-        children[line[1] if len(line) > 1 else _WAVE].append(team)
-    own = {team: int(counts.get(team, 0)) for team in lineage}
+    teams = {*parents, *(p for p in parents.values() if p is not None), *counts}
+    children: dict[object, list[int]] = {team: [] for team in teams}
+    children[_WAVE] = []
+    for team in teams:
+        parent = parents.get(team)
+        children[_WAVE if parent is None else parent].append(team)
+    own = {team: int(counts.get(team, 0)) for team in teams}
     own[_WAVE] = 0
     order = _post_order(children)
+    if len(order) != len(children):
+        # Teams on a cycle hang from no root: the walk from the wave never meets them.
+        raise ValueError("the team tree has a cycle")
     pooled = dict(own)
     for node in order:
-        pooled[node] += sum(pooled[child] for child in children[node])
+        below = children[node]
+        if below:
+            pooled[node] += sum([pooled[child] for child in below])
     shown = {node for node in order if pooled[node] >= limit}
     primary = {node for node in order if 0 < pooled[node] < limit}
     # residual[x]: respondents of x's subtree in no shown figure beneath x (and, when x is
@@ -143,10 +149,11 @@ def disclosure(counts: Mapping[int, int], parents: Parents, threshold: int | Non
     # figures beneath it leaves over. Final for x once x is settled, bottom-up.
     residual: dict[object, int] = {}
     for node in order:
-        left = own[node] + sum(
-            0 if child in shown else residual[child] for child in children[node]
-        )
-        if node in shown:
+        left = own[node]
+        for child in children[node]:
+            if child not in shown:
+                left += residual[child]
+        if node in shown and 0 < left < limit:
             left = _protect(node, left, limit, children, shown, pooled, residual)
         residual[node] = left
     complementary = {node for node in order if node not in shown and pooled[node] >= limit}
@@ -162,7 +169,7 @@ def disclosure(counts: Mapping[int, int], parents: Parents, threshold: int | Non
         total_state = CellState.BELOW_THRESHOLD
     return Disclosure(
         threshold=limit,
-        pooled={team: pooled[team] for team in lineage},
+        pooled={team: pooled[team] for team in teams},
         primary=frozenset(primary - {_WAVE}),
         complementary=frozenset(complementary - {_WAVE}),
         rows_withheld=frozenset(withheld - {_WAVE}),

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from transform.scoring.adkar import ScalePoints, adoption_of_groups, respondent_scores
+from transform.scoring.adkar import BARRIER_CODES, ScalePoints, adoption_frame, respondent_scores
+from transform.scoring.subtrees import Subtrees
 
 Parents = Mapping[int, int | None]
 
@@ -107,13 +108,12 @@ def rollup(
 def rollup_adoption(
     elements: pd.DataFrame, parents: Parents, scale_points: ScalePoints = 5
 ) -> pd.DataFrame:
-    """adkar.team_adoption of every team over its whole subtree's respondents."""
-    rows, ancestors = pooled_rows(elements["team_id"], parents)
+    """adkar.team_adoption of every team over its whole subtree's respondents.
+
+    The same figures as team_adoption of `pooled(elements, parents)`, from counts that
+    add up the tree (subtrees.py) instead of a row per respondent and ancestor.
+    """
     scores, codes = respondent_scores(elements, scale_points)
-    # Each respondent's barrier is found once; only the rows of the roll-up repeat.
-    return adoption_of_groups(
-        ancestors if len(rows) else ancestors.astype(object),
-        scores[rows],
-        codes[rows],
-        scale_points,
-    )
+    tree = Subtrees(elements["team_id"].to_numpy(), parents)
+    counts = tree.counts(codes, BARRIER_CODES)
+    return adoption_frame(tree.teams, counts, tree.mean_intervals, scores, codes, scale_points)

@@ -79,9 +79,18 @@ def bounded_mean_bounds(
 
 def t_quantiles(df: np.ndarray) -> np.ndarray:
     """The t distribution's 97.5% quantile at each degrees of freedom: scipy once per
-    distinct value (a wave's teams share few sizes, and each call costs microseconds)."""
+    distinct value in the process (a wave's teams share few sizes, every figure of a
+    team has the same ones, and scipy's own overhead per call outweighs the work)."""
     distinct, where = np.unique(df, return_inverse=True)
-    return stats.t.ppf(QUANTILE, distinct)[where.reshape(-1)]
+    missing = [value for value in distinct.tolist() if value not in _T_KNOWN]
+    if missing:
+        _T_KNOWN.update(zip(missing, stats.t.ppf(QUANTILE, missing).tolist(), strict=True))
+    return np.array([_T_KNOWN[value] for value in distinct.tolist()])[where.reshape(-1)]
+
+
+#: t quantiles found so far, by degrees of freedom: a pure function's results, so
+#: keeping them changes nothing but the time.
+_T_KNOWN: dict[float, float] = {}
 
 
 def proportion_ci(successes: int, n: int) -> Estimate:
