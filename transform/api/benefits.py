@@ -14,7 +14,15 @@ from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
-from transform.api.schemas import IsoDate, Page, PageQuery, RowId, page_of
+from transform.api.schemas import (
+    IsoDate,
+    Page,
+    RowId,
+    SyncQuery,
+    UtcDateTime,
+    changed_since,
+    page_of,
+)
 from transform.api.teams import trimmed_text
 from transform.benefits import queries, service
 from transform.benefits.queries import BenefitFilters, RegisterRow, register
@@ -34,6 +42,7 @@ class InitiativeItem(BaseModel):
     owner_id: int | None
     phase_id: int | None
     team_ids: list[int] = Field(description="The teams the initiative changes.")
+    updated_at: UtcDateTime = Field(description="When it last changed: see updated_since.")
     currency: str = Field(description="ISO 4217 code of every amount below.")
     planned_net: float = Field(description="Planned benefits less cost to achieve.")
     forecast_net: float
@@ -50,11 +59,11 @@ class InitiativeItem(BaseModel):
     "/programmes/<int:programme_id>/initiatives",
     summary="List the programme's benefit initiatives with their value",
     tag=TAG,
-    query=PageQuery,
+    query=SyncQuery,
     response=Page[InitiativeItem],
     errors=(404,),
 )
-def list_initiatives(programme_id: int, query: PageQuery):
+def list_initiatives(programme_id: int, query: SyncQuery):
     access = programme_access_or_404(programme_id)
     programme = access.programme
     rows = {
@@ -63,6 +72,7 @@ def list_initiatives(programme_id: int, query: PageQuery):
     initiatives = (
         select(Initiative).where(Initiative.programme_id == programme_id).order_by(Initiative.id)
     )
+    initiatives = changed_since(initiatives, Initiative.updated_at, query.updated_since)
     return page_of(initiatives, query, lambda i: _item(rows[i.id], programme.currency))
 
 
@@ -76,6 +86,7 @@ def _item(row: RegisterRow, currency: str) -> InitiativeItem:
         owner_id=initiative.owner_id,
         phase_id=initiative.phase_id,
         team_ids=[team.id for team in initiative.teams],
+        updated_at=initiative.updated_at,
         currency=currency,
         planned_net=row.planned.net,
         forecast_net=row.forecast.net,

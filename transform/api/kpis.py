@@ -13,7 +13,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
-from transform.api.schemas import IsoDate, Page, PageQuery, RowId, UtcDateTime, page_of
+from transform.api.schemas import (
+    IsoDate,
+    Page,
+    RowId,
+    SyncQuery,
+    UtcDateTime,
+    changed_since,
+    page_of,
+)
 from transform.extensions import db
 from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
 from transform.kpis import actual_values
@@ -43,6 +51,7 @@ class KpiItem(BaseModel):
         description="When the baseline was locked; later changes are re-baselines."
     )
     version: int
+    updated_at: UtcDateTime = Field(description="When it last changed: see updated_since.")
     status: Status = Field(description="Of the latest actual against plan.")
     trend: Trend | None = Field(description="Against the reading before; null before two.")
     latest_actual: float | None
@@ -109,14 +118,15 @@ class ActualsPushed(BaseModel):
     "/programmes/<int:programme_id>/kpis",
     summary="List the programme's KPIs with their status",
     tag=TAG,
-    query=PageQuery,
+    query=SyncQuery,
     response=Page[KpiItem],
     errors=(404,),
 )
-def list_kpis(programme_id: int, query: PageQuery):
+def list_kpis(programme_id: int, query: SyncQuery):
     access = programme_access_or_404(programme_id)
     views = {view.kpi.id: view for view in kpi_views(access.programme)}
     kpis = select(Kpi).where(Kpi.programme_id == programme_id).order_by(Kpi.id)
+    kpis = changed_since(kpis, Kpi.updated_at, query.updated_since)
     return page_of(kpis, query, lambda kpi: _kpi_item(views[kpi.id]))
 
 
@@ -240,6 +250,7 @@ def _kpi_item(view: KpiView) -> KpiItem:
         max_value=kpi.max_value,
         locked_at=kpi.locked_at,
         version=kpi.version,
+        updated_at=kpi.updated_at,
         status=view.status.status,
         trend=view.status.trend,
         latest_actual=view.latest_actual,

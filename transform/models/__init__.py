@@ -42,7 +42,7 @@ from transform.models.phase import (
     PhaseStatus,
 )
 from transform.models.programme import Programme, ProgrammeStatus
-from transform.models.raid import RaidItem, RaidKind, RaidStatus
+from transform.models.raid import EXTERNAL_REF_MAX, RaidItem, RaidKind, RaidStatus
 from transform.models.report import Report, ReportKind
 from transform.models.survey import (
     Answer,
@@ -67,6 +67,7 @@ from transform.models.team import (
     Team,
     TrainingRecord,
 )
+from transform.models.webhook import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 
 __all__ = [
     "ValueType",
@@ -137,5 +138,10 @@ __all__ = [
     "WaveCollection",
     "WaveGroup",
     "WaveTeam",
+    "DeliveryStatus",
+    "EXTERNAL_REF_MAX",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
     "utcnow",
 ]
