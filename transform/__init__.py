@@ -59,9 +59,11 @@ def register_extensions(app: Flask) -> None:
     from transform.indices.cache import init_dashboard_cache
     from transform.job_queue import init_job_queue
     from transform.redis_store import init_redis
+    from transform.webhooks_out import init_webhooks
 
     init_redis(app)
     init_job_queue()
+    init_webhooks()
 
     init_dashboard_cache(app)
 

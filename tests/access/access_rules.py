@@ -267,4 +267,13 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "api.push_actuals": post(_roles(401, 403, 403, 403, OK, 404, 404)),
     "api.import_responses": post(_roles(401, 403, 403, 403, OK, 404, 404)),
     "api.upsert_teams": {"PUT": _roles(401, 403, 403, 403, OK, OK, OK)},
+    "api.get_team": page(API_ANY_USER_READ),
+    "api.list_raid_items": page(API_MEMBER_READ),
+    "api.get_raid_item": page(API_MEMBER_READ),
+    "api.create_raid_item": post(API_PMO_WRITE),
+    "api.update_raid_item": {"PATCH": API_PMO_WRITE},
+    "api.list_follow_ups": page(API_MEMBER_READ),
+    # The follow-up's entry was logged by Billing Operations' agent, who owns its action.
+    "api.create_follow_up": post(_roles(401, 201, 403, 403, 201, 404, 404)),
+    "api.update_follow_up": {"PATCH": _roles(401, 200, 403, 403, 200, 404, 404)},
 }

@@ -237,6 +237,7 @@ def _world(app, tokens_by_role) -> World:
         "job_id": job.id,
         "kind": "sponsor-progress",
         "follow_up_id": follow_up.id,
+        "entry_id": follow_up.entry_id,
         "token_id": tokens_by_role["pmo"][0].id,  # the PMO's own token; nobody else's
         "token": single_use,
     }
@@ -268,6 +269,8 @@ def _world(app, tokens_by_role) -> World:
             ]
         },
         "api.create_initiative": {"name": "Matrix initiative"},
+        "api.create_raid_item": {"kind": "risk", "title": "Matrix risk"},
+        "api.create_follow_up": {"action": "Matrix action"},
         "api.record_value": {
             "kind": "planned",
             "value_type": "revenue",

@@ -79,9 +79,11 @@ def reference():
 from transform.api import (  # noqa: E402, F401
     benefits,
     feedback,
+    follow_ups,
     indices,
     kpis,
     programmes,
+    raid,
     surveys,
     teams,
 )
