@@ -118,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from transform.wave_data.views import bp as wave_data_bp
     from transform.waves.respond_views import bp as respond_bp
     from transform.waves.views import bp as waves_bp
+    from transform.webhooks.views import bp as webhooks_bp
 
     for blueprint in (
         health_bp,
@@ -148,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         tokens_bp,
         audit_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)

@@ -134,12 +134,12 @@ def deliver_queued(delivery_id: int) -> None:
 
 def deliver_with_backoff(delivery_id: int, sleep=time.sleep) -> None:
     """Attempt until delivered or out of retries, sleeping BACKOFF_S between attempts."""
-    for pause in (0, *BACKOFF_S):
-        if pause:
-            sleep(pause)
+    for pause in (None, *BACKOFF_S):
         delivery = db.session.get(WebhookDelivery, delivery_id)
         if delivery is None or delivery.status != DeliveryStatus.PENDING:
             return
+        if pause is not None:
+            sleep(pause)
         attempt(delivery)
         db.session.commit()
 

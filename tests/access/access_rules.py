@@ -267,6 +267,8 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "api.push_actuals": post(_roles(401, 403, 403, 403, OK, 404, 404)),
     "api.import_responses": post(_roles(401, 403, 403, 403, OK, 404, 404)),
     "api.upsert_teams": {"PUT": _roles(401, 403, 403, 403, OK, OK, OK)},
+    "webhooks.index": page(PMO_PAGE, PMO_WRITE),
+    "webhooks.delete": post(PMO_WRITE),
     "api.get_team": page(API_ANY_USER_READ),
     "api.list_raid_items": page(API_MEMBER_READ),
     "api.get_raid_item": page(API_MEMBER_READ),

@@ -40,6 +40,7 @@ from transform.models import (
     User,
     Wave,
     WaveStatus,
+    Webhook,
 )
 from transform.phases.evidence import stored_path
 from transform.waves.service import issue_links, issue_team_link, wave_team_or_none
@@ -184,6 +185,13 @@ def _world(app, tokens_by_role) -> World:
         error="The report could not be rendered.",
     )
     db.session.add(job)
+    hook = Webhook(
+        programme_id=programme.id,
+        url="https://receiver.example/hooks",
+        secret="matrix-secret-0123456789",
+        events="raid.changed",
+    )
+    db.session.add(hook)
     follow_up = _one(
         select(FollowUp)
         .join(FeedbackEntry)
@@ -235,6 +243,7 @@ def _world(app, tokens_by_role) -> World:
         "template_id": template.id,
         "report_id": report.id,
         "job_id": job.id,
+        "webhook_id": hook.id,
         "kind": "sponsor-progress",
         "follow_up_id": follow_up.id,
         "entry_id": follow_up.entry_id,
