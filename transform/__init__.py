@@ -70,11 +70,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from transform.auth.sessions import init_sessions
+    from transform.edge import init_edge
     from transform.htmx import init_htmx_headers
     from transform.input_guard import init_input_guard
     from transform.security_headers import init_security_headers
     from transform.waves.tokens import install_log_redaction
 
+    init_edge(app)
     init_sessions(app)
     init_htmx_headers(app)
     init_security_headers(app)

@@ -26,6 +26,18 @@ def _int_setting(name: str, default: int, minimum: int = 1) -> int:
     return value
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated origins, each scheme://host[:port] exactly as a browser sends it."""
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest or origin == "*":
+            raise ConfigError(
+                f"CORS_ORIGINS lists origins like https://bi.example.com, got {origin!r}"
+            )
+    return origins
+
+
 def _bool_setting(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -138,6 +150,11 @@ class Config:
     #: How long a scored dashboard may be served after its data moved on (see
     #: adoption/dashboard_cache.py); 0 rescores on every change.
     DASHBOARD_MAX_STALENESS_SECONDS = 15
+    #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    #: (Werkzeug's ProxyFix); 0 trusts none.
+    PROXY_COUNT = 0
+    #: Origins whose browser scripts may call /api/v1 (CORS); empty keeps CORS closed.
+    CORS_ORIGINS: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:
@@ -184,6 +201,8 @@ class Config:
         settings["DASHBOARD_MAX_STALENESS_SECONDS"] = _int_setting(
             "DASHBOARD_MAX_STALENESS_SECONDS", cls.DASHBOARD_MAX_STALENESS_SECONDS, minimum=0
         )
+        settings["PROXY_COUNT"] = _int_setting("PROXY_COUNT", cls.PROXY_COUNT, minimum=0)
+        settings["CORS_ORIGINS"] = _origins(os.environ.get("CORS_ORIGINS", ""))
         return settings
 
 
