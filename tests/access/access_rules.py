@@ -270,6 +270,9 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "webhooks.index": page(PMO_PAGE, PMO_WRITE),
     "webhooks.delete": post(PMO_WRITE),
     "api.get_team": page(API_ANY_USER_READ),
+    # The path's wave is open: past the access check both answer 409.
+    "api.raw_responses": page(_roles(401, 403, 403, OK, OK, 404, 404)),
+    "api.raw_responses_csv": page(_roles(401, 403, 403, OK, OK, 404, 404)),
     "api.list_raid_items": page(API_MEMBER_READ),
     "api.get_raid_item": page(API_MEMBER_READ),
     "api.create_raid_item": post(API_PMO_WRITE),

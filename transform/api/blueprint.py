@@ -84,6 +84,7 @@ from transform.api import (  # noqa: E402, F401
     kpis,
     programmes,
     raid,
+    raw_responses,
     surveys,
     teams,
 )

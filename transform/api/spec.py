@@ -42,6 +42,8 @@ class Operation:
     #: Error statuses beyond 401 and 429, which every operation may answer.
     errors: tuple[int, ...] = ()
     etag: bool = False
+    #: What a view returning its own Response sends instead of JSON (e.g. text/csv).
+    media_type: str | None = None
 
 
 @dataclass
@@ -228,6 +230,8 @@ def _responses(op: Operation, keys: dict) -> dict:
     ok: dict = {"description": "OK" if op.status == 200 else TITLES.get(op.status, "Done")}
     if op.response is not None:
         ok["content"] = {"application/json": {"schema": keys[(op.response, "serialization")]}}
+    elif op.media_type is not None:
+        ok["content"] = {op.media_type: {"schema": {"type": "string"}}}
     responses = {str(op.status): ok}
     if op.etag:
         responses["304"] = {"description": "Not modified since the ETag in If-None-Match"}
