@@ -270,6 +270,8 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "webhooks.index": page(PMO_PAGE, PMO_WRITE),
     "webhooks.delete": post(PMO_WRITE),
     "api.get_team": page(API_ANY_USER_READ),
+    "api.create_kpi": post(API_PMO_WRITE),
+    "api.update_kpi": {"PATCH": API_PMO_WRITE},
     # The path's wave is open: past the access check both answer 409.
     "api.raw_responses": page(_roles(401, 403, 403, OK, OK, 404, 404)),
     "api.raw_responses_csv": page(_roles(401, 403, 403, OK, OK, 404, 404)),

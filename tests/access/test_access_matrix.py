@@ -279,6 +279,16 @@ def _world(app, tokens_by_role) -> World:
         },
         "api.create_initiative": {"name": "Matrix initiative"},
         "api.create_raid_item": {"kind": "risk", "title": "Matrix risk"},
+        "api.create_kpi": {
+            "name": "Matrix KPI",
+            "unit": "days",
+            "direction": "lower",
+            "perspective": "financial",
+            "baseline_value": 10.0,
+            "baseline_on": "2026-03-02",
+            "target_value": 5.0,
+            "target_on": "2026-12-18",
+        },
         "api.create_follow_up": {"action": "Matrix action"},
         "api.record_value": {
             "kind": "planned",

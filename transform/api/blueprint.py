@@ -81,6 +81,7 @@ from transform.api import (  # noqa: E402, F401
     feedback,
     follow_ups,
     indices,
+    kpi_definitions,
     kpis,
     programmes,
     raid,
