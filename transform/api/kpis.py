@@ -5,7 +5,7 @@ from datetime import date
 from typing import Annotated
 
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -99,12 +99,6 @@ class ActualIn(BaseModel):
         description="The checkpoint's version when it was read: if the checkpoint on that "
         "date is at another version (or does not exist), nothing is written (409).",
     )
-
-    @model_validator(mode="after")
-    def _one_kpi(self):
-        if (self.kpi_id is None) == (self.kpi is None):
-            raise ValueError("Name the KPI by kpi_id or by kpi (its name), not both.")
-        return self
 
 
 class ActualsIn(BaseModel):
@@ -242,8 +236,12 @@ def _kpi_ids(actuals: list[ActualIn], kpis: list[Kpi]) -> list[int]:
     ids, problems = [], []
     for index, item in enumerate(actuals):
         if item.kpi is None:
-            ids.append(item.kpi_id)
+            ids.append(item.kpi_id or 0)
+            if item.kpi_id is None:
+                problems.append(Problem("Name the KPI by kpi_id or kpi.", index, "kpi_id"))
             continue
+        if item.kpi_id is not None:
+            problems.append(Problem("Send kpi_id or kpi, not both.", index, "kpi"))
         matches = by_name.get(name_key(item.kpi), [])
         if len(matches) == 1:
             ids.append(matches[0].id)
