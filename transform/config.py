@@ -155,6 +155,9 @@ class Config:
     PROXY_COUNT = 0
     #: Origins whose browser scripts may call /api/v1 (CORS); empty keeps CORS closed.
     CORS_ORIGINS: tuple[str, ...] = ()
+    #: Without REDIS_URL, webhook deliveries (and their retries) run in a thread of the
+    #: web process (transform/webhooks_out.py).
+    WEBHOOK_THREADS = True
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:
@@ -223,6 +226,9 @@ class TestConfig(Config):
     #: High enough for schemathesis; a test of the limit lowers it.
     API_RATE_LIMIT = "100000 per minute"
     LOGIN_RATE_LIMIT = "100000 per minute"
+    #: Without Redis, webhook deliveries wait in the database instead of starting a thread
+    #: on the test's connection; tests/webhooks/ deliver them in the test's own thread.
+    WEBHOOK_THREADS = False
     #: A test sees every change at once; tests/indices/test_dashboard_cache.py sets a window.
     DASHBOARD_MAX_STALENESS_SECONDS = 0
 

@@ -159,7 +159,8 @@ def dispatch(delivery_ids: list[int]) -> None:
             )
         return
     app = current_app._get_current_object()
-    start_thread(_in_process, app, delivery_ids)
+    if app.config["WEBHOOK_THREADS"]:
+        start_thread(_in_process, app, delivery_ids)
 
 
 def start_thread(target, *args) -> None:

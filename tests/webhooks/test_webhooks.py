@@ -67,9 +67,10 @@ def receiver():
 
 
 @pytest.fixture
-def inline(monkeypatch):
+def inline(app, monkeypatch):
     """Deliveries run in the test's thread, after the request that announced them."""
     pauses = []
+    monkeypatch.setitem(app.config, "WEBHOOK_THREADS", True)
     monkeypatch.setattr(webhooks_out, "start_thread", lambda target, *args: target(*args))
     original = webhooks_out.deliver_with_backoff
     monkeypatch.setattr(
