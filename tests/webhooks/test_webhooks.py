@@ -9,12 +9,16 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from rq import Queue, SimpleWorker
+from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
 from transform import webhooks_out
 from transform.api.tokens import create_token
 from transform.extensions import db
+from transform.job_queue import QUEUE_NAME
 from transform.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
+from transform.redis_store import redis_client
 
 SECRET = "a-shared-secret-of-enough-length"
 
@@ -180,3 +184,28 @@ def test_only_the_pmo_manages_webhooks(client, auth, programme, people):
     auth.login("sponsor@example.com")
     assert client.get(f"/programmes/{programme.id}/webhooks").status_code == 403
     assert _register(client, programme, "https://example.com/x").status_code == 403
+
+
+def test_with_redis_a_failed_delivery_waits_on_the_queue_for_its_retry(
+    redis_app_factory, programme, people, receiver
+):
+    web = redis_app_factory()
+    hook = receiver(500, 200)
+    db.session.add(
+        Webhook(programme_id=programme.id, url=hook.url, secret=SECRET, events="raid.changed")
+    )
+    db.session.flush()
+    assert _create_risk(web.test_client(), programme, people).status_code == 201
+    queue = Queue(QUEUE_NAME, connection=redis_client(web))
+    assert queue.count == 1
+    with web.app_context():
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    delivery = db.session.scalar(select(WebhookDelivery))
+    db.session.refresh(delivery)
+    assert (delivery.attempts, delivery.response_status) == (1, 500)
+    assert delivery.status == DeliveryStatus.PENDING and len(hook.received) == 1
+    assert _verified(*hook.received[0])
+    scheduled = ScheduledJobRegistry(queue=queue).get_job_ids()
+    assert len(scheduled) == 1
+    retry = queue.fetch_job(scheduled[0])
+    assert retry.retries_left == len(webhooks_out.BACKOFF_S) - 1
