@@ -40,6 +40,7 @@ FEATURES = frozenset(
         "teams",
         "wave_data",
         "waves",
+        "webhooks",
     }
 )
 #: Above the features: the factory, the CLI, error pages, reports, the API, the demo.

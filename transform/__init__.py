@@ -60,22 +60,26 @@ def register_extensions(app: Flask) -> None:
     from transform.job_queue import init_job_queue
     from transform.mail import init_mail
     from transform.redis_store import init_redis
+    from transform.webhooks_out import init_webhooks
 
     init_mail(app)
 
     init_redis(app)
     init_job_queue()
+    init_webhooks()
 
     init_dashboard_cache(app)
 
 
 def register_security(app: Flask) -> None:
     from transform.auth.sessions import init_sessions
+    from transform.edge import init_edge
     from transform.htmx import init_htmx_headers
     from transform.input_guard import init_input_guard
     from transform.security_headers import init_security_headers
     from transform.waves.tokens import install_log_redaction
 
+    init_edge(app)
     init_sessions(app)
     init_htmx_headers(app)
     init_security_headers(app)
@@ -121,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from transform.wave_data.views import bp as wave_data_bp
     from transform.waves.respond_views import bp as respond_bp
     from transform.waves.views import bp as waves_bp
+    from transform.webhooks.views import bp as webhooks_bp
 
     for blueprint in (
         health_bp,
@@ -153,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         tokens_bp,
         audit_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)

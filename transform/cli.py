@@ -194,7 +194,8 @@ def worker_command(burst: bool) -> None:
         )
     # Each job runs in a forked process that opens database connections of its own.
     db.engine.dispose()
-    Worker([queue], connection=queue.connection).work(burst=burst)
+    # The scheduler runs retries that wait (webhook deliveries back off between attempts).
+    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
 
 
 @click.command("survey-mail")

@@ -26,6 +26,18 @@ def _int_setting(name: str, default: int, minimum: int = 1) -> int:
     return value
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated origins, each scheme://host[:port] exactly as a browser sends it."""
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest or origin == "*":
+            raise ConfigError(
+                f"CORS_ORIGINS lists origins like https://bi.example.com, got {origin!r}"
+            )
+    return origins
+
+
 def _bool_setting(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -142,6 +154,14 @@ class Config:
     MAIL_DEFAULT_SENDER = "transform <surveys@localhost>"
     MAIL_MESSAGES_PER_MINUTE = 120
     MAIL_TIMEOUT = 10
+    #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    #: (Werkzeug's ProxyFix); 0 trusts none.
+    PROXY_COUNT = 0
+    #: Origins whose browser scripts may call /api/v1 (CORS); empty keeps CORS closed.
+    CORS_ORIGINS: tuple[str, ...] = ()
+    #: Without REDIS_URL, webhook deliveries (and their retries) run in a thread of the
+    #: web process (transform/webhooks_out.py).
+    WEBHOOK_THREADS = True
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:
@@ -189,6 +209,8 @@ class Config:
             "DASHBOARD_MAX_STALENESS_SECONDS", cls.DASHBOARD_MAX_STALENESS_SECONDS, minimum=0
         )
         settings.update(_mail_settings(cls, instance_path))
+        settings["PROXY_COUNT"] = _int_setting("PROXY_COUNT", cls.PROXY_COUNT, minimum=0)
+        settings["CORS_ORIGINS"] = _origins(os.environ.get("CORS_ORIGINS", ""))
         return settings
 
 
@@ -231,6 +253,9 @@ class TestConfig(Config):
     #: High enough for schemathesis; a test of the limit lowers it.
     API_RATE_LIMIT = "100000 per minute"
     LOGIN_RATE_LIMIT = "100000 per minute"
+    #: Without Redis, webhook deliveries wait in the database instead of starting a thread
+    #: on the test's connection; tests/webhooks/ deliver them in the test's own thread.
+    WEBHOOK_THREADS = False
     #: A test sees every change at once; tests/indices/test_dashboard_cache.py sets a window.
     DASHBOARD_MAX_STALENESS_SECONDS = 0
 

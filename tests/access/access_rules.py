@@ -282,4 +282,20 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "api.push_actuals": post(_roles(401, 403, 403, 403, OK, 404, 404)),
     "api.import_responses": post(_roles(401, 403, 403, 403, OK, 404, 404)),
     "api.upsert_teams": {"PUT": _roles(401, 403, 403, 403, OK, OK, OK)},
+    "webhooks.index": page(PMO_PAGE, PMO_WRITE),
+    "webhooks.delete": post(PMO_WRITE),
+    "api.get_team": page(API_ANY_USER_READ),
+    "api.create_kpi": post(API_PMO_WRITE),
+    "api.update_kpi": {"PATCH": API_PMO_WRITE},
+    # The path's wave is open: past the access check both answer 409.
+    "api.raw_responses": page(_roles(401, 403, 403, OK, OK, 404, 404)),
+    "api.raw_responses_csv": page(_roles(401, 403, 403, OK, OK, 404, 404)),
+    "api.list_raid_items": page(API_MEMBER_READ),
+    "api.get_raid_item": page(API_MEMBER_READ),
+    "api.create_raid_item": post(API_PMO_WRITE),
+    "api.update_raid_item": {"PATCH": API_PMO_WRITE},
+    "api.list_follow_ups": page(API_MEMBER_READ),
+    # The follow-up's entry was logged by Billing Operations' agent, who owns its action.
+    "api.create_follow_up": post(_roles(401, 201, 403, 403, 201, 404, 404)),
+    "api.update_follow_up": {"PATCH": _roles(401, 200, 403, 403, 200, 404, 404)},
 }

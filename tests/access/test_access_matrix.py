@@ -40,6 +40,7 @@ from transform.models import (
     User,
     Wave,
     WaveStatus,
+    Webhook,
 )
 from transform.phases.evidence import stored_path
 from transform.waves.service import issue_links, issue_team_link, wave_team_or_none
@@ -184,6 +185,13 @@ def _world(app, tokens_by_role) -> World:
         error="The report could not be rendered.",
     )
     db.session.add(job)
+    hook = Webhook(
+        programme_id=programme.id,
+        url="https://receiver.example/hooks",
+        secret="matrix-secret-0123456789",
+        events="raid.changed",
+    )
+    db.session.add(hook)
     follow_up = _one(
         select(FollowUp)
         .join(FeedbackEntry)
@@ -235,9 +243,11 @@ def _world(app, tokens_by_role) -> World:
         "template_id": template.id,
         "report_id": report.id,
         "job_id": job.id,
+        "webhook_id": hook.id,
         "kind": "sponsor-progress",
         "language": "fr",
         "follow_up_id": follow_up.id,
+        "entry_id": follow_up.entry_id,
         "token_id": tokens_by_role["pmo"][0].id,  # the PMO's own token; nobody else's
         "token": single_use,
     }
@@ -269,6 +279,18 @@ def _world(app, tokens_by_role) -> World:
             ]
         },
         "api.create_initiative": {"name": "Matrix initiative"},
+        "api.create_raid_item": {"kind": "risk", "title": "Matrix risk"},
+        "api.create_kpi": {
+            "name": "Matrix KPI",
+            "unit": "days",
+            "direction": "lower",
+            "perspective": "financial",
+            "baseline_value": 10.0,
+            "baseline_on": "2026-03-02",
+            "target_value": 5.0,
+            "target_on": "2026-12-18",
+        },
+        "api.create_follow_up": {"action": "Matrix action"},
         "api.record_value": {
             "kind": "planned",
             "value_type": "revenue",

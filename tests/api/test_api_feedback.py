@@ -135,6 +135,7 @@ def test_every_member_reads_the_log_newest_first(client, world):
         "barrier": "none",
         "text": "Older.",
         "created_at": item["created_at"],
+        "updated_at": item["updated_at"],
         "version": 1,
     }
     assert item["created_at"].endswith("Z")

@@ -58,6 +58,7 @@ def test_lists_only_the_owners_programmes_with_their_role(client, world):
         "role": "admin",
         "anonymity_threshold": 5,
         "target_adoption_rate": 80.0,
+        "updated_at": by_name["Alpha"]["updated_at"],
     }
     assert by_name["Beta"]["role"] == "sponsor"
 

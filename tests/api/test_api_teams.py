@@ -1,9 +1,12 @@
 """API: reading the org tree, and the all-or-nothing bulk upsert from an HR extract."""
 
+from datetime import UTC, timedelta, timezone
+
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from transform import clock
 from transform.api.tokens import create_token
 from transform.extensions import db
 from transform.models import AuditEvent, Role, Team
@@ -63,9 +66,51 @@ def test_any_token_reads_the_org_tree(client, org):
         "external_id": "BIL",
         "name": "Billing",
         "parent_id": org["ops"],
+        "parent_external_id": "OPS",
         "headcount": 12,
         "version": 1,
+        "updated_at": billing["updated_at"],
     }
+
+
+def test_a_team_is_found_by_its_hr_id_and_read_with_its_parents(client, org):
+    found = client.get("/api/v1/teams?external_id=BIL", headers=org["agent"]).json
+    assert [item["id"] for item in found["items"]] == [org["billing"]]
+    assert client.get("/api/v1/teams?external_id=NOPE", headers=org["agent"]).json["total"] == 0
+    team = client.get(f"/api/v1/teams/{org['billing']}", headers=org["agent"]).json
+    assert (team["external_id"], team["parent_external_id"]) == ("BIL", "OPS")
+    missing = client.get("/api/v1/teams/999999", headers=org["agent"])
+    assert missing.status_code == 404
+
+
+def test_a_sync_reads_only_the_teams_changed_since_its_last_run(client, org):
+    before = clock.utcnow()
+    clock.set_to(clock.now() + timedelta(hours=2))
+    db.session.get(Team, org["records"]).headcount = 10
+    db.session.flush()
+    since = (before + timedelta(hours=1)).replace(tzinfo=UTC).isoformat()
+    changed = client.get(
+        "/api/v1/teams", query_string={"updated_since": since}, headers=org["agent"]
+    )
+    assert [item["name"] for item in changed.json["items"]] == ["Records"]
+    as_paris = (
+        (before + timedelta(hours=2)).replace(tzinfo=UTC).astimezone(timezone(timedelta(hours=1)))
+    )
+    assert as_paris.isoformat().endswith("+01:00")
+    same = client.get(
+        "/api/v1/teams", query_string={"updated_since": as_paris.isoformat()}, headers=org["agent"]
+    )
+    assert [item["name"] for item in same.json["items"]] == ["Records"]
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-11-20", "2026-11-20T08:00:00"])
+def test_an_unreadable_updated_since_is_a_bad_request_naming_the_field(client, org, value):
+    response = client.get(
+        "/api/v1/teams", query_string={"updated_since": value}, headers=org["agent"]
+    )
+    assert response.status_code == 400
+    assert [error["path"] for error in response.json["errors"]] == ["query/updated_since"]
+    assert "offset" in response.json["errors"][0]["message"]
 
 
 def test_the_tree_filters_by_parent_and_pages(client, org):

@@ -119,6 +119,7 @@ def _pages(live_server) -> list[str]:
         f"{programme}/agents",
         f"{programme}/members",
         f"{programme}/audit",
+        f"{programme}/webhooks",
         "/teams/",
         "/teams/?view=list",
         "/teams/new",

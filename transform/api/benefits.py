@@ -3,10 +3,9 @@ programme's currency and value at risk; PMO admins add and change initiatives an
 their planned, forecast and actual values by the same service rules as the forms."""
 
 from datetime import date
-from typing import Annotated
 
 from flask_login import current_user
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -14,8 +13,17 @@ from transform import clock
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
-from transform.api.schemas import IsoDate, Page, PageQuery, RowId, page_of
+from transform.api.schemas import (
+    IsoDate,
+    Page,
+    RowId,
+    SyncQuery,
+    UtcDateTime,
+    changed_since,
+    page_of,
+)
 from transform.api.teams import trimmed_text
+from transform.api.writes import field_errors, optional_text
 from transform.benefits import queries, service
 from transform.benefits.queries import BenefitFilters, RegisterRow, register
 from transform.extensions import db
@@ -34,6 +42,7 @@ class InitiativeItem(BaseModel):
     owner_id: int | None
     phase_id: int | None
     team_ids: list[int] = Field(description="The teams the initiative changes.")
+    updated_at: UtcDateTime = Field(description="When it last changed: see updated_since.")
     currency: str = Field(description="ISO 4217 code of every amount below.")
     planned_net: float = Field(description="Planned benefits less cost to achieve.")
     forecast_net: float
@@ -50,11 +59,11 @@ class InitiativeItem(BaseModel):
     "/programmes/<int:programme_id>/initiatives",
     summary="List the programme's benefit initiatives with their value",
     tag=TAG,
-    query=PageQuery,
+    query=SyncQuery,
     response=Page[InitiativeItem],
     errors=(404,),
 )
-def list_initiatives(programme_id: int, query: PageQuery):
+def list_initiatives(programme_id: int, query: SyncQuery):
     access = programme_access_or_404(programme_id)
     programme = access.programme
     rows = {
@@ -63,6 +72,7 @@ def list_initiatives(programme_id: int, query: PageQuery):
     initiatives = (
         select(Initiative).where(Initiative.programme_id == programme_id).order_by(Initiative.id)
     )
+    initiatives = changed_since(initiatives, Initiative.updated_at, query.updated_since)
     return page_of(initiatives, query, lambda i: _item(rows[i.id], programme.currency))
 
 
@@ -76,6 +86,7 @@ def _item(row: RegisterRow, currency: str) -> InitiativeItem:
         owner_id=initiative.owner_id,
         phase_id=initiative.phase_id,
         team_ids=[team.id for team in initiative.teams],
+        updated_at=initiative.updated_at,
         currency=currency,
         planned_net=row.planned.net,
         forecast_net=row.forecast.net,
@@ -83,22 +94,6 @@ def _item(row: RegisterRow, currency: str) -> InitiativeItem:
         expected_net=row.expected,
         value_at_risk=row.risk.value,
     )
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value.strip()
-
-
-def optional_text(max_length: int):
-    """A string that may be empty, checked as sent, kept without outer spaces."""
-    return Annotated[
-        str,
-        StringConstraints(max_length=max_length),
-        AfterValidator(_no_nul),
-        Field(json_schema_extra={"pattern": r"^[^\x00]*$"}),
-    ]
 
 
 class InitiativeIn(BaseModel):
@@ -236,7 +231,7 @@ def update_initiative(programme_id: int, initiative_id: int, body: InitiativePat
         raise ApiProblem(409, "Someone changed this initiative since you read it.")
     sent = body.model_dump(exclude_unset=True)
     if sent.get("name", "") is None:
-        raise _invalid({"name": "The name cannot be removed."})
+        raise field_errors({"name": "The name cannot be removed."})
     current = {
         "name": initiative.name,
         "description": initiative.description,
@@ -281,7 +276,7 @@ def record_value(programme_id: int, initiative_id: int, body: ValueIn):
     try:
         entry = service.record_value(initiative, draft, current_user.id, via())
     except service.Refused as refusal:
-        raise _invalid(refusal.errors) from None
+        raise field_errors(refusal.errors) from None
     return ValueOut(
         id=entry.id,
         initiative_id=initiative.id,
@@ -318,15 +313,7 @@ def _check_choices(access: ProgrammeAccess, draft: service.InitiativeDraft) -> N
     elif len(set(draft.team_ids)) != len(draft.team_ids):
         errors["team_ids"] = "Each team once."
     if errors:
-        raise _invalid(errors)
-
-
-def _invalid(errors: dict[str, str]) -> ApiProblem:
-    return ApiProblem(
-        422,
-        "Some values are invalid; see errors.",
-        [{"path": f"body/{field}", "message": message} for field, message in errors.items()],
-    )
+        raise field_errors(errors)
 
 
 def _item_of(access: ProgrammeAccess, initiative: Initiative) -> InitiativeItem:

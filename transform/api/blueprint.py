@@ -79,9 +79,13 @@ def reference():
 from transform.api import (  # noqa: E402, F401
     benefits,
     feedback,
+    follow_ups,
     indices,
+    kpi_definitions,
     kpis,
     programmes,
+    raid,
+    raw_responses,
     surveys,
     teams,
 )

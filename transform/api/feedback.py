@@ -17,7 +17,7 @@ from transform import clock
 from transform.access import programme_access_or_404
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
-from transform.api.schemas import IsoDate, Page, PageQuery, UtcDateTime, page_of
+from transform.api.schemas import IsoDate, Page, SyncQuery, UtcDateTime, changed_since, page_of
 from transform.api.spec import ID_MAX
 from transform.api.teams import trimmed_text
 from transform.feedback import queries, service
@@ -31,7 +31,7 @@ TEXT_MAX = 5000
 ObservationText = trimmed_text(TEXT_MAX)
 
 
-class FeedbackQuery(PageQuery):
+class FeedbackQuery(SyncQuery):
     model_config = ConfigDict(extra="ignore")
 
     team_id: int | None = Field(
@@ -61,6 +61,7 @@ class FeedbackOut(BaseModel):
     barrier: BarrierCategory
     text: str
     created_at: UtcDateTime
+    updated_at: UtcDateTime = Field(description="When it last changed: see updated_since.")
     version: int
 
 
@@ -133,6 +134,7 @@ def list_feedback(programme_id: int, query: FeedbackQuery):
         entries = entries.where(FeedbackEntry.observed_on >= query.date_from)
     if query.date_to is not None:
         entries = entries.where(FeedbackEntry.observed_on <= query.date_to)
+    entries = changed_since(entries, FeedbackEntry.updated_at, query.updated_since)
     return page_of(entries, query, _entry_out)
 
 
@@ -149,6 +151,7 @@ def _entry_out(entry: FeedbackEntry) -> dict:
         "barrier": entry.barrier,
         "text": entry.text,
         "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
         "version": entry.version,
     }
 

@@ -24,6 +24,7 @@ from transform.scoring.anonymity import CellState
 from transform.scoring.bands import Band
 from transform.scoring.estimate import Estimate
 from transform.scoring.readiness import COMPONENT_LABELS, COMPONENTS
+from transform.teams.queries import external_ids_of
 from transform.wave_groups import wave_parents
 from transform.waves.queries import wave_or_none
 
@@ -134,6 +135,7 @@ class WaveFigures(BaseModel):
 
 class TeamIndices(WaveFigures):
     team_id: int
+    external_id: str | None = Field(description="The team's HR team id, if it has one.")
     name: str
     parent_id: int | None = Field(
         description="The team's parent as it stood when the wave opened (its groups are "
@@ -218,6 +220,7 @@ def wave_indices(programme_id: int, wave_id: int, query: IndicesQuery):
         )
     # The wave's tree as it stood when it opened, as the figures pool it.
     parents = wave_parents(wave.id)
+    external_ids = external_ids_of([row.team_id for row in dashboard.rows])
     readiness = dashboard.readiness
     return WaveIndices(
         wave=WaveRef.model_validate(wave, from_attributes=True),
@@ -226,6 +229,7 @@ def wave_indices(programme_id: int, wave_id: int, query: IndicesQuery):
         teams=[
             TeamIndices(
                 team_id=row.team_id,
+                external_id=external_ids.get(row.team_id),
                 name=row.name,
                 parent_id=parents.get(row.team_id),
                 depth=row.depth,

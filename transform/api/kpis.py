@@ -13,10 +13,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
-from transform.api.schemas import IsoDate, Page, PageQuery, RowId, UtcDateTime, page_of
+from transform.api.schemas import (
+    IsoDate,
+    Page,
+    RowId,
+    SyncQuery,
+    UtcDateTime,
+    changed_since,
+    page_of,
+)
+from transform.api.teams import trimmed_text
 from transform.extensions import db
 from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
 from transform.kpis import actual_values
+from transform.kpis.imports import name_key
 from transform.kpis.loading import kpi_or_404
 from transform.kpis.queries import KpiView, kpi_views
 from transform.models import Direction, Kpi, Perspective
@@ -43,6 +53,7 @@ class KpiItem(BaseModel):
         description="When the baseline was locked; later changes are re-baselines."
     )
     version: int
+    updated_at: UtcDateTime = Field(description="When it last changed: see updated_since.")
     status: Status = Field(description="Of the latest actual against plan.")
     trend: Trend | None = Field(description="Against the reading before; null before two.")
     latest_actual: float | None
@@ -75,7 +86,12 @@ class CheckpointList(BaseModel):
 class ActualIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kpi_id: RowId
+    kpi_id: RowId | None = Field(None, description="The KPI's id; or send its name as kpi.")
+    kpi: trimmed_text(160) | None = Field(
+        None,
+        description="The KPI's name, matched as the file import matches it (case and "
+        "spacing aside); a name two KPIs share is refused, listing their ids.",
+    )
     on_date: IsoDate
     value: Annotated[float, Field(strict=True, allow_inf_nan=False)]
     version: RowId | None = Field(
@@ -109,14 +125,15 @@ class ActualsPushed(BaseModel):
     "/programmes/<int:programme_id>/kpis",
     summary="List the programme's KPIs with their status",
     tag=TAG,
-    query=PageQuery,
+    query=SyncQuery,
     response=Page[KpiItem],
     errors=(404,),
 )
-def list_kpis(programme_id: int, query: PageQuery):
+def list_kpis(programme_id: int, query: SyncQuery):
     access = programme_access_or_404(programme_id)
     views = {view.kpi.id: view for view in kpi_views(access.programme)}
     kpis = select(Kpi).where(Kpi.programme_id == programme_id).order_by(Kpi.id)
+    kpis = changed_since(kpis, Kpi.updated_at, query.updated_since)
     return page_of(kpis, query, lambda kpi: _kpi_item(views[kpi.id]))
 
 
@@ -163,8 +180,9 @@ def list_checkpoints(programme_id: int, kpi_id: int):
 def push_actuals(programme_id: int, body: ActualsIn):
     access = programme_access_or_404(programme_id, for_write=True)
     kpis = actual_values.kpis_with_checkpoints(access.programme)
+    kpi_ids = _kpi_ids(body.actuals, kpis)
     values = [
-        actual_values.ActualValue(index, item.kpi_id, item.on_date, item.value, item.version)
+        actual_values.ActualValue(index, kpi_ids[index], item.on_date, item.value, item.version)
         for index, item in enumerate(body.actuals)
     ]
     _require_may_enter(access, kpis, values)
@@ -209,6 +227,37 @@ def _require_may_enter(
         raise _refusal(403, detail, _listed(refused))
 
 
+def _kpi_ids(actuals: list[ActualIn], kpis: list[Kpi]) -> list[int]:
+    """Each actual's KPI id, reading names as the file import does; 422 for a name that
+    is no KPI's or that several KPIs share."""
+    by_name: dict[str, list[Kpi]] = {}
+    for kpi in kpis:
+        by_name.setdefault(name_key(kpi.name), []).append(kpi)
+    ids, problems = [], []
+    for index, item in enumerate(actuals):
+        if item.kpi is None:
+            ids.append(item.kpi_id or 0)
+            if item.kpi_id is None:
+                problems.append(Problem("Name the KPI by kpi_id or kpi.", index, "kpi_id"))
+            continue
+        if item.kpi_id is not None:
+            problems.append(Problem("Send kpi_id or kpi, not both.", index, "kpi"))
+        matches = by_name.get(name_key(item.kpi), [])
+        if len(matches) == 1:
+            ids.append(matches[0].id)
+            continue
+        ids.append(0)
+        if matches:
+            listed = ", ".join(str(kpi.id) for kpi in matches)
+            message = f"{len(matches)} KPIs are named “{item.kpi}” (ids {listed}): send kpi_id."
+        else:
+            message = f"“{item.kpi}” is not a KPI of this programme."
+        problems.append(Problem(message, index, "kpi"))
+    if problems:
+        raise _refusal(422, "Some actuals are invalid; nothing was written.", _listed(problems))
+    return ids
+
+
 def _listed(problems: list[Problem]) -> ImportRefused:
     return ImportRefused(problems[:PROBLEMS_LISTED], len(problems))
 
@@ -221,6 +270,12 @@ def _refusal(status: int, detail: str, refused: ImportRefused) -> ApiProblem:
         for problem in refused.problems
     ]
     return ApiProblem(status, detail, errors)
+
+
+def kpi_item_of(access: ProgrammeAccess, kpi: Kpi) -> KpiItem:
+    """One KPI as the list shows it, with its status."""
+    views = {view.kpi.id: view for view in kpi_views(access.programme)}
+    return _kpi_item(views[kpi.id])
 
 
 def _kpi_item(view: KpiView) -> KpiItem:
@@ -240,6 +295,7 @@ def _kpi_item(view: KpiView) -> KpiItem:
         max_value=kpi.max_value,
         locked_at=kpi.locked_at,
         version=kpi.version,
+        updated_at=kpi.updated_at,
         status=view.status.status,
         trend=view.status.trend,
         latest_actual=view.latest_actual,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from transform import clock
 from transform.access import programme_access_or_404
 from transform.api.blueprint import api
-from transform.api.schemas import Page, PageQuery, UtcDateTime, page_of
+from transform.api.schemas import Page, SyncQuery, UtcDateTime, changed_since, page_of
 from transform.extensions import db
 from transform.models import (
     Gate,
@@ -42,7 +42,7 @@ def _true_or_false(value):
 QueryBool = Annotated[bool, BeforeValidator(_true_or_false)]
 
 
-class ProgrammeQuery(PageQuery):
+class ProgrammeQuery(SyncQuery):
     model_config = ConfigDict(extra="ignore")
 
     include_archived: QueryBool = Field(False, description="Also list archived programmes.")
@@ -55,6 +55,7 @@ class ProgrammeOut(BaseModel):
     starts_on: date
     ends_on: date
     role: Role = Field(description="The token owner's role in the programme.")
+    updated_at: UtcDateTime = Field(description="When it last changed: see updated_since.")
     anonymity_threshold: int = Field(
         description="Smallest group of respondents whose scores are shown anywhere."
     )
@@ -128,6 +129,7 @@ def programme_out(programme: Programme, role: Role) -> dict:
         "starts_on": programme.starts_on,
         "ends_on": programme.ends_on,
         "role": role,
+        "updated_at": programme.updated_at,
         "anonymity_threshold": programme.anonymity_threshold,
         "target_adoption_rate": programme.target_adoption_rate,
     }
@@ -151,6 +153,7 @@ def list_programmes(query: ProgrammeQuery):
         .options(contains_eager(Membership.programme))
         .order_by(Programme.starts_on.desc(), Programme.name, Programme.id)
     )
+    memberships = changed_since(memberships, Programme.updated_at, query.updated_since)
     if not query.include_archived:
         memberships = memberships.where(Programme.status != ProgrammeStatus.ARCHIVED)
     return page_of(memberships, query, lambda m: programme_out(m.programme, m.role))

@@ -15,9 +15,10 @@ from pydantic import (
     Field,
     PlainSerializer,
 )
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Select, func, select
 
-from transform.api.spec import ID_MAX
+from transform.api.spec import ID_MAX, TIMESTAMP_ERROR
 from transform.extensions import db
 from transform.value_reading import iso_date
 
@@ -66,6 +67,50 @@ class PageQuery(BaseModel):
 
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Items per page.")
     offset: int = Field(0, ge=0, le=10_000_000, description="Items to skip.")
+
+
+def _timestamp(value):
+    """An instant written ISO 8601 with its offset (Z or +hh:mm), as naive UTC: a time
+    without an offset could be any of 27 instants."""
+    moment = None
+    if isinstance(value, str) and "T" in value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise PydanticCustomError(
+            TIMESTAMP_ERROR,
+            "write an ISO 8601 date and time with its offset, e.g. 2026-11-20T08:00:00+00:00",
+        )
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise PydanticCustomError(TIMESTAMP_ERROR, "the instant is out of range") from None
+
+
+Timestamp = Annotated[
+    datetime,
+    BeforeValidator(_timestamp),
+    Field(json_schema_extra={"type": "string", "format": "date-time"}),
+]
+
+
+class SyncQuery(PageQuery):
+    """A page of a list that a sync reads incrementally."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    updated_since: Timestamp | None = Field(
+        None,
+        description="Only rows created or changed at or after this instant (ISO 8601 with "
+        "its offset): send the time of your previous sync. A bad value is 400.",
+    )
+
+
+def changed_since(query: Select, column, since: datetime | None) -> Select:
+    """The query narrowed to rows stamped at or after `since`, when one was sent."""
+    return query if since is None else query.where(column >= since)
 
 
 class Page(BaseModel, Generic[T]):

@@ -20,7 +20,9 @@ from pydantic.json_schema import models_json_schema
 from transform.access import programme_access_or_404
 from transform.api.problems import TITLES, ApiProblem, invalid
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
+#: The error type of an unreadable timestamp (transform.api.schemas.Timestamp).
+TIMESTAMP_ERROR = "timestamp_format"
 #: Ids are 32-bit wherever they are stored; a larger path id cannot name anything.
 ID_MAX = 2**31 - 1
 
@@ -40,6 +42,8 @@ class Operation:
     #: Error statuses beyond 401 and 429, which every operation may answer.
     errors: tuple[int, ...] = ()
     etag: bool = False
+    #: What a view returning its own Response sends instead of JSON (e.g. text/csv).
+    media_type: str | None = None
 
 
 @dataclass
@@ -93,7 +97,12 @@ def _validated(model: type[BaseModel], values, where: str) -> BaseModel:
     try:
         return model.model_validate(values)
     except ValidationError as error:
-        raise invalid(error, where) from None
+        problem = invalid(error, where)
+        if where == "query" and any(e["type"] == TIMESTAMP_ERROR for e in error.errors()):
+            # A sync's bookmark it cannot read is a bad request, not invalid data.
+            problem.status = 400
+            problem.detail = "A timestamp in the query cannot be read; see errors."
+        raise problem from None
 
 
 def _json_response(op: Operation, result) -> Response:
@@ -221,6 +230,8 @@ def _responses(op: Operation, keys: dict) -> dict:
     ok: dict = {"description": "OK" if op.status == 200 else TITLES.get(op.status, "Done")}
     if op.response is not None:
         ok["content"] = {"application/json": {"schema": keys[(op.response, "serialization")]}}
+    elif op.media_type is not None:
+        ok["content"] = {op.media_type: {"schema": {"type": "string"}}}
     responses = {str(op.status): ok}
     if op.etag:
         responses["304"] = {"description": "Not modified since the ETag in If-None-Match"}

@@ -18,7 +18,7 @@ from transform.access import ProgrammeAccess, programme_access_or_404
 from transform.answers import ItemSpec
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
-from transform.api.schemas import IsoDate, Page, PageQuery, page_of
+from transform.api.schemas import IsoDate, Page, SyncQuery, UtcDateTime, changed_since, page_of
 from transform.api.spec import ID_MAX
 from transform.extensions import db
 from transform.import_problems import PROBLEMS_LISTED, ImportRefused, Problem
@@ -65,6 +65,7 @@ class WaveItem(BaseModel):
     status: WaveStatus
     opens_on: date
     closes_on: date
+    updated_at: UtcDateTime = Field(description="When it last changed: see updated_since.")
     responses: int | None = Field(
         ge=0,
         description="Responses received so far, all teams; null while there are fewer than "
@@ -134,11 +135,11 @@ class ResponsesImported(BaseModel):
     summary="List the programme's survey waves",
     tag=TAG,
     description="Newest first, with each wave's instrument, status and response count.",
-    query=PageQuery,
+    query=SyncQuery,
     response=Page[WaveItem],
     errors=(404,),
 )
-def list_waves(programme_id: int, query: PageQuery):
+def list_waves(programme_id: int, query: SyncQuery):
     access = programme_access_or_404(programme_id)
     counts = _response_counts(access)
     waves = (
@@ -147,6 +148,7 @@ def list_waves(programme_id: int, query: PageQuery):
         .options(selectinload(Wave.instrument), selectinload(Wave.teams).joinedload(WaveTeam.team))
         .order_by(Wave.opens_on.desc(), Wave.id.desc())
     )
+    waves = changed_since(waves, Wave.updated_at, query.updated_since)
     return page_of(waves, query, lambda wave: _wave_item(wave, counts.get(wave.id, 0)))
 
 
@@ -242,6 +244,7 @@ def _wave_item(wave: Wave, responses: int) -> WaveItem:
         status=wave.status,
         opens_on=wave.opens_on,
         closes_on=wave.closes_on,
+        updated_at=wave.updated_at,
         responses=responses if responses == 0 or responses >= threshold else None,
         responses_label=count_label(responses, threshold),
         target_teams=[TargetTeam(id=team.team_id, name=team.name) for team in teams],

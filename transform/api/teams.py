@@ -6,12 +6,14 @@ from typing import Annotated
 from flask_login import current_user
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from transform.access import may_edit_shared_content
 from transform.api.blueprint import api, via
 from transform.api.problems import ApiProblem
-from transform.api.schemas import Page, PageQuery, page_of
+from transform.api.schemas import Page, SyncQuery, UtcDateTime, changed_since, page_of
 from transform.api.spec import ID_MAX
+from transform.extensions import db
 from transform.models import Team
 from transform.teams import service
 from transform.teams.importing import (
@@ -52,11 +54,17 @@ ExternalId = trimmed_text(EXTERNAL_ID_MAX)
 TeamName = trimmed_text(NAME_MAX)
 
 
-class TeamQuery(PageQuery):
+class TeamQuery(SyncQuery):
     model_config = ConfigDict(extra="ignore")
 
     parent_id: int | None = Field(
         None, ge=1, le=ID_MAX, description="Only the direct children of this team."
+    )
+    external_id: str | None = Field(
+        None,
+        max_length=EXTERNAL_ID_MAX,
+        pattern=r"^[^\x00]*$",
+        description="Only the team with this HR team id (exact match).",
     )
 
 
@@ -65,8 +73,10 @@ class TeamOut(BaseModel):
     external_id: str | None = Field(description="The HR system's identifier, if imported.")
     name: str
     parent_id: int | None
+    parent_external_id: str | None = Field(description="The parent's HR team id, if any.")
     headcount: int
     version: int
+    updated_at: UtcDateTime = Field(description="When it last changed: see updated_since.")
 
 
 class TeamRow(BaseModel):
@@ -118,15 +128,35 @@ class UpsertResult(BaseModel):
     summary="List the org tree's teams",
     tag=TAG,
     description="The org tree is shared by every programme; any token may read it. "
-    "Ordered by name.",
+    "Ordered by name. Filter by parent, by HR team id (external_id) or by change time "
+    "(updated_since) for an incremental sync.",
     query=TeamQuery,
     response=Page[TeamOut],
 )
 def list_teams(query: TeamQuery):
-    teams = select(Team).order_by(Team.name, Team.id)
+    teams = select(Team).options(selectinload(Team.parent)).order_by(Team.name, Team.id)
     if query.parent_id is not None:
         teams = teams.where(Team.parent_id == query.parent_id)
+    if query.external_id is not None:
+        teams = teams.where(Team.external_id == query.external_id.strip())
+    teams = changed_since(teams, Team.updated_at, query.updated_since)
     return page_of(teams, query, _team_out)
+
+
+@api.operation(
+    "GET",
+    "/teams/<int:team_id>",
+    summary="Read a team",
+    tag=TAG,
+    description="One team of the org tree, with its HR team id and its parent's.",
+    response=TeamOut,
+    errors=(404,),
+)
+def get_team(team_id: int):
+    team = db.session.get(Team, team_id)
+    if team is None:
+        raise ApiProblem(404, "There is no team with this id.")
+    return _team_out(team)
 
 
 def _team_out(team: Team) -> dict:
@@ -135,8 +165,10 @@ def _team_out(team: Team) -> dict:
         "external_id": team.external_id,
         "name": team.name,
         "parent_id": team.parent_id,
+        "parent_external_id": team.parent.external_id if team.parent else None,
         "headcount": team.headcount,
         "version": team.version,
+        "updated_at": team.updated_at,
     }
 
 

@@ -122,7 +122,7 @@ def review_actuals(
     """Every row read and checked: the actuals, and every problem of every row."""
     by_name: dict[str, list[KpiSpec]] = {}
     for kpi in kpis:
-        by_name.setdefault(_name_key(kpi.name), []).append(kpi)
+        by_name.setdefault(name_key(kpi.name), []).append(kpi)
     dates = {row.line: date_text(row.date) for row in source.rows if row.date}
     values = {row.line: number_text(row.value) for row in source.rows if row.value}
     order = settle_date_order(dates.items(), choices.date_order)
@@ -169,7 +169,8 @@ def _preview_rows(read: Iterable[_ReadRow]):
         yield row.line, cells
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
+    """How a KPI is matched by name: case and spacing aside, as the file import does."""
     return " ".join(name.split()).casefold()
 
 
@@ -177,9 +178,9 @@ def _match_kpi(row: SourceRow, by_name, problems: list[Problem]) -> KpiSpec | No
     if not row.kpi:
         problems.append(Problem("The KPI is missing.", row.line, "KPI"))
         return None
-    key = _name_key(row.kpi)
+    key = name_key(row.kpi)
     if key not in by_name and row.kpi.startswith("'") and row.kpi[1:].startswith(FORMULA_STARTS):
-        key = _name_key(row.kpi[1:])  # a name our template CSV escaped as a formula
+        key = name_key(row.kpi[1:])  # a name our template CSV escaped as a formula
     matches = by_name.get(key, [])
     if len(matches) == 1:
         return matches[0]

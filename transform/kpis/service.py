@@ -79,7 +79,11 @@ def has_approved_gate(programme_id: int) -> bool:
 
 
 def create_kpi(
-    programme: Programme, draft: KpiDraft, shape: Shape | None, every: str = "monthly"
+    programme: Programme,
+    draft: KpiDraft,
+    shape: Shape | None,
+    every: str = "monthly",
+    via: str = "web",
 ) -> Kpi:
     """Add the KPI, with a planned trajectory when a shape is given.
 
@@ -94,11 +98,12 @@ def create_kpi(
     if has_approved_gate(programme.id):
         _lock(kpi, utcnow())
     db.session.flush()
-    record_change("kpi.created", kpi, programme.id, None, snapshot(kpi, *DEFINITION_FIELDS))
+    after = snapshot(kpi, *DEFINITION_FIELDS)
+    record_change("kpi.created", kpi, programme.id, None, after, via=via)
     return kpi
 
 
-def update_kpi(kpi: Kpi, draft: KpiDraft, reason: str) -> bool:
+def update_kpi(kpi: Kpi, draft: KpiDraft, reason: str, via: str = "web") -> bool:
     """Apply the edit; a locked KPI whose baseline or target moves is re-baselined.
 
     False when nothing changed. The KPI's version column refuses a stale write.
@@ -114,7 +119,7 @@ def update_kpi(kpi: Kpi, draft: KpiDraft, reason: str) -> bool:
     if kpi.locked_at is not None and baseline_after != baseline_before:
         _rebaseline(kpi, reason, baseline_before, baseline_after)
     db.session.flush()
-    record_change("kpi.updated", kpi, kpi.programme_id, before, after)
+    record_change("kpi.updated", kpi, kpi.programme_id, before, after, via=via)
     return True
 
 

@@ -42,7 +42,7 @@ from transform.models.phase import (
     PhaseStatus,
 )
 from transform.models.programme import Programme, ProgrammeStatus
-from transform.models.raid import RaidItem, RaidKind, RaidStatus
+from transform.models.raid import EXTERNAL_REF_MAX, RaidItem, RaidKind, RaidStatus
 from transform.models.report import Report, ReportKind
 from transform.models.roster import MailState, RosterEntry, WaveMailing
 from transform.models.source_ids import SourceIdHash, SourceIdSalt
@@ -70,6 +70,7 @@ from transform.models.team import (
     TrainingRecord,
 )
 from transform.models.translation import InstrumentTranslation, ItemTranslation
+from transform.models.webhook import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 
 __all__ = [
     "MailState",
@@ -147,5 +148,10 @@ __all__ = [
     "WaveCollection",
     "WaveGroup",
     "WaveTeam",
+    "DeliveryStatus",
+    "EXTERNAL_REF_MAX",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
     "utcnow",
 ]

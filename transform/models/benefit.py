@@ -126,6 +126,8 @@ class Initiative(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    #: When the row last changed (transform.clock): what `updated_since` filters on.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     programme: Mapped["Programme"] = relationship()  # noqa: F821
     owner: Mapped["User | None"] = relationship()  # noqa: F821

@@ -61,6 +61,8 @@ class FeedbackEntry(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    #: When the row last changed (transform.clock): what `updated_since` filters on.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     agent: Mapped["User | None"] = relationship()  # noqa: F821
     team: Mapped["Team"] = relationship()  # noqa: F821
@@ -91,7 +93,11 @@ class FollowUp(Base):
     status: Mapped[FollowUpStatus] = mapped_column(
         enum_column(FollowUpStatus, "follow_up_status"), default=FollowUpStatus.OPEN
     )
+    #: The action's key in a ticket system (e.g. a Jira key), unique in the programme.
+    external_ref: Mapped[str | None] = mapped_column(String(80))
     version: Mapped[int] = mapped_column(default=1)
+    #: When the row last changed (transform.clock): what `updated_since` filters on.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     entry: Mapped[FeedbackEntry] = relationship(back_populates="follow_ups")
     owner: Mapped["User | None"] = relationship()  # noqa: F821

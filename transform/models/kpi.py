@@ -59,6 +59,8 @@ class Kpi(Base):
     #: Set when the programme's first gate is approved; later changes are re-baselines.
     locked_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
+    #: When the row last changed (transform.clock): what `updated_since` filters on.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     programme: Mapped["Programme"] = relationship()  # noqa: F821
     team: Mapped["Team | None"] = relationship()  # noqa: F821

@@ -64,6 +64,8 @@ class Phase(Base):
         enum_column(PhaseStatus, "phase_status"), default=PhaseStatus.NOT_STARTED
     )
     version: Mapped[int] = mapped_column(default=1)
+    #: When the row last changed (transform.clock): what `updated_since` filters on.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     programme: Mapped["Programme"] = relationship(back_populates="phases")  # noqa: F821
     owner: Mapped["User | None"] = relationship()  # noqa: F821

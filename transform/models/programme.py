@@ -52,6 +52,8 @@ class Programme(Base):
     value_target: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    #: When the row last changed (transform.clock): what `updated_since` filters on.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="programme", cascade="all, delete-orphan"

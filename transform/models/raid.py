@@ -3,10 +3,13 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from transform.models.base import Base, enum_column, utcnow
+
+#: The longest ticket key a RAID item or follow-up keeps.
+EXTERNAL_REF_MAX = 80
 
 
 class RaidKind(enum.StrEnum):
@@ -44,8 +47,12 @@ class RaidItem(Base):
     due_on: Mapped[date | None]
     #: The option the PMO recommends to the sponsor when the item needs escalating.
     recommendation: Mapped[str | None] = mapped_column(String(500))
+    #: The item's key in a ticket system (e.g. a Jira key), unique in the programme.
+    external_ref: Mapped[str | None] = mapped_column(String(EXTERNAL_REF_MAX))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    #: When the row last changed (transform.clock): what `updated_since` filters on.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     owner: Mapped["User | None"] = relationship()  # noqa: F821
     phase: Mapped["Phase | None"] = relationship()  # noqa: F821
@@ -54,6 +61,7 @@ class RaidItem(Base):
     __table_args__ = (
         CheckConstraint("severity BETWEEN 1 AND 5", name="severity_range"),
         CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood_range"),
+        UniqueConstraint("programme_id", "external_ref"),
     )
 
     @property

@@ -146,6 +146,8 @@ class Wave(Base):
     groups_frozen_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    #: When the row last changed (transform.clock): what `updated_since` filters on.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     instrument: Mapped[Instrument] = relationship()
     programme: Mapped["Programme"] = relationship()  # noqa: F821

@@ -45,6 +45,8 @@ class Team(Base):
     change_capacity: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    #: When the row last changed (transform.clock): what `updated_since` filters on.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     parent: Mapped["Team | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Team"]] = relationship(back_populates="parent", order_by="Team.name")

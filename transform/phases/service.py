@@ -16,8 +16,10 @@ from transform.models import (
     Phase,
     PhaseStatus,
     User,
+    WebhookEvent,
     utcnow,
 )
+from transform.webhooks_out import announce
 
 PHASE_FIELDS = (
     "name",
@@ -177,3 +179,5 @@ def decide_gate(
         before,
         snapshot(gate, "status") | {"reason": record.reason},
     )
+    decided = {"id": gate.id, "phase_id": gate.phase_id, "decision": decision.value}
+    announce(programme_id, WebhookEvent.GATE_DECIDED, {"gate": decided | {"reason": reason}})

@@ -32,11 +32,13 @@ from transform.models import (
     Team,
     User,
     Wave,
+    WebhookEvent,
     utcnow,
 )
 from transform.reports import registry
 from transform.reports.commentary import Commentary
 from transform.reports.content import ReportContent
+from transform.webhooks_out import announce
 
 #: Drafts kept per report key; older ones are pruned when a new one is stored.
 DRAFTS_KEPT = 3
@@ -141,6 +143,8 @@ def publish(report: Report, user: User | None, commentary: Commentary | None = N
     record_change(
         "report.published", copy, copy.programme_id, None, snapshot(copy, *PUBLISHED_FIELDS)
     )
+    published = {"id": copy.id} | snapshot(copy, "kind", "as_of", "published_at")
+    announce(copy.programme_id, WebhookEvent.REPORT_PUBLISHED, {"report": published})
     db.session.flush()
     return copy
 

@@ -197,3 +197,15 @@ def impacted_teams(programme: Programme) -> list[Team]:
             .order_by(Team.name)
         )
     )
+
+
+def external_ids_of(team_ids: list[int]) -> dict[int, str]:
+    """The HR team id of each of these teams that has one, in one query."""
+    if not team_ids:
+        return {}
+    rows = db.session.execute(
+        select(Team.id, Team.external_id).where(
+            Team.id.in_(team_ids), Team.external_id.is_not(None)
+        )
+    )
+    return {team_id: external_id for team_id, external_id in rows}

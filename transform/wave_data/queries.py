@@ -1,10 +1,13 @@
 """Read models for a wave's raw data: its items, its teams, its responses."""
 
+from datetime import date
+
 from sqlalchemy import select
 
 from transform.answers import ItemSpec, item_spec
 from transform.extensions import db
 from transform.models import Answer, Item, Programme, Response, Team, Wave, WaveTeam
+from transform.templating import format_date
 from transform.wave_data.exporting import ResponseRecord, WaveExport, build_export
 from transform.wave_data.importing import TeamRef
 from transform.wave_groups import group_names, wave_parents
@@ -60,6 +63,19 @@ def response_records(wave: Wave, items: list[ItemSpec]) -> list[ResponseRecord]:
         )
         for row in rows
     ]
+
+
+def still_collecting(wave: Wave, today: date) -> str | None:
+    """Why the wave's raw rows cannot be exported yet, or None once it has closed: two
+    exports of an open wave, a minute apart, would hold a new respondent's complete
+    answers as the one new row."""
+    if wave.has_closed_by(today):
+        return None
+    return (
+        f"“{wave.name}” is still collecting responses: its raw responses can be exported "
+        f"once it closes (on {format_date(wave.closes_on)}, or when a PMO closes it). Its "
+        "figures, within the anonymity rules, are on the dashboard meanwhile."
+    )
 
 
 def wave_export(programme: Programme, wave: Wave) -> WaveExport:

@@ -8,7 +8,6 @@ from transform.access import ProgrammeAccess, login_blueprint
 from transform.htmx import redirect_after_post
 from transform.import_forms import UploadForm
 from transform.models import Role, Wave
-from transform.templating import format_date
 from transform.wave_data import exporting, queries, service
 from transform.wave_data.forms import MappingForm, initial_data, mapping_form
 from transform.wave_data.import_files import Table, read_table, table_bytes, table_from_bytes
@@ -167,14 +166,9 @@ def _closed_wave_or_409(programme_id: int, wave_id: int):
     """Raw rows only once the wave has closed: two exports of an open wave, a minute
     apart, would hold a new respondent's complete answers as the one new row."""
     access, wave = wave_or_404(programme_id, wave_id, Role.ADMIN, Role.SPONSOR)
-    if not wave.has_closed_by(clock.today()):
-        abort(
-            409,
-            description=f"“{wave.name}” is still collecting responses: its raw responses can "
-            f"be exported once it closes (on {format_date(wave.closes_on)}, or when a PMO "
-            "closes it). Its figures, within the anonymity rules, are on the dashboard "
-            "meanwhile.",
-        )
+    refusal = queries.still_collecting(wave, clock.today())
+    if refusal:
+        abort(409, description=refusal)
     return access, wave
 
 

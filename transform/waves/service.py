@@ -27,10 +27,12 @@ from transform.models import (
     WaveCollection,
     WaveGroup,
     WaveTeam,
+    WebhookEvent,
 )
 from transform.signals import wave_closed
 from transform.wave_groups import freeze_groups
 from transform.waves.tokens import new_token, token_hash
+from transform.webhooks_out import announce
 
 MAX_LINKS_PER_ISSUE = 5000
 WAVE_FIELDS = ("name", "instrument_id", "opens_on", "closes_on", "status", "collection")
@@ -72,6 +74,7 @@ def open_wave(wave: Wave) -> None:
     wave.open()
     freeze_groups(wave)
     record_change("wave.opened", wave, wave.programme_id, before, snapshot(wave, "status"))
+    announce(wave.programme_id, WebhookEvent.WAVE_OPENED, _wave_data(wave))
 
 
 def close_wave(wave: Wave) -> None:
@@ -80,6 +83,12 @@ def close_wave(wave: Wave) -> None:
     db.session.flush()
     wave_closed.send(wave)
     record_change("wave.closed", wave, wave.programme_id, before, snapshot(wave, "status"))
+    announce(wave.programme_id, WebhookEvent.WAVE_CLOSED, _wave_data(wave))
+
+
+def _wave_data(wave: Wave) -> dict:
+    """What a webhook receiver learns of a wave: which one, never a figure."""
+    return {"wave": {"id": wave.id, "name": wave.name} | snapshot(wave, "status")}
 
 
 def issue_links(wave: Wave, team: Team, count: int) -> list[str]:

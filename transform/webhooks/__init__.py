@@ -1,0 +1,1 @@
+"""A programme's webhooks: the settings page where a PMO registers URLs for events."""
