@@ -29,6 +29,7 @@ from transform.models import (
     Wave,
 )
 from transform.programmes.queries import programme_overview
+from transform.reports import sponsor
 from transform.reports.portfolio import SORT_RULE, portfolio
 from transform.scoring.kpi import Status
 from transform.scoring.schedule import Rag
@@ -86,7 +87,16 @@ def test_an_outsider_gets_the_empty_state(portfolio_world, auth, client):
 def test_worst_status_first_then_most_high_raid_items(people):
     pmo = people["pmo"]
     names = ["Alpha calm", "Bravo one risk", "Charlie overdue", "Delta two risks"]
-    made = {name: factories.programme(admin=pmo, name=name) for name in names}
+    # Programmes that start next week: no phase is behind schedule, so RAID decides.
+    made = {
+        name: factories.programme(
+            admin=pmo,
+            name=name,
+            starts_on=TODAY + timedelta(days=7),
+            ends_on=TODAY + timedelta(days=300),
+        )
+        for name in names
+    }
     due = {"Charlie overdue": [TODAY - timedelta(days=3)], "Bravo one risk": [None]}
     due["Delta two risks"] = [None, None]
     for name, dates in due.items():
@@ -114,9 +124,7 @@ def test_worst_status_first_then_most_high_raid_items(people):
         "Bravo one risk",
         "Alpha calm",
     ]
-    assert (
-        "1 open high RAID item(s) (1 risk), 1 past due." in lines["Charlie overdue"].status.reason
-    )
+    assert "1 open high RAID item (1 risk), 1 past due." in lines["Charlie overdue"].status.why
 
 
 def test_a_team_shared_with_another_programme_counts_without_its_name(
@@ -161,6 +169,10 @@ def test_the_figures_are_the_dashboards_and_the_pdf_carries_them(demo, auth, cli
     assert line.kpis.on_track == counts[Status.ON_TRACK]
     assert line.kpis.measured == sum(counts.values()) - counts[Status.NO_DATA]
     assert line.high_raid == programme_overview(demo, TODAY).open_high_raid.count
+    # The portfolio and the sponsor report apply one set of rules: same colour, same reason.
+    report = sponsor.build(demo, TODAY)
+    assert line.status.rag == report.context["overall"]
+    assert line.status in report.context["rules"]
 
     figures = [
         f"{round(line.adoption.index)} of 100",

@@ -32,7 +32,7 @@ from transform.models import (
     ValueEntry,
 )
 from transform.programmes.queries import programme_overview
-from transform.reports.status import SEVERITY, OverallStatus, overall_status
+from transform.reports.status import SEVERITY, StatusRule, overall_status
 from transform.scoring import change_load
 from transform.scoring.anonymity import CellState
 from transform.scoring.benefits import totals
@@ -104,7 +104,7 @@ class Line:
     role: Role | None
     phase: str | None
     phase_percent: int | None
-    status: OverallStatus
+    status: StatusRule
     next_gate: Gate | None
     adoption: Adoption
     kpis: Kpis

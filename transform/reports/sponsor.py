@@ -36,26 +36,23 @@ from transform.models import (
     InstrumentKind,
     Perspective,
     Phase,
-    PhaseStatus,
     Programme,
     RaidKind,
 )
 from transform.phases.history import decisions_as_of
-from transform.phases.queries import PhaseSummary
 from transform.phases.timeline import timeline_svg
-from transform.programmes.queries import HIGH_RISK_SCORE, HighRaidItems, programme_overview
+from transform.programmes.queries import HIGH_RISK_SCORE, programme_overview
 from transform.raid.queries import RaidItemAsOf, raid_items_as_of
 from transform.reports import sponsor_story as story
 from transform.reports.commentary import Commentary
 from transform.reports.content import ReportContent
 from transform.reports.headline import Headline, changes, previous_published, trend
 from transform.reports.sponsor_value import value_section
+from transform.reports.status import current_phase, status_rules, worst
 from transform.scoring.adkar import ADKAR
 from transform.scoring.kpi import Status
-from transform.scoring.schedule import Rag
 
 FEEDBACK_DAYS = 90
-RAG_ORDER = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
 SECTIONS = [
     ("summary", "Executive summary"),
     ("decisions", "Decisions needed from the sponsor"),
@@ -67,13 +64,6 @@ SECTIONS = [
     ("network", "Change agents and barrier themes"),
     ("risks", "Open high RAID items and overdue actions"),
 ]
-
-
-@dataclass(frozen=True)
-class StatusRule:
-    name: str
-    rag: Rag
-    why: str
 
 
 @dataclass(frozen=True)
@@ -110,19 +100,15 @@ def build(
     dashboard = current_dashboard(programme, wave, None, as_of) if wave else None
     kpis = kpi_views(programme, as_of)
     high = overview.open_high_raid
-    rules = [
-        _schedule_rule(overview.phases),
-        _kpi_rule(kpis),
-        _raid_rule(high, as_of),
-    ]
-    overall = max((rule.rag for rule in rules), key=RAG_ORDER.__getitem__)
+    rules = status_rules(overview.phases, kpis, high, as_of)
+    overall = worst(rules).rag
     shown_rows = [r for r in dashboard.rows if r.state.value == "shown"] if dashboard else []
     lagging = sorted(
         (r for r in shown_rows if r.adoption_index and r.adoption_index.value is not None),
         key=lambda r: r.adoption_index.value,
     )[:5]
     themes, entries = _themes(programme, as_of)
-    current = _current_phase(overview.phases)
+    current = current_phase(overview.phases)
     total = dashboard.total if dashboard and dashboard.total.state.value == "shown" else None
     kpi_counts = Counter(view.status.status for view in kpis)
     headline = Headline(
@@ -181,58 +167,6 @@ def build(
         context=context,
         headline=headline.as_json(),
     )
-
-
-def _current_phase(phases: list[PhaseSummary]) -> PhaseSummary | None:
-    in_progress = [s for s in phases if s.status == PhaseStatus.IN_PROGRESS]
-    if in_progress:
-        return in_progress[0]
-    started = [s for s in phases if s.status != PhaseStatus.NOT_STARTED]
-    return started[-1] if started else (phases[0] if phases else None)
-
-
-def _schedule_rule(phases: list[PhaseSummary]) -> StatusRule:
-    current = _current_phase(phases)
-    if current is None:
-        return StatusRule("Schedule", Rag.GREEN, "No phases yet.")
-    variance = current.schedule
-    return StatusRule(
-        "Schedule",
-        variance.rag,
-        f"{current.phase.name}: {variance.actual_percent:.0f}% done against "
-        f"{variance.planned_percent:.0f}% of its planned span elapsed.",
-    )
-
-
-def _kpi_rule(kpis: list[KpiView]) -> StatusRule:
-    counts = Counter(view.status.status for view in kpis)
-    if counts[Status.OFF_TRACK]:
-        rag = Rag.RED
-    elif counts[Status.AT_RISK]:
-        rag = Rag.AMBER
-    else:
-        rag = Rag.GREEN
-    measured = len(kpis) - counts[Status.NO_DATA]
-    why = (
-        f"{counts[Status.ON_TRACK]} of {measured} measured KPIs on track, "
-        f"{counts[Status.AT_RISK]} at risk, {counts[Status.OFF_TRACK]} off track."
-        if measured
-        else "No KPI has an actual yet."
-    )
-    return StatusRule("KPIs", rag, why)
-
-
-def _raid_rule(high: HighRaidItems, as_of: date) -> StatusRule:
-    overdue = high.overdue(as_of)
-    if overdue:
-        rag = Rag.RED
-    elif high.count:
-        rag = Rag.AMBER
-    else:
-        rag = Rag.GREEN
-    why = f"{high.count} open high RAID item{'s' * (high.count != 1)}"
-    why += f" ({high.by_kind}), {len(overdue)} past due." if high.count else "."
-    return StatusRule("RAID", rag, why)
 
 
 def _gate_lines(programme: Programme, as_of: date) -> list[GateLine]:

@@ -1,6 +1,7 @@
-"""A programme's overall status in one word and its reason, as the portfolio shows it.
+"""A programme's overall status in one word and its reason: the one set of rules that the
+sponsor progress report's cover and the portfolio both apply, so the two cannot disagree.
 
-The same three rules as the sponsor progress report's cover, worst one wins:
+Three rules, worst one wins:
 - schedule: the RAG of the phase in progress (else the last phase started);
 - KPIs: red if any is off track, amber if any is at risk;
 - RAID: red if an open high RAID item is past its due date, amber if any is open.
@@ -23,57 +24,70 @@ SEVERITY = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 
 
 @dataclass(frozen=True)
-class OverallStatus:
+class StatusRule:
+    """One rule's verdict: its area ("Schedule", "KPIs" or "RAID"), colour and reason."""
+
+    name: str
     rag: Rag
-    #: The area whose rule set the status ("Schedule", "KPIs" or "RAID").
-    area: str
-    reason: str
+    why: str
+
+
+def status_rules(
+    phases: list[PhaseSummary], kpis: list[KpiView], high: HighRaidItems, as_of: date
+) -> list[StatusRule]:
+    """The schedule, KPI and RAID rules, in that order."""
+    return [_schedule(phases), _kpis(kpis), _raid(high, as_of)]
 
 
 def overall_status(
     phases: list[PhaseSummary], kpis: list[KpiView], high: HighRaidItems, as_of: date
-) -> OverallStatus:
-    """The worst of the schedule, KPI and RAID rules, with that rule's reason."""
-    rules = [_schedule(phases), _kpis(kpis), _raid(high, as_of)]
+) -> StatusRule:
+    """The worst of the rules, with that rule's reason (the first of equals)."""
+    return worst(status_rules(phases, kpis, high, as_of))
+
+
+def worst(rules: list[StatusRule]) -> StatusRule:
     return min(rules, key=lambda rule: SEVERITY[rule.rag])
 
 
-def _schedule(phases: list[PhaseSummary]) -> OverallStatus:
+def current_phase(phases: list[PhaseSummary]) -> PhaseSummary | None:
+    """The phase in progress, else the last one started, else the first."""
     in_progress = [s for s in phases if s.status == PhaseStatus.IN_PROGRESS]
     started = [s for s in phases if s.status != PhaseStatus.NOT_STARTED]
-    current = (in_progress or started[-1:] or [None])[0]
+    return (in_progress or started[-1:] or phases[:1] or [None])[0]
+
+
+def _schedule(phases: list[PhaseSummary]) -> StatusRule:
+    current = current_phase(phases)
     if current is None:
-        return OverallStatus(Rag.GREEN, "Schedule", "No phase has started yet.")
+        return StatusRule("Schedule", Rag.GREEN, "No phases yet.")
     variance = current.schedule
-    return OverallStatus(
-        variance.rag,
+    return StatusRule(
         "Schedule",
+        variance.rag,
         f"{current.phase.name}: {variance.actual_percent:.0f}% done against "
         f"{variance.planned_percent:.0f}% of its planned span elapsed.",
     )
 
 
-def _kpis(kpis: list[KpiView]) -> OverallStatus:
+def _kpis(kpis: list[KpiView]) -> StatusRule:
     counts = Counter(view.status.status for view in kpis)
     rag = (
         Rag.RED if counts[Status.OFF_TRACK] else Rag.AMBER if counts[Status.AT_RISK] else Rag.GREEN
     )
     measured = len(kpis) - counts[Status.NO_DATA]
-    reason = (
-        f"{counts[Status.OFF_TRACK]} off track and {counts[Status.AT_RISK]} at risk of "
-        f"{measured} measured."
+    why = (
+        f"{counts[Status.ON_TRACK]} of {measured} measured KPIs on track, "
+        f"{counts[Status.AT_RISK]} at risk, {counts[Status.OFF_TRACK]} off track."
         if measured
         else "No KPI has an actual yet."
     )
-    return OverallStatus(rag, "KPIs", reason)
+    return StatusRule("KPIs", rag, why)
 
 
-def _raid(high: HighRaidItems, as_of: date) -> OverallStatus:
+def _raid(high: HighRaidItems, as_of: date) -> StatusRule:
     overdue = high.overdue(as_of)
     rag = Rag.RED if overdue else Rag.AMBER if high.count else Rag.GREEN
-    reason = (
-        f"{high.count} open high RAID item(s) ({high.by_kind}), {len(overdue)} past due."
-        if high.count
-        else "No open high RAID item."
-    )
-    return OverallStatus(rag, "RAID", reason)
+    why = f"{high.count} open high RAID item{'s' * (high.count != 1)}"
+    why += f" ({high.by_kind}), {len(overdue)} past due." if high.count else "."
+    return StatusRule("RAID", rag, why)
