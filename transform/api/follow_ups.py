@@ -23,7 +23,7 @@ from transform.api.schemas import (
     page_of,
 )
 from transform.api.teams import trimmed_text
-from transform.api.writes import field_errors
+from transform.api.writes import field_errors, patch_fields
 from transform.extensions import db
 from transform.feedback import service
 from transform.memberships.queries import programme_members
@@ -178,12 +178,7 @@ def update_follow_up(programme_id: int, follow_up_id: int, body: FollowUpPatch):
         raise ApiProblem(
             403, "Only its owner, the agent who raised it or a PMO admin changes a follow-up."
         )
-    if body.version is not None and body.version != follow_up.version:
-        raise ApiProblem(409, "Someone changed this follow-up since you read it.")
-    sent = body.model_dump(exclude_unset=True, exclude={"version"})
-    cleared = [name for name in ("action", "status") if name in sent and sent[name] is None]
-    if cleared:
-        raise field_errors({name: "This field cannot be removed." for name in cleared})
+    sent = patch_fields(body, follow_up.version, "this follow-up", ("action", "status"))
     current = {name: getattr(follow_up, name) for name in service.FOLLOW_UP_FIELDS}
     values = current | sent
     _check_owner(access, values["owner_id"], follow_up)

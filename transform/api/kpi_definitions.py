@@ -12,7 +12,7 @@ from transform.api.kpis import TAG, KpiItem, kpi_item_of
 from transform.api.problems import ApiProblem
 from transform.api.schemas import IsoDate, RowId
 from transform.api.teams import trimmed_text
-from transform.api.writes import field_errors, optional_text
+from transform.api.writes import field_errors, optional_text, patch_fields
 from transform.extensions import db
 from transform.kpis import service
 from transform.kpis.loading import kpi_or_404
@@ -142,12 +142,9 @@ def create_kpi(programme_id: int, body: KpiIn):
 )
 def update_kpi(programme_id: int, kpi_id: int, body: KpiPatch):
     access, kpi = kpi_or_404(programme_id, kpi_id, Role.ADMIN, for_write=True)
-    if body.version is not None and body.version != kpi.version:
-        raise ApiProblem(409, "Someone changed this KPI since you read it.")
-    sent = body.model_dump(exclude_unset=True, exclude={"version", "reason"})
-    cleared = [name for name in REQUIRED if name in sent and sent[name] is None]
-    if cleared:
-        raise field_errors({name: "This field cannot be removed." for name in cleared})
+    sent = patch_fields(
+        body, kpi.version, "this KPI", REQUIRED, exclude=frozenset({"version", "reason"})
+    )
     values = _values_of(kpi) | sent
     values["description"] = values["description"] or ""
     _check(access, values)

@@ -20,7 +20,7 @@ from transform.api.schemas import (
     page_of,
 )
 from transform.api.teams import trimmed_text
-from transform.api.writes import field_errors, optional_text
+from transform.api.writes import field_errors, optional_text, patch_fields
 from transform.extensions import db
 from transform.memberships.queries import programme_members
 from transform.models import EXTERNAL_REF_MAX, RaidItem, RaidKind, RaidStatus, Role
@@ -187,13 +187,8 @@ def create_raid_item(programme_id: int, body: RaidIn):
 def update_raid_item(programme_id: int, item_id: int, body: RaidPatch):
     access = programme_access_or_404(programme_id, Role.ADMIN, for_write=True)
     item = _item_or_404(programme_id, item_id)
-    if body.version is not None and body.version != item.version:
-        raise ApiProblem(409, "Someone changed this RAID item since you read it.")
-    sent = body.model_dump(exclude_unset=True, exclude={"version"})
     required = ("kind", "title", "severity", "likelihood", "status")
-    cleared = [name for name in required if name in sent and sent[name] is None]
-    if cleared:
-        raise field_errors({name: "This field cannot be removed." for name in cleared})
+    sent = patch_fields(body, item.version, "this RAID item", required)
     current = {name: getattr(item, name) for name in service.AUDITED_FIELDS}
     values = current | {k: v for k, v in sent.items() if k in current}
     values["description"] = values["description"] or ""
