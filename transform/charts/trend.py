@@ -14,6 +14,9 @@ from transform.charts.svg import SVG_STYLE, date_axis, number, tidy_svg
 
 #: Trend charts kept drawn: a report re-rendered with the same history draws none.
 DRAWN_TRENDS = 128
+#: The narrowest span of days a trend's axis shows: a first report's single point sits
+#: in a quarter of months, not in the middle of years.
+NARROWEST_SPAN_DAYS = 90
 
 
 @cached(
@@ -48,8 +51,15 @@ def small_trend_svg(
                     fontsize=7,
                 )
         axes.set_ylim(0, maximum if maximum else max([1.0, *(v for _, v in shown)]) * 1.25)
-        axes.margins(x=0.15)
         date_axis(axes)
+        days = [mdates.date2num(day) for day, _ in points]
+        if days and max(days) - min(days) < NARROWEST_SPAN_DAYS:
+            middle = (max(days) + min(days)) / 2
+            axes.set_xlim(middle - NARROWEST_SPAN_DAYS / 2, middle + NARROWEST_SPAN_DAYS / 2)
+            axes.xaxis.set_major_locator(mdates.MonthLocator())
+            axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        else:
+            axes.margins(x=0.15)
         axes.tick_params(labelsize=7)
         svg = tidy_svg(figure, title)
     # matplotlib names a marker by its shape: two charts on one page would define the
