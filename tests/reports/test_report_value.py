@@ -68,6 +68,8 @@ def test_unconfirmed_actuals_at_l4_await_finance(app, demo):
     billing = _initiative(demo, BILLING)
     pending = [e for e in billing.entries if e.kind == ValueKind.ACTUAL and not e.is_confirmed]
     assert f"{len(pending)} actuals (" in _text(html)
+    # The sponsor's decisions page points to the sign-off that waits elsewhere.
+    assert "1 sign-off of value waiting for finance, under Benefits and value" in _text(html)
     for entry in pending:
         entry.confirmed_at = datetime.combine(TODAY, time(9))
     db.session.flush()
