@@ -212,3 +212,13 @@ def test_a_preview_shows_the_message_as_it_will_read(client, signed_in):
     assert "Invitation: Test programme: Pulse 1" in text
     assert "https://transform.example/s/your-own-link" in text
     assert TODAY.year and db.session.scalar(select(func.count(WaveMailing.id))) == 0
+
+
+def test_with_nobody_on_the_roster_there_is_nothing_to_send(client, signed_in):
+    page = client.get(_base(signed_in) + "/").get_data(as_text=True)
+
+    assert "Send 0 invitations" not in page
+    assert "No invitation is waiting to be sent: add people to the roster first." in page
+    _send_wave(client, signed_in, "email,team\nana@example.org,Billing\n")
+    page = client.get(_base(signed_in) + "/").get_data(as_text=True)
+    assert "No invitation is waiting to be sent." in page
