@@ -91,7 +91,8 @@ def test_submitting_a_gate_is_audited(client, programme):
     response = client.post(f"/programmes/{programme.id}/phases/{phase.id}/gate/submit")
     assert response.status_code == 303
     event = _event("gate.submitted", "gate", gate.id)
-    assert event.before == {"status": "open"} and event.after == {"status": "submitted"}
+    assert event.before == {"status": "open", "recommendation": None}
+    assert event.after == {"status": "submitted", "recommendation": None}
 
 
 def test_creating_a_kpi_is_audited(client, programme):

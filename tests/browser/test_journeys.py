@@ -103,7 +103,7 @@ def test_a_sponsor_approves_the_gate_and_downloads_the_progress_report(page, liv
     )
     card.get_by_role("button", name="Preview draft").click()
     card.get_by_text("Draft ready").wait_for(timeout=30_000)
-    href = card.get_by_role("link", name="Download").get_attribute("href")
+    href = card.get_by_role("link", name="Download", exact=True).get_attribute("href")
     response = page.request.get(f"{live_server.url}{href}")
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"

@@ -26,7 +26,7 @@ def test_a_sponsor_downloads_each_report(page, live_server, login):
         card = page.locator("li.report-kind").filter(has=page.get_by_role("heading", name=title))
         card.get_by_role("button", name="Preview draft").click()
         card.get_by_text("Draft ready").wait_for(timeout=30_000)
-        href = card.get_by_role("link", name="Download").get_attribute("href")
+        href = card.get_by_role("link", name="Download", exact=True).get_attribute("href")
         response = page.request.get(f"{live_server.url}{href}")
         assert response.status == 200, title
         assert response.headers["content-type"] == "application/pdf"
