@@ -1,5 +1,7 @@
 """flask commands: built-in content, demo data, users."""
 
+import time
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
@@ -226,7 +228,31 @@ def survey_mail_command() -> None:
     )
 
 
+dashboards_cli = AppGroup("dashboards", help="Scored dashboards in the shared cache.")
+
+
+@dashboards_cli.command("warm")
+@with_appcontext
+def warm_dashboards_command() -> None:
+    """Score every active programme's ADKAR waves for today into the shared cache (needs
+    REDIS_URL): run it after each deployment and daily just after midnight."""
+    from transform.indices.warm import warm_dashboards
+    from transform.redis_store import redis_client
+
+    if redis_client() is None:
+        raise click.ClickException(
+            "REDIS_URL is not set: each web process keeps its own dashboards, which "
+            "this command cannot fill. Nothing to warm."
+        )
+    started = time.perf_counter()
+    warmed = warm_dashboards(clock.today())
+    for entry in warmed:
+        click.echo(f"{entry.programme} / {entry.wave}: {entry.seconds:.2f} s")
+    click.echo(f"Warmed {len(warmed)} dashboard(s) in {time.perf_counter() - started:.1f} s.")
+
+
 def init_cli(app: Flask) -> None:
+    app.cli.add_command(dashboards_cli)
     app.cli.add_command(worker_command)
     app.cli.add_command(survey_mail_command)
     app.cli.add_command(seed_command)
