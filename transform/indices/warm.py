@@ -1,7 +1,7 @@
 """Score the dashboards people open first into the shared cache before they open them.
 
 A dashboard entry is keyed by the day and carries the data stamp, whose code part moves
-with every deployment that changes the report modules. So after a deployment, and again
+with every deployment that changes the report or chart modules. So after a deployment, and again
 each morning, every dashboard is cold, and its first viewers wait for pandas (an
 enterprise wave of 40,000 respondents takes seconds). `flask dashboards warm`, run
 after `flask db upgrade` on a deployment and daily from cron just after midnight, scores
