@@ -114,20 +114,9 @@ def _review(access, wave: Wave, form: MappingForm, pending, table: Table):
     queue = import_jobs.import_queue(len(table.rows)) if form.is_confirmed() else None
     if queue is not None:
         try:
-            job = import_jobs.queue_import(
-                queue,
-                wave,
-                pending,
-                form.mapping(),
-                form.choices().date_order,
-                default_day(wave.opens_on, wave.closes_on, clock.today()),
-                len(table.rows),
-                current_user,
-            )
+            return _to_job(wave, _queue_import(queue, wave, form, pending, table))
         except QueueUnavailable as unavailable:
             context["unavailable"] = str(unavailable)
-        else:
-            return _to_job(wave, job)
     try:
         review = service.review(
             wave, table, form.mapping(), clock.today(), pending.sha256, form.choices().date_order
@@ -147,6 +136,19 @@ def _review(access, wave: Wave, form: MappingForm, pending, table: Table):
         form.mark_previewed()
     page = _page(access, wave, review=review, refused=refused, **context)
     return page, 422 if refused else 503 if queue is not None else 200
+
+
+def _queue_import(queue, wave: Wave, form: MappingForm, pending, table: Table) -> ImportJob:
+    return import_jobs.queue_import(
+        queue,
+        wave,
+        pending,
+        form.mapping(),
+        form.choices().date_order,
+        default_day(wave.opens_on, wave.closes_on, clock.today()),
+        len(table.rows),
+        current_user,
+    )
 
 
 @bp.get("/imports/<int:job_id>")
