@@ -13,6 +13,7 @@ SETTINGS = (
     "MAX_UPLOAD_MB",
     "RATELIMIT_STORAGE_URI",
     "REDIS_URL",
+    "IMPORT_QUEUE_MIN_ROWS",
 )
 
 
@@ -69,6 +70,7 @@ def test_postgres_urls_use_psycopg3(tmp_path, monkeypatch):
         ("RATELIMIT_STORAGE_URI", "memroy://", "RATELIMIT_STORAGE_URI must be memory:// or"),
         ("RATELIMIT_STORAGE_URI", "memcached://cache:11211", "got one starting 'memcached'"),
         ("REDIS_URL", "cache.internal:6379", "REDIS_URL must be a redis:// or rediss:// URL"),
+        ("IMPORT_QUEUE_MIN_ROWS", "0", "IMPORT_QUEUE_MIN_ROWS must be at least 1"),
     ],
 )
 def test_a_malformed_setting_is_named_at_start(tmp_path, monkeypatch, name, value, message):
@@ -76,6 +78,13 @@ def test_a_malformed_setting_is_named_at_start(tmp_path, monkeypatch, name, valu
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         create_app()
+
+
+def test_imports_queue_from_2000_rows_unless_told(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-enough-production-secret")
+    assert Config.load(tmp_path)["IMPORT_QUEUE_MIN_ROWS"] == 2000
+    monkeypatch.setenv("IMPORT_QUEUE_MIN_ROWS", "500")
+    assert Config.load(tmp_path)["IMPORT_QUEUE_MIN_ROWS"] == 500
 
 
 def test_rate_limits_count_in_each_process_unless_a_store_is_set(tmp_path, monkeypatch):

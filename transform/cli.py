@@ -183,7 +183,8 @@ def import_command(archive: str):
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run a job worker: report renders from the Redis queue (needs REDIS_URL)."""
+    """Run a job worker: report renders and large imports from the Redis queue (needs
+    REDIS_URL)."""
     from rq import Worker
 
     from transform.job_queue import job_queue
@@ -191,8 +192,8 @@ def worker_command(burst: bool) -> None:
     queue = job_queue()
     if queue is None:
         raise click.ClickException(
-            "REDIS_URL is not set: without Redis, reports render in the web process "
-            "and no worker is needed."
+            "REDIS_URL is not set: without Redis, reports render and imports run in the "
+            "web process and no worker is needed."
         )
     # Each job runs in a forked process that opens database connections of its own.
     db.engine.dispose()

@@ -162,6 +162,9 @@ class Config:
     #: Without REDIS_URL, webhook deliveries (and their retries) run in a thread of the
     #: web process (transform/webhooks_out.py).
     WEBHOOK_THREADS = True
+    #: With REDIS_URL, a response import of this many rows or more is written by a job
+    #: worker, not in the request (transform/wave_data/import_jobs.py).
+    IMPORT_QUEUE_MIN_ROWS = 2000
 
     @classmethod
     def load(cls, instance_path: Path) -> dict:
@@ -210,6 +213,9 @@ class Config:
         )
         settings.update(_mail_settings(cls, instance_path))
         settings["PROXY_COUNT"] = _int_setting("PROXY_COUNT", cls.PROXY_COUNT, minimum=0)
+        settings["IMPORT_QUEUE_MIN_ROWS"] = _int_setting(
+            "IMPORT_QUEUE_MIN_ROWS", cls.IMPORT_QUEUE_MIN_ROWS
+        )
         settings["CORS_ORIGINS"] = _origins(os.environ.get("CORS_ORIGINS", ""))
         return settings
 

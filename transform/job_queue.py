@@ -1,7 +1,8 @@
 """Work that should not hold a request, queued on Redis (RQ) when REDIS_URL is set.
 
-A job is a row (transform.models.Job) that the page polls, and an RQ job that names the
-function to run with the row's id. The RQ job is enqueued only once the request's
+A job is a row that the page polls (transform.models.Job for a report render, ImportJob
+for a large response import), and an RQ job that names the function to run with the row's
+id. The RQ job is enqueued only once the request's
 transaction has committed, so a worker never looks for a row it cannot see yet.
 
 Workers are their own processes (`flask worker`). A job whose worker dies mid-run is
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from transform import clock
 from transform.extensions import db
-from transform.models import Job, JobStatus
+from transform.models import ImportJob, Job, JobStatus
 from transform.redis_store import redis_answers, redis_client
 
 QUEUE_NAME = "transform"
@@ -49,10 +50,15 @@ def check_available(queue: Queue) -> None:
         raise QueueUnavailable(UNAVAILABLE)
 
 
-def enqueue_after_commit(queue: Queue, function: str, job: Job) -> None:
-    """Put `function(job.id)` on the queue once this session's transaction commits."""
+def enqueue_after_commit(
+    queue: Queue, function: str, job: Job | ImportJob, unavailable: str = UNAVAILABLE
+) -> None:
+    """Put `function(job.id)` on the queue once this session's transaction commits; if
+    Redis refuses it then, the row fails saying `unavailable`."""
     db.session.flush()
-    db.session.info.setdefault(_PENDING, []).append((queue, function, job.id))
+    db.session.info.setdefault(_PENDING, []).append(
+        (queue, function, type(job), job.id, unavailable)
+    )
 
 
 def call_after_commit(queue: Queue, function: str, *args, retry: Retry | None = None) -> None:
@@ -61,8 +67,10 @@ def call_after_commit(queue: Queue, function: str, *args, retry: Retry | None = 
     db.session.info.setdefault(_PENDING_CALLS, []).append((queue, function, args, retry))
 
 
-def rq_job_id(job_id: int) -> str:
-    return f"transform-job-{job_id}"
+def rq_job_id(job_id: int, model: type[Job | ImportJob] = Job) -> str:
+    """The RQ job's id: one per row, and rows of two tables never share one."""
+    kind = "job" if model is Job else model.__tablename__.replace("_", "-")
+    return f"transform-{kind}-{job_id}"
 
 
 def init_job_queue() -> None:
@@ -71,12 +79,12 @@ def init_job_queue() -> None:
         event.listen(Session, "after_rollback", _forget_pending)
 
 
-def enqueue(queue: Queue, function: str, job_id: int) -> None:
+def enqueue(queue: Queue, function: str, job_id: int, model: type[Job | ImportJob] = Job) -> None:
     """Put `function(job_id)` on the queue now; the row must be committed already."""
     queue.enqueue(
         function,
         job_id,
-        job_id=rq_job_id(job_id),
+        job_id=rq_job_id(job_id, model),
         job_timeout=JOB_TIMEOUT_S,
         retry=Retry(max=RETRIES),
         result_ttl=3600,
@@ -85,12 +93,12 @@ def enqueue(queue: Queue, function: str, job_id: int) -> None:
 
 
 def _enqueue_pending(session: Session) -> None:
-    for queue, function, job_id in session.info.pop(_PENDING, []):
+    for queue, function, model, job_id, unavailable in session.info.pop(_PENDING, []):
         try:
-            enqueue(queue, function, job_id)
+            enqueue(queue, function, job_id, model)
         except redis.RedisError:
-            logger.exception("Could not queue job %s", job_id)
-            _fail_unqueued(job_id)
+            logger.exception("Could not queue %s %s", model.__tablename__, job_id)
+            _fail_unqueued(model, job_id, unavailable)
     for queue, function, args, retry in session.info.pop(_PENDING_CALLS, []):
         try:
             queue.enqueue(function, *args, job_timeout=JOB_TIMEOUT_S, retry=retry)
@@ -104,11 +112,11 @@ def _forget_pending(session: Session) -> None:
     session.info.pop(_PENDING_CALLS, None)
 
 
-def _fail_unqueued(job_id: int) -> None:
+def _fail_unqueued(model: type[Job | ImportJob], job_id: int, unavailable: str) -> None:
     # The request's own transaction is over; this is a write of its own.
     with current_app.app_context(), db.engine.begin() as connection:
         connection.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-            .values(status=JobStatus.FAILED, error=UNAVAILABLE, finished_at=clock.utcnow())
+            update(model)
+            .where(model.id == job_id, model.status == JobStatus.QUEUED)
+            .values(status=JobStatus.FAILED, error=unavailable, finished_at=clock.utcnow())
         )

@@ -7,6 +7,11 @@ beside a note of its SHA-256, its scope (what it is to be imported into, such as
 back only for the same scope and user, and only while it still hashes to the noted
 SHA-256, so what is imported is exactly what was reviewed. Both files are deleted after
 the import, on discard, and when older than a day.
+
+A large import queued for a worker holds its upload (a `<token>.held` marker): it is
+kept for a week rather than a day, so a job that waits or fails and is retried still
+finds it. Once imported, its data is deleted and only the note stays, for the job page
+to name the file, until it is swept.
 """
 
 import hashlib
@@ -23,6 +28,8 @@ from flask_login import current_user
 from transform import clock
 
 MAX_AGE_SECONDS = 24 * 60 * 60
+#: How long an upload held for a queued import is kept: as long as RQ keeps a failed job.
+HELD_MAX_AGE_SECONDS = 7 * 24 * 60 * 60
 TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 
@@ -65,7 +72,7 @@ def load(token: str, scope: str, user_id: int) -> tuple[PendingUpload, bytes] | 
         return None
     note, data_path = _paths(token)
     try:
-        if clock.system_now().timestamp() - note.stat().st_mtime > MAX_AGE_SECONDS:
+        if clock.system_now().timestamp() - note.stat().st_mtime > _max_age(token):
             discard(token)
             return None
         pending = PendingUpload(**json.loads(note.read_text()))
@@ -99,19 +106,58 @@ def discard(token: str) -> None:
     """Delete the upload's files; a missing file is fine."""
     if not TOKEN_PATTERN.fullmatch(token or ""):
         return
-    for path in _paths(token):
+    for path in (*_paths(token), _held(token)):
         path.unlink(missing_ok=True)
 
 
+def hold(token: str) -> None:
+    """Keep the upload for a queued import: a week from now rather than a day."""
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        return
+    _held(token).touch()
+    for path in _paths(token):
+        try:
+            os.utime(path)
+        except OSError:
+            continue
+
+
+def release(token: str) -> None:
+    """Delete an imported upload's data; its note stays, naming the file, until swept."""
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        return
+    _paths(token)[1].unlink(missing_ok=True)
+    _held(token).unlink(missing_ok=True)
+
+
+def filename(token: str) -> str | None:
+    """The name of the file uploaded under the token, while its note is kept."""
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        return None
+    try:
+        return json.loads(_paths(token)[0].read_text())["filename"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def sweep() -> None:
-    """Delete uploads older than a day: abandoned reviews must not keep files around."""
-    cutoff = clock.system_now().timestamp() - MAX_AGE_SECONDS
+    """Delete uploads older than a day (a week if held): abandoned reviews must not keep
+    files around."""
+    now = clock.system_now().timestamp()
     for path in _folder().iterdir():
         try:
-            if path.stat().st_mtime < cutoff:
+            if path.stat().st_mtime < now - _max_age(path.name.split(".", 1)[0]):
                 path.unlink(missing_ok=True)
         except OSError:
             continue
+
+
+def _held(token: str) -> Path:
+    return _folder() / f"{token}.held"
+
+
+def _max_age(token: str) -> int:
+    return HELD_MAX_AGE_SECONDS if _held(token).exists() else MAX_AGE_SECONDS
 
 
 def _write_private(path: Path, data: bytes) -> None:

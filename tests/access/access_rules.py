@@ -205,6 +205,9 @@ RULES: dict[str, dict[str, dict[str, object]]] = {
     "wave_data.export_csv": page(OPEN_WAVE_EXPORT),
     "wave_data.export_xlsx": page(OPEN_WAVE_EXPORT),
     "wave_data.import_responses": page(PMO_WRITE, PMO_WRITE),
+    # A large import's job page, and its retry: as the import itself.
+    "wave_data.import_job": page(PMO_PAGE),
+    "wave_data.retry_import": post(PMO_WRITE),
     # Survey links are public: the token is the key (single use, or the team's link).
     "respond.single_use": page(PUBLIC_PAGE, _roles(422, 422, 422, 422, 422, 422, 422)),
     "respond.team_link": page(PUBLIC_PAGE, _roles(422, 422, 422, 422, 422, 422, 422)),

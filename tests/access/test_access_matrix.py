@@ -25,6 +25,7 @@ from transform.models import (
     FeedbackEntry,
     FollowUp,
     ImpactedTeam,
+    ImportJob,
     Initiative,
     Instrument,
     Job,
@@ -185,6 +186,17 @@ def _world(app, tokens_by_role) -> World:
         error="The report could not be rendered.",
     )
     db.session.add(job)
+    import_job = ImportJob(
+        wave_id=wave.id,
+        upload_token="0" * 32,
+        file_sha256="0" * 64,
+        mapping={"items": {}, "team": 0},
+        default_on=DEMO_DAY,
+        rows=2500,
+        status=JobStatus.FAILED,
+        error="The import service is unavailable just now.",
+    )
+    db.session.add(import_job)
     hook = Webhook(
         programme_id=programme.id,
         url="https://receiver.example/hooks",
@@ -258,6 +270,7 @@ def _world(app, tokens_by_role) -> World:
             "criterion_id": template_phase.criteria[0].id,
         },
         "instruments": {"item_id": instrument.items[0].id},
+        "wave_data": {"job_id": import_job.id},
     }
     # Bodies that pass the API's schema validation (which runs before the access check),
     # so that the access check is what answers. Nothing is kept: every call rolls back.

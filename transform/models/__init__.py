@@ -19,6 +19,7 @@ from transform.models.feedback import (
     FollowUpStatus,
     Resistance,
 )
+from transform.models.import_job import ImportJob
 from transform.models.job import Job, JobError, JobStatus
 from transform.models.kpi import Checkpoint, Direction, Kpi, KpiRebaseline, Perspective
 from transform.models.methodology import (
@@ -73,6 +74,7 @@ from transform.models.translation import InstrumentTranslation, ItemTranslation
 from transform.models.webhook import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 
 __all__ = [
+    "ImportJob",
     "MailState",
     "RosterEntry",
     "WaveMailing",

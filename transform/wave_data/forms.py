@@ -4,6 +4,7 @@ the review of how its rows read (the upload is transform.import_forms.UploadForm
 from collections.abc import Sequence
 from datetime import date
 
+from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
@@ -117,3 +118,7 @@ def initial_data(mapping: ColumnMapping, token: str) -> dict:
 
 def _column(value: str | None) -> int | None:
     return int(value) if value else None
+
+
+class RetryForm(FlaskForm):
+    """The retry button of a failed import job, so that it carries a CSRF token."""

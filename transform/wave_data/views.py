@@ -5,11 +5,12 @@ from flask_login import current_user
 
 from transform import clock, pending_uploads
 from transform.access import ProgrammeAccess, login_blueprint
-from transform.htmx import redirect_after_post
+from transform.htmx import is_htmx_request, redirect_after_post
 from transform.import_forms import UploadForm
-from transform.models import Role, Wave
-from transform.wave_data import exporting, queries, service
-from transform.wave_data.forms import MappingForm, initial_data, mapping_form
+from transform.job_queue import QueueUnavailable, job_queue
+from transform.models import ImportJob, Role, Wave
+from transform.wave_data import exporting, import_jobs, queries, service
+from transform.wave_data.forms import MappingForm, RetryForm, initial_data, mapping_form
 from transform.wave_data.import_files import Table, read_table, table_bytes, table_from_bytes
 from transform.wave_data.importing import (
     ImportRefused,
@@ -39,8 +40,10 @@ def _to_wave(wave: Wave):
     return redirect_after_post("waves.show", programme_id=wave.programme_id, wave_id=wave.id)
 
 
-def _scope(wave: Wave) -> str:
-    return f"wave:{wave.id}"
+def _to_job(wave: Wave, job: ImportJob):
+    return redirect_after_post(
+        "wave_data.import_job", programme_id=wave.programme_id, wave_id=wave.id, job_id=job.id
+    )
 
 
 # Import: step 1 uploads the file; step 2 maps its columns, shows how they read, imports
@@ -69,14 +72,19 @@ def _upload_step(access: ProgrammeAccess, wave: Wave):
             refused = error
         else:
             stored = table_bytes(table)
-            pending = pending_uploads.store(stored, filename, _scope(wave), current_user.id)
+            pending = pending_uploads.store(
+                stored, filename, import_jobs.scope(wave), current_user.id
+            )
             return _to_import(wave, pending.token)
     status = 422 if form.errors or refused else 200
     return _page(access, wave, upload_form=form, refused=refused), status
 
 
 def _mapping_step(access: ProgrammeAccess, wave: Wave, token: str):
-    loaded = pending_uploads.load_mine(token, _scope(wave))
+    job = import_jobs.job_of_upload(wave, token)
+    if job is not None:
+        return _to_job(wave, job)
+    loaded = pending_uploads.load_mine(token, import_jobs.scope(wave))
     if loaded is None:
         return _to_import(wave)
     pending, table = loaded[0], table_from_bytes(loaded[1])
@@ -100,8 +108,15 @@ def _mapping_step(access: ProgrammeAccess, wave: Wave, token: str):
 
 
 def _review(access, wave: Wave, form: MappingForm, pending, table: Table):
-    """The table read through the form's mapping and choices; imported once confirmed."""
+    """The table read through the form's mapping and choices; imported once confirmed,
+    by a job worker when the file is large and there is a queue."""
     context = {"form": form, "pending": pending, "table": table}
+    queue = import_jobs.import_queue(len(table.rows)) if form.is_confirmed() else None
+    if queue is not None:
+        try:
+            return _to_job(wave, _queue_import(queue, wave, form, pending, table))
+        except QueueUnavailable as unavailable:
+            context["unavailable"] = str(unavailable)
     try:
         review = service.review(
             wave, table, form.mapping(), clock.today(), pending.sha256, form.choices().date_order
@@ -110,7 +125,7 @@ def _review(access, wave: Wave, form: MappingForm, pending, table: Table):
         return _page(access, wave, refused=error, **context), 422
     form.explain(review.dates)
     refused = review.refusal()
-    if refused is None and form.is_confirmed():
+    if refused is None and form.is_confirmed() and queue is None:
         summary = service.write_responses(
             wave, review.responses, pending.sha256, current_user, "import", review.already_imported
         )
@@ -120,7 +135,65 @@ def _review(access, wave: Wave, form: MappingForm, pending, table: Table):
     if refused is None:
         form.mark_previewed()
     page = _page(access, wave, review=review, refused=refused, **context)
-    return page, 422 if refused else 200
+    return page, 422 if refused else 503 if queue is not None else 200
+
+
+def _queue_import(queue, wave: Wave, form: MappingForm, pending, table: Table) -> ImportJob:
+    return import_jobs.queue_import(
+        queue,
+        wave,
+        pending,
+        form.mapping(),
+        form.choices().date_order,
+        default_day(wave.opens_on, wave.closes_on, clock.today()),
+        len(table.rows),
+        current_user,
+    )
+
+
+@bp.get("/imports/<int:job_id>")
+def import_job(programme_id: int, wave_id: int, job_id: int):
+    access, wave, job = _job_or_404(programme_id, wave_id, job_id)
+    return _job_page(access, wave, job)
+
+
+@bp.post("/imports/<int:job_id>/retry")
+def retry_import(programme_id: int, wave_id: int, job_id: int):
+    access, wave, job = _job_or_404(programme_id, wave_id, job_id)
+    if not RetryForm().validate():
+        abort(400)
+    if job.can_retry:
+        try:
+            import_jobs.retry(job_queue(), job)
+        except QueueUnavailable as unavailable:
+            abort(503, description=str(unavailable))
+    if is_htmx_request():
+        return _job_page(access, wave, job)
+    return _to_job(wave, job)
+
+
+def _job_or_404(programme_id: int, wave_id: int, job_id: int):
+    access, wave = wave_or_404(programme_id, wave_id, Role.ADMIN, for_write=True)
+    job = import_jobs.job_or_none(wave, job_id)
+    if job is None:
+        abort(404)
+    return access, wave, job
+
+
+def _job_page(access, wave: Wave, job: ImportJob):
+    filename = pending_uploads.filename(job.upload_token) or "the uploaded file"
+    template = "wave_data/_import_job.html" if is_htmx_request() else "wave_data/import_job.html"
+    return render_template(
+        template,
+        access=access,
+        programme=access.programme,
+        wave=wave,
+        job=job,
+        filename=filename,
+        summary=_summary(filename, wave, import_jobs.summary_of(job)),
+        refused=import_jobs.refusal_of(job),
+        retry_form=RetryForm(),
+    )
 
 
 def _page(access, wave, upload_form: UploadForm | None = None, **context):
