@@ -117,3 +117,46 @@ def test_an_initiative_created_after_the_date_is_left_out(app, demo):
     db.session.flush()
     content, _ = _html(app, demo, TODAY - date.resolution)
     assert content.context["value"].initiatives == before - 1
+
+
+def test_an_amount_changed_after_the_date_shows_at_its_amount_of_then(app, demo):
+    from datetime import timedelta
+
+    from transform import clock
+    from transform.benefits import service
+    from transform.models import User
+    from transform.reports.portfolio import _value
+    from transform.reports.sponsor_value import value_section
+
+    pmo = db.session.scalar(select(User).where(User.email == "pmo@example.com"))
+
+    entry = db.session.scalars(
+        select(ValueEntry)
+        .join(Initiative)
+        .where(
+            Initiative.programme_id == demo.id,
+            ValueEntry.kind == ValueKind.PLANNED,
+            ValueEntry.month <= TODAY,
+        )
+        .order_by(ValueEntry.id)
+    ).first()
+    sign = -1 if entry.value_type.is_cost else 1
+    before = value_section(demo, TODAY).planned_to_date
+    portfolio_before = _value(demo, TODAY).planned_to_date
+    amounts = [entry.amount + 1000, entry.amount + 2500]
+    for days, amount in zip((3, 6), amounts, strict=True):
+        clock.set_to(TODAY + timedelta(days=days))
+        draft = service.ValueDraft(
+            entry.kind, entry.value_type, entry.month, amount, "Re-estimated with finance"
+        )
+        service.record_value(entry.initiative, draft, pmo.id)
+        db.session.commit()
+    clock.set_to(TODAY)
+
+    assert value_section(demo, TODAY).planned_to_date == before
+    assert _value(demo, TODAY).planned_to_date == portfolio_before
+    between = TODAY + timedelta(days=4)
+    assert value_section(demo, between).planned_to_date == before + sign * 1000
+    latest = TODAY + timedelta(days=7)
+    assert value_section(demo, latest).planned_to_date == before + sign * 2500
+    assert _value(demo, latest).planned_to_date == portfolio_before + sign * 2500

@@ -3,7 +3,7 @@ with its values, and the adoption of the teams it changes (from the latest ADKAR
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -174,7 +174,37 @@ def _pipeline(rows: list[RegisterRow]) -> list[StageTotal]:
     ]
 
 
-def amounts(entries: list[ValueEntry]) -> list[Amount]:
+@dataclass(frozen=True)
+class EntryAsOf:
+    """A value entry as it stood at the end of a past day: its amount of then."""
+
+    kind: ValueKind
+    value_type: ValueType
+    month: date
+    amount: float
+    confirmed_at: datetime | None
+
+
+def entries_as_of(entries: list[ValueEntry], end: datetime) -> list[EntryAsOf]:
+    """The entries entered by `end`, each with the amount it held then: its current one
+    if last entered by then, else the last it was changed from by then. (Their
+    `superseded` amounts are read: load them with the entries.)"""
+    kept = []
+    for entry in entries:
+        if entry.entered_at <= end:
+            amount = entry.amount
+        else:
+            earlier = [s for s in entry.superseded if s.entered_at <= end]
+            if not earlier:
+                continue
+            amount = earlier[-1].amount
+        kept.append(
+            EntryAsOf(entry.kind, entry.value_type, entry.month, amount, entry.confirmed_at)
+        )
+    return kept
+
+
+def amounts(entries: list[ValueEntry] | list[EntryAsOf]) -> list[Amount]:
     return [
         Amount(entry.kind.value, entry.value_type.value, entry.month, entry.amount)
         for entry in entries

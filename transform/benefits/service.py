@@ -13,6 +13,7 @@ from transform.models import (
     InitiativeStage,
     Programme,
     Role,
+    SupersededAmount,
     Team,
     ValueEntry,
     ValueKind,
@@ -151,6 +152,13 @@ def record_value(
             kind=draft.kind, value_type=draft.value_type, month=month, amount=draft.amount
         )
         initiative.entries.append(entry)
+    else:
+        # Kept so that a report as of a day before this change shows the amount of then.
+        entry.superseded.append(
+            SupersededAmount(
+                amount=before, entered_at=entry.entered_at, entered_by_id=entry.entered_by_id
+            )
+        )
     entry.amount = draft.amount
     entry.entered_by_id = by_id
     entry.entered_at = clock.utcnow()

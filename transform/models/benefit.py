@@ -233,6 +233,12 @@ class ValueEntry(Base):
     confirmed_by: Mapped["User | None"] = relationship(  # noqa: F821
         foreign_keys=[confirmed_by_id]
     )
+    #: The amounts this entry held before its current one, oldest first.
+    superseded: Mapped[list["SupersededAmount"]] = relationship(
+        back_populates="entry",
+        cascade="all, delete-orphan",
+        order_by="SupersededAmount.entered_at, SupersededAmount.id",
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -246,6 +252,23 @@ class ValueEntry(Base):
 
     def __repr__(self) -> str:
         return f"<ValueEntry {self.initiative_id} {self.kind} {self.value_type} {self.month}>"
+
+
+class SupersededAmount(Base):
+    """An amount a value entry held until it was changed, with when and by whom it had
+    been entered: what a report as of an earlier day shows instead of the current one."""
+
+    __tablename__ = "superseded_amount"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("value_entry.id", ondelete="CASCADE"), index=True
+    )
+    amount: Mapped[float]
+    entered_at: Mapped[datetime]
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    entry: Mapped[ValueEntry] = relationship(back_populates="superseded")
 
 
 class ValueRebaseline(Base):

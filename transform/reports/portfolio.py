@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from transform.benefits.queries import amounts
+from transform.benefits.queries import amounts, entries_as_of
 from transform.extensions import db
 from transform.indices.latest import adoption_headline
 from transform.indices.programme_trend import WholeTrend, whole_wave_trend
@@ -237,11 +238,15 @@ def _value(programme: Programme, as_of: date) -> Value:
     """Planned and realised (actual) net value of the months up to the day, entered by
     then, as the sponsor report's value section counts them."""
     end = datetime.combine(as_of, time.max)
-    entries = db.session.scalars(
-        select(ValueEntry)
-        .join(Initiative, Initiative.id == ValueEntry.initiative_id)
-        .where(Initiative.programme_id == programme.id, ValueEntry.entered_at <= end)
-    ).all()
+    entries = entries_as_of(
+        db.session.scalars(
+            select(ValueEntry)
+            .join(Initiative, Initiative.id == ValueEntry.initiative_id)
+            .where(Initiative.programme_id == programme.id)
+            .options(selectinload(ValueEntry.superseded))
+        ).all(),
+        end,
+    )
     initiatives = db.session.scalars(
         select(Initiative.id).where(
             Initiative.programme_id == programme.id, Initiative.created_at <= end

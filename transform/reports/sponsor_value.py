@@ -2,12 +2,12 @@
 the report's date.
 
 As of the date, an initiative counts once created by the end of that day, at the stage
-its last stage move by then left it (L0 before any move). A value entry carries only the
-time it was last entered (`entered_at`), not a history of its amounts, so it counts once
-entered by the end of the day; an amount changed after the date is left out rather than
-shown at its earlier figure. An actual counts as confirmed only if finance confirmed it by
-then. "To date" sums the months on or before the date; the pipeline, the gap to the
-target and the value at risk take every month entered by then.
+its last stage move by then left it (L0 before any move). A value entry counts once
+entered by the end of the day, at the amount it held then: an amount changed after the
+date shows at its earlier figure (the entry's superseded amounts). An actual counts as
+confirmed only if finance confirmed it by then. "To date" sums the months on or before
+the date; the pipeline, the gap to the target and the value at risk take every month
+entered by then.
 """
 
 from dataclasses import dataclass
@@ -16,7 +16,13 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from transform.benefits.queries import amounts, latest_adoption, people_beside_value
+from transform.benefits.queries import (
+    EntryAsOf,
+    amounts,
+    entries_as_of,
+    latest_adoption,
+    people_beside_value,
+)
 from transform.extensions import db
 from transform.models import Initiative, InitiativeStage, Programme, ValueEntry, ValueKind
 from transform.scoring.benefits import expected_net, totals
@@ -68,7 +74,8 @@ def value_section(programme: Programme, as_of: date) -> ValueSection:
     end = datetime.combine(as_of, time.max)
     initiatives = db.session.scalars(
         select(Initiative)
-        .options(selectinload(Initiative.entries), selectinload(Initiative.moves))
+        .options(selectinload(Initiative.entries).selectinload(ValueEntry.superseded))
+        .options(selectinload(Initiative.moves))
         .options(selectinload(Initiative.teams))
         .where(Initiative.programme_id == programme.id, Initiative.created_at <= end)
         .order_by(Initiative.name, Initiative.id)
@@ -79,7 +86,7 @@ def value_section(programme: Programme, as_of: date) -> ValueSection:
     at_risk, counted, awaiting = 0.0, 0, []
     for initiative in initiatives:
         stage = _stage_on(initiative, end)
-        entries = [e for e in initiative.entries if e.entered_at <= end]
+        entries = entries_as_of(initiative.entries, end)
         values = amounts(entries)
         by_stage[stage].append(expected_net(values))
         to_date += [value for value in values if value.month <= as_of]
@@ -113,7 +120,7 @@ def _stage_on(initiative: Initiative, end: datetime) -> InitiativeStage:
 
 
 def _awaiting(
-    initiative: Initiative, entries: list[ValueEntry], end: datetime, currency: str
+    initiative: Initiative, entries: list[EntryAsOf], end: datetime, currency: str
 ) -> list[Awaiting]:
     """At L4 the next decision is finance's: confirm the actuals, then sign off L5."""
     actuals = [e for e in entries if e.kind == ValueKind.ACTUAL]
