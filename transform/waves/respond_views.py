@@ -6,14 +6,17 @@ the language of `?lang=` (an invitation adds it) or one the respondent picks; an
 are stored by item whatever the language, so results pool across languages.
 """
 
+from functools import lru_cache
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from transform import clock
 from transform.answers import DONT_KNOW_VALUE
 from transform.extensions import db
 from transform.languages import ENGLISH, PAGE_TEXT, language_name, normalise, time_estimate
-from transform.survey_cache import Survey, survey, survey_wording
+from transform.survey_cache import MAX_KEPT, Survey, survey, survey_wording
 from transform.waves.answers import field_name, read_answers
 from transform.waves.responding import (
     Invitation,
@@ -111,10 +114,18 @@ def _survey_page(
     read again to word their errors in it. Not on the path of a valid submission."""
     language, notice = _language([choice.code for choice in kept.languages])
     words = survey_wording(invitation.instrument_id, invitation.instrument_revision, language)
-    errors = read_answers(kept.items, chosen, words.page).errors if chosen is not None else {}
+    if chosen is None:
+        errors = {}
+        questions = _untouched_questions(
+            invitation.instrument_id, invitation.instrument_revision, language
+        )
+    else:
+        errors = read_answers(kept.items, chosen, words.page).errors
+        questions = None
     return render_template(
         "respond/survey.html",
         invitation=invitation,
+        questions=questions,
         items=kept.items,
         form=form,
         chosen=chosen or {},
@@ -130,6 +141,25 @@ def _survey_page(
         field_name=field_name,
         dont_know=DONT_KNOW_VALUE,
     ), status
+
+
+@lru_cache(maxsize=MAX_KEPT)
+def _untouched_questions(instrument_id: int, revision: int, language: str) -> Markup:
+    """The questions of a form nobody has answered yet, the same for every respondent in
+    the language: rendered once per instrument revision and language."""
+    words = survey_wording(instrument_id, revision, language)
+    return Markup(
+        render_template(
+            "respond/_questions.html",
+            items=survey(instrument_id, revision).items,
+            chosen={},
+            errors={},
+            words=words,
+            text=words.page,
+            field_name=field_name,
+            dont_know=DONT_KNOW_VALUE,
+        )
+    )
 
 
 def _state_page(state: LinkState, invitation: Invitation):
