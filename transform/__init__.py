@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     from transform.job_queue import init_job_queue
     from transform.mail import init_mail
     from transform.redis_store import init_redis
+    from transform.survey_cache import init_survey_cache
     from transform.webhooks_out import init_webhooks
 
     init_mail(app)
@@ -67,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     init_redis(app)
     init_job_queue()
     init_webhooks()
+    init_survey_cache()
 
     init_dashboard_cache(app)
 

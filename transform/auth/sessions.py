@@ -14,6 +14,8 @@ from transform.extensions import db, login
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
 SEEN_REFRESH_SECONDS = 60
+#: Where flask-login keeps the logged-in user's id in the session.
+USER_KEY = "_user_id"
 
 
 def _now_ts() -> float:
@@ -40,7 +42,10 @@ def init_sessions(app: Flask) -> None:
 
     @app.before_request
     def expire_stale_sessions():
-        if not current_user.is_authenticated:
+        # Nobody is logged in without a user in the session (logins are never remembered
+        # by cookie): respondents' requests skip loading a user and flask-login's session
+        # protection, which would rewrite their session cookie on every post.
+        if USER_KEY not in session or not current_user.is_authenticated:
             return None
         now = _now_ts()
         absolute = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()

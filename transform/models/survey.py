@@ -75,6 +75,10 @@ class Instrument(Base):
     intro: Mapped[str] = mapped_column(Text, default="")
     is_builtin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Random, drawn anew whenever the instrument, an item or a translation changes
+    #: (transform.survey_cache): what respondents read is cached under it, so an edit is
+    #: never shown stale, and a rolled-back or restored instrument never meets a stale key.
+    revision: Mapped[int] = mapped_column(BigInteger, default=random_id)
 
     items: Mapped[list["Item"]] = relationship(
         back_populates="instrument", cascade="all, delete-orphan", order_by="Item.position"

@@ -6,14 +6,17 @@ the language of `?lang=` (an invitation adds it) or one the respondent picks; an
 are stored by item whatever the language, so results pool across languages.
 """
 
+from functools import lru_cache
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from transform import clock
-from transform.answers import DONT_KNOW_VALUE, item_spec
+from transform.answers import DONT_KNOW_VALUE
 from transform.extensions import db
 from transform.languages import ENGLISH, PAGE_TEXT, language_name, normalise, time_estimate
-from transform.translations import offered_languages, wording
+from transform.survey_cache import MAX_KEPT, Survey, survey, survey_wording
 from transform.waves.answers import field_name, read_answers
 from transform.waves.responding import (
     Invitation,
@@ -66,16 +69,16 @@ def _respond(token: str, is_team_link: bool):
     invitation = find_invitation(token, is_team_link, today)
     if invitation.state != LinkState.OPEN:
         return _state_page(invitation.state, invitation)
-    items = [item_spec(item) for item in invitation.instrument.items]
+    kept = survey(invitation.instrument_id, invitation.instrument_revision)
     form = RespondForm()
     if request.method == "POST":
         if not form.validate():
-            return _survey_page(invitation, form, status=400, problem="form_expired")
-        answers = read_answers(items, request.form)
+            return _survey_page(invitation, kept, form, status=400, problem="form_expired")
+        answers = read_answers(kept.items, request.form)
         if answers.foreign:
-            return _survey_page(invitation, form, status=400, problem="foreign_answers")
+            return _survey_page(invitation, kept, form, status=400, problem="foreign_answers")
         if answers.errors:
-            return _survey_page(invitation, form, request.form, items=items, status=422)
+            return _survey_page(invitation, kept, form, request.form, status=422)
         if invitation.link_id is not None and not spend_link(invitation.link_id):
             db.session.rollback()
             return _state_page(LinkState.USED, invitation)
@@ -83,7 +86,7 @@ def _respond(token: str, is_team_link: bool):
         language = _asked_language()
         lang = None if language == ENGLISH else language
         return redirect(url_for("respond.thanks", lang=lang), code=303)
-    return _survey_page(invitation, form)
+    return _survey_page(invitation, kept, form)
 
 
 def _language(offered: list[str]) -> tuple[str, str | None]:
@@ -101,22 +104,29 @@ def _language(offered: list[str]) -> tuple[str, str | None]:
 
 def _survey_page(
     invitation: Invitation,
+    kept: Survey,
     form,
     chosen=None,
-    items=None,
     status: int = 200,
     problem: str | None = None,
 ):
-    """The survey in the respondent's language; with `items`, the answers in `chosen` are
+    """The survey in the respondent's language; with `chosen`, the answers given are
     read again to word their errors in it. Not on the path of a valid submission."""
-    instrument = invitation.instrument
-    offered = offered_languages(instrument)
-    language, notice = _language([choice.code for choice in offered])
-    words = wording(instrument, language)
-    errors = read_answers(items, chosen, words.page).errors if items else {}
+    language, notice = _language([choice.code for choice in kept.languages])
+    words = survey_wording(invitation.instrument_id, invitation.instrument_revision, language)
+    if chosen is None:
+        errors = {}
+        questions = _untouched_questions(
+            invitation.instrument_id, invitation.instrument_revision, language
+        )
+    else:
+        errors = read_answers(kept.items, chosen, words.page).errors
+        questions = None
     return render_template(
         "respond/survey.html",
         invitation=invitation,
+        questions=questions,
+        items=kept.items,
         form=form,
         chosen=chosen or {},
         errors=errors,
@@ -125,12 +135,31 @@ def _survey_page(
         words=words,
         text=words.page,
         language=language,
-        languages=offered,
-        time_estimate=time_estimate(len(instrument.items), language),
-        show_progress=len(instrument.items) >= LONG_SURVEY_ITEMS,
+        languages=kept.languages,
+        time_estimate=time_estimate(len(kept.items), language),
+        show_progress=len(kept.items) >= LONG_SURVEY_ITEMS,
         field_name=field_name,
         dont_know=DONT_KNOW_VALUE,
     ), status
+
+
+@lru_cache(maxsize=MAX_KEPT)
+def _untouched_questions(instrument_id: int, revision: int, language: str) -> Markup:
+    """The questions of a form nobody has answered yet, the same for every respondent in
+    the language: rendered once per instrument revision and language."""
+    words = survey_wording(instrument_id, revision, language)
+    return Markup(
+        render_template(
+            "respond/_questions.html",
+            items=survey(instrument_id, revision).items,
+            chosen={},
+            errors={},
+            words=words,
+            text=words.page,
+            field_name=field_name,
+            dont_know=DONT_KNOW_VALUE,
+        )
+    )
 
 
 def _state_page(state: LinkState, invitation: Invitation):
