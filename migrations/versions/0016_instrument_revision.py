@@ -1,8 +1,8 @@
 """instrument revision: a random stamp drawn anew at every change of an instrument, its
 items or its translations, which the respondent page's cache keys on
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-03 19:45:00
 
 Each existing instrument gets a random revision of its own.
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0013'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
