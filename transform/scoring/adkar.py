@@ -34,7 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from transform.scoring.estimate import Estimate, collector_paused, quick
+from transform.scoring.estimate import Estimate
+from transform.scoring.estimate_array import EstimateArray
 from transform.scoring.stats import bounded_mean_bounds, check_bounded, wilson_bounds
 
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
@@ -126,8 +127,9 @@ def team_adoption(elements: pd.DataFrame, scale_points: ScalePoints = 5) -> pd.D
     - <element>: Estimate of the element's mean on its item scale, over the respondents
       who have a score for it; <element>_normalised: the same on 0-100.
 
-    Estimates sit in object columns: `frame.loc[team_id, "adoption_index"].value`, or
-    `frame.to_dict("index")` for a template.
+    Estimates sit in columns of estimate_array.EstimateArray, made when read:
+    `frame.loc[team_id, "adoption_index"].value`, or `frame.to_dict("index")` for a
+    template.
     """
     if "team_id" not in elements.columns:
         raise ValueError("elements lack the column team_id")
@@ -245,7 +247,7 @@ def mean_ci_by(
     vectorised; NaN left out."""
     codes = teams.get_indexer(groups)
     moments = _mean_intervals(values.to_numpy(dtype="float64"), codes, len(teams), low, high)
-    return _estimates(*moments, empty_reason)
+    return _estimates(*moments, empty_reason).tolist()
 
 
 def _mean_intervals(
@@ -271,23 +273,8 @@ def _mean_intervals(
 
 def _estimates(
     n: np.ndarray, mean: np.ndarray, lows: np.ndarray, highs: np.ndarray, empty_reason: str
-) -> list[Estimate]:
-    # Teams without a figure share one Estimate: it is immutable.
-    empty = quick(None, None, None, 0, empty_reason)
-    with collector_paused():
-        return [
-            empty
-            if count == 0
-            else quick(m, None, None, 1, _ONE)
-            if count == 1
-            else quick(m, a, b, count, None)
-            for count, m, a, b in zip(
-                n.tolist(), mean.tolist(), lows.tolist(), highs.tolist(), strict=True
-            )
-        ]
-
-
-_ONE = "one respondent: no interval"
+) -> EstimateArray:
+    return EstimateArray.means(n, mean, lows, highs, empty_reason)
 
 
 def proportion_ci_by(
@@ -296,24 +283,16 @@ def proportion_ci_by(
     """stats.proportion_ci (percent, Wilson 95%) of each pair, vectorised."""
     return _proportions(
         successes.to_numpy(dtype="float64"), totals.to_numpy(dtype="float64"), empty_reason
-    )
+    ).tolist()
 
 
-def _proportions(x: np.ndarray, n: np.ndarray, empty_reason: str) -> list[Estimate]:
+def _proportions(x: np.ndarray, n: np.ndarray, empty_reason: str) -> EstimateArray:
     counted = n > 0
     share = np.zeros_like(n)
     share[counted] = x[counted] / n[counted]
     low, high = np.zeros_like(n), np.zeros_like(n)
     low[counted], high[counted] = wilson_bounds(share[counted], n[counted])
-    with collector_paused():
-        return [
-            quick(None, None, None, 0, empty_reason)
-            if count == 0
-            else quick(100 * p, 100 * a, 100 * b, int(count), None)
-            for count, p, a, b in zip(
-                n.tolist(), share.tolist(), low.tolist(), high.tolist(), strict=True
-            )
-        ]
+    return EstimateArray.proportions(n, 100 * share, 100 * low, 100 * high, empty_reason)
 
 
 #: Barrier codes: 0-4 the ADKAR elements, 5 undetermined, 6 no barrier.
