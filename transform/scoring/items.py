@@ -147,30 +147,39 @@ class _Coded:
     row: np.ndarray
     #: Where each response's first answer is.
     first_rows: np.ndarray
-    #: Each answer's item, as its position in `items`, and that item's scale.
+    #: Each answer's item, as its position in `items`.
     item: np.ndarray
-    item_points: np.ndarray
+    #: Each item's scale (points), in the order of `items`.
+    scales: np.ndarray
     #: The reverse-coded score (NaN for "don't know").
     score: np.ndarray
+
+    @property
+    def item_points(self) -> np.ndarray:
+        """Each answer's item's scale."""
+        return self.scales[self.item]
 
 
 def _coded_answers(answers: pd.DataFrame, items: pd.DataFrame) -> _Coded:
     _check_columns(answers, ANSWER_COLUMNS, "answers")
     _check_items(items)
     item = _positions(items["item_id"].to_numpy(), answers["item_id"].to_numpy())
-    if (item < 0).any():
+    if len(item) and item.min() < 0:
         ids = sorted(pd.unique(answers["item_id"].to_numpy()[item < 0]))
         raise ValueError(f"answers to items not in the instrument: {ids}")
     respondents, first_rows, row = _codes(answers["response_id"].to_numpy())
     if len(row) and np.bincount(row * len(items) + item).max() > 1:
         raise ValueError("a respondent answered one item twice")
     value = answers["value"].astype("float64").to_numpy()
-    item_points = items["scale_points"].to_numpy(dtype="float64")[item]
+    scales = items["scale_points"].to_numpy(dtype="float64")
+    # Items on one scale (the usual case) need no scale per answer.
+    item_points = scales[0] if len(scales) and (scales == scales[0]).all() else scales[item]
     if ((value < 1) | (value > item_points)).any():
         raise ValueError("an answer lies off its item's scale")
     reverse = items["is_reverse"].astype(bool).to_numpy()[item]
-    score = np.where(reverse, (item_points + 1) - value, value)
-    return _Coded(respondents, row, first_rows, item, item_points, score)
+    score = value.copy()
+    np.subtract(item_points + 1, value, out=score, where=reverse)
+    return _Coded(respondents, row, first_rows, item, scales, score)
 
 
 def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -185,6 +194,8 @@ def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     ):
         table = np.full(int(keys.max()) + 1, -1, dtype=np.int64)
         table[keys] = np.arange(len(keys))
+        if len(wanted) and 0 <= wanted.min() and wanted.max() < len(table):
+            return table[wanted]
         inside = (wanted >= 0) & (wanted < len(table))
         return np.where(inside, table[np.where(inside, wanted, 0)], -1)
     return pd.Index(keys).get_indexer(wanted)
