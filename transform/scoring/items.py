@@ -102,7 +102,12 @@ def dimension_scores(
     coded = _coded_answers(answers, items)
     # Everything below works on integer codes and numpy arrays: grouping a wave's answers
     # by respondent and dimension in pandas costs most of the core's time.
-    dimension_of_item = pd.Index(order).get_indexer(items["dimension"])
+    # A dozen items: a dict beats building an index to look them up.
+    position = {dimension: place for place, dimension in enumerate(order)}
+    dimension_of_item = np.array(
+        [position.get(dimension, -1) for dimension in items["dimension"].tolist()],
+        dtype=np.int64,
+    )
     # Items are distinct (_coded_answers checks): a dimension's items are its item ids.
     counted = (dimension_of_item >= 0) & items["item_id"].notna().to_numpy()
     item_counts = np.bincount(dimension_of_item[counted], minlength=len(order))
@@ -295,9 +300,15 @@ def _dimension_columns(full: pd.DataFrame, items: pd.DataFrame, dimension: str) 
 
 def _check_items(items: pd.DataFrame) -> None:
     _check_columns(items, ITEM_COLUMNS, "items")
-    if items["item_id"].duplicated().any():
+    ids, scales = items["item_id"].to_numpy(), items["scale_points"].to_numpy()
+    if ids.dtype.kind in "iu":
+        twice = len(np.unique(ids)) != len(ids)
+    else:
+        twice = items["item_id"].duplicated().any()
+    if twice:
         raise ValueError("items lists one item twice")
-    if (items["scale_points"] < 2).any():
+    short = (scales < 2).any() if scales.dtype.kind in "iuf" else (items["scale_points"] < 2).any()
+    if short:
         raise ValueError("an item's scale needs at least 2 points")
 
 
