@@ -104,7 +104,8 @@ class Subtrees:
         moments, pending = [], []
         for (distinct, start), (_, low, high) in zip(tables, columns, strict=True):
             if not len(distinct):
-                moments.append((np.zeros(size, np.int64), *(np.full(size, np.nan) for _ in "mlh")))
+                nothing = (np.full(size, np.nan) for _ in range(3))
+                moments.append((np.zeros(size, np.int64), *nothing))
                 continue
             counts = totals[:, start : start + len(distinct)]
             n = counts.sum(axis=1)
@@ -115,14 +116,16 @@ class Subtrees:
                 squares = (weights * (distinct - mean[:, None]) ** 2).sum(axis=1)
                 variance = squares / (n - 1)
             lows, highs = np.full(size, np.nan), np.full(size, np.nan)
-            several = n > 1
             moments.append((n, mean, lows, highs))
-            pending.append((lows, highs, several, mean, variance, n, low, high))
-        groups = [(m[s], v[s], n[s], low, high) for _, _, s, m, v, n, low, high in pending]
-        for (lows, highs, several, *_), bounds in zip(
-            pending, bounded_mean_bounds_of(groups), strict=True
+            several = n > 1
+            group = (mean[several], variance[several], n[several], low, high)
+            pending.append((lows, highs, several, group))
+        # The intervals of every column at once; one value has none (NaN stays).
+        bounds = bounded_mean_bounds_of([group for *_, group in pending])
+        for (lows, highs, several, _), (low_bounds, high_bounds) in zip(
+            pending, bounds, strict=True
         ):
-            lows[several], highs[several] = bounds
+            lows[several], highs[several] = low_bounds, high_bounds
         return moments
 
     def _totals(self, team: np.ndarray, codes: np.ndarray, width: int) -> np.ndarray:
