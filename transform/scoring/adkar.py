@@ -34,7 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from transform.scoring.estimate import Estimate, collector_paused, quick
+from transform.scoring.estimate import Estimate
+from transform.scoring.estimate_array import EstimateArray
 from transform.scoring.stats import bounded_mean_bounds, check_bounded, wilson_bounds
 
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
@@ -126,8 +127,9 @@ def team_adoption(elements: pd.DataFrame, scale_points: ScalePoints = 5) -> pd.D
     - <element>: Estimate of the element's mean on its item scale, over the respondents
       who have a score for it; <element>_normalised: the same on 0-100.
 
-    Estimates sit in object columns: `frame.loc[team_id, "adoption_index"].value`, or
-    `frame.to_dict("index")` for a template.
+    Estimates sit in columns of estimate_array.EstimateArray, made when read:
+    `frame.loc[team_id, "adoption_index"].value`, or `frame.to_dict("index")` for a
+    template.
     """
     if "team_id" not in elements.columns:
         raise ValueError("elements lack the column team_id")
@@ -155,8 +157,11 @@ def adoption_of_groups(
         team_code[known] * len(_LABELS) + codes[known], minlength=len(teams) * len(_LABELS)
     ).reshape(len(teams), len(_LABELS))
 
-    def intervals(values, low, high):
-        return _mean_intervals(values, team_code, len(teams), low, high)
+    def intervals(columns):
+        return [
+            _mean_intervals(values, team_code, len(teams), low, high)
+            for values, low, high in columns
+        ]
 
     return adoption_frame(teams, counts, intervals, scores, codes, scale_points)
 
@@ -170,25 +175,31 @@ def adoption_frame(
     scale_points: ScalePoints = 5,
 ) -> pd.DataFrame:
     """The frame of team_adoption from each team's respondents per barrier code
-    (`counts`, teams x codes) and `intervals(values, low, high)`, which gives each team's
-    n, mean and bounded interval of per-respondent values."""
+    (`counts`, teams x codes) and `intervals([(values, low, high), ...])`, which gives
+    each team's n, mean and bounded interval of each column of per-respondent values."""
     # Columns gathered in a dict and made into a frame once: inserting them one by one
     # costs more than computing them.
     columns = {"n": counts.sum(axis=1)}
     for position, name in enumerate((*ADKAR, UNDETERMINED, "none")):
         columns[f"barrier_{name}"] = counts[:, position]
     columns["n_undetermined"] = columns[f"barrier_{UNDETERMINED}"]
-    index = intervals(_PROGRESS[codes], 0.0, 100.0)
+    points = [points_of(scale_points, element) for element in ADKAR]
+    index, *elements = intervals(
+        [
+            (_PROGRESS[codes], 0.0, 100.0),
+            *(
+                (np.ascontiguousarray(scores[:, position]), 1.0, k)
+                for position, k in enumerate(points)
+            ),
+        ]
+    )
     columns["adoption_index"] = _estimates(*index, NO_DETERMINED)
     columns["adoption_rate"] = _proportions(
         columns["barrier_none"].astype("float64"),
         (columns["n"] - columns["n_undetermined"]).astype("float64"),
         NO_DETERMINED,
     )
-    for position, element in enumerate(ADKAR):
-        k = points_of(scale_points, element)
-        values = np.ascontiguousarray(scores[:, position])
-        n, *figures = intervals(values, 1.0, k)
+    for element, k, (n, *figures) in zip(ADKAR, points, elements, strict=True):
         columns[element] = _estimates(n, *figures, NO_SCORE)
         normalised = [(x - 1) / (k - 1) * 100 for x in figures]
         columns[f"{element}_normalised"] = _estimates(n, *normalised, NO_SCORE)
@@ -245,7 +256,7 @@ def mean_ci_by(
     vectorised; NaN left out."""
     codes = teams.get_indexer(groups)
     moments = _mean_intervals(values.to_numpy(dtype="float64"), codes, len(teams), low, high)
-    return _estimates(*moments, empty_reason)
+    return _estimates(*moments, empty_reason).tolist()
 
 
 def _mean_intervals(
@@ -271,23 +282,8 @@ def _mean_intervals(
 
 def _estimates(
     n: np.ndarray, mean: np.ndarray, lows: np.ndarray, highs: np.ndarray, empty_reason: str
-) -> list[Estimate]:
-    # Teams without a figure share one Estimate: it is immutable.
-    empty = quick(None, None, None, 0, empty_reason)
-    with collector_paused():
-        return [
-            empty
-            if count == 0
-            else quick(m, None, None, 1, _ONE)
-            if count == 1
-            else quick(m, a, b, count, None)
-            for count, m, a, b in zip(
-                n.tolist(), mean.tolist(), lows.tolist(), highs.tolist(), strict=True
-            )
-        ]
-
-
-_ONE = "one respondent: no interval"
+) -> EstimateArray:
+    return EstimateArray.means(n, mean, lows, highs, empty_reason)
 
 
 def proportion_ci_by(
@@ -296,24 +292,16 @@ def proportion_ci_by(
     """stats.proportion_ci (percent, Wilson 95%) of each pair, vectorised."""
     return _proportions(
         successes.to_numpy(dtype="float64"), totals.to_numpy(dtype="float64"), empty_reason
-    )
+    ).tolist()
 
 
-def _proportions(x: np.ndarray, n: np.ndarray, empty_reason: str) -> list[Estimate]:
+def _proportions(x: np.ndarray, n: np.ndarray, empty_reason: str) -> EstimateArray:
     counted = n > 0
     share = np.zeros_like(n)
     share[counted] = x[counted] / n[counted]
     low, high = np.zeros_like(n), np.zeros_like(n)
     low[counted], high[counted] = wilson_bounds(share[counted], n[counted])
-    with collector_paused():
-        return [
-            quick(None, None, None, 0, empty_reason)
-            if count == 0
-            else quick(100 * p, 100 * a, 100 * b, int(count), None)
-            for count, p, a, b in zip(
-                n.tolist(), share.tolist(), low.tolist(), high.tolist(), strict=True
-            )
-        ]
+    return EstimateArray.proportions(n, 100 * share, 100 * low, 100 * high, empty_reason)
 
 
 #: Barrier codes: 0-4 the ADKAR elements, 5 undetermined, 6 no barrier.
@@ -344,4 +332,5 @@ def _element_scores(elements: pd.DataFrame) -> np.ndarray:
     missing = [element for element in ADKAR if element not in elements.columns]
     if missing:
         raise ValueError(f"elements lack the ADKAR columns {missing}")
-    return elements[list(ADKAR)].to_numpy(dtype="float64").reshape(len(elements), len(ADKAR))
+    # Column by column: selecting the five as a frame first costs four times as much.
+    return np.stack([elements[element].to_numpy(dtype="float64") for element in ADKAR], axis=1)

@@ -227,13 +227,10 @@ def _protect(node, left, limit, children, shown, pooled, residual) -> int:
 
 
 def _post_order(children: Mapping[object, list[int]]) -> list[object]:
-    """Every node after all of its descendants, the wave last."""
-    order, stack = [], [(_WAVE, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend((child, False) for child in children[node])
+    """Every node after all of its descendants, the wave last: the walk from the wave
+    level by level, reversed (a descendant is deeper, so it comes first)."""
+    order: list[object] = [_WAVE]
+    for node in order:
+        order.extend(children[node])
+    order.reverse()
     return order

@@ -52,9 +52,18 @@ def dimensions(items: pd.DataFrame) -> list[str]:
 def dimension_scale_points(items: pd.DataFrame) -> pd.Series:
     """Points of the scale each dimension is scored on: its items' scale, the larger if mixed."""
     _check_columns(items, ITEM_COLUMNS, "items")
-    points = items.groupby("dimension", sort=False)["scale_points"].max().astype(int)
-    points.name = "scale_points"
-    return points
+    scale = items["scale_points"].to_numpy()
+    if not len(items) or scale.dtype.kind not in "iu":
+        points = items.groupby("dimension", sort=False)["scale_points"].max().astype(int)
+        points.name = "scale_points"
+        return points
+    # Whole scales (as loaded), without a group-by: its set-up outweighs a dozen items.
+    code, names = pd.factorize(items["dimension"])
+    named = code >= 0
+    largest = np.full(len(names), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(largest, code[named], scale[named].astype(np.int64))
+    index = pd.Index(names, name="dimension")
+    return pd.Series(largest.astype(int), index=index, name="scale_points")
 
 
 def scored_answers(answers: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
@@ -90,11 +99,18 @@ def dimension_scores(
     """
     points = dimension_scale_points(items)
     order = list(points.index)
-    item_counts = items.groupby("dimension", sort=False)["item_id"].nunique().reindex(order)
     coded = _coded_answers(answers, items)
     # Everything below works on integer codes and numpy arrays: grouping a wave's answers
     # by respondent and dimension in pandas costs most of the core's time.
-    dimension_of_item = pd.Index(order).get_indexer(items["dimension"])
+    # A dozen items: a dict beats building an index to look them up.
+    position = {dimension: place for place, dimension in enumerate(order)}
+    dimension_of_item = np.array(
+        [position.get(dimension, -1) for dimension in items["dimension"].tolist()],
+        dtype=np.int64,
+    )
+    # Items are distinct (_coded_answers checks): a dimension's items are its item ids.
+    counted = (dimension_of_item >= 0) & items["item_id"].notna().to_numpy()
+    item_counts = np.bincount(dimension_of_item[counted], minlength=len(order))
     code = dimension_of_item[coded.item]
     on_scale = coded.score
     points_of_item = points.to_numpy(dtype="float64")[dimension_of_item]
@@ -110,22 +126,21 @@ def dimension_scores(
                 1 + (coded.score - 1) * (dimension_points - 1) / (item_points - 1),
             )
     means, answered = _group_means(coded.row * len(order) + code, on_scale, len(order), coded)
-    index = pd.Index(coded.respondents, name="response_id")
-    means = pd.DataFrame(means, index=index, columns=pd.Index(order))
-    answered = pd.DataFrame(answered, index=index, columns=pd.Index(order))
-    means = means.where(answered * 2 >= item_counts)
+    means = np.where(answered * 2 >= item_counts, means, np.nan)
     if normalised:
-        means = normalise(means, points)
+        means = normalise(means, points.to_numpy())
+    index = pd.Index(coded.respondents, name="response_id")
     team = answers["team_id"]
     if team.isna().any():
-        first_team = team.groupby(answers["response_id"]).first()
+        first_team = team.groupby(answers["response_id"]).first().reindex(index)
     else:
         first_team = pd.Series(
             team.to_numpy()[coded.first_rows], index=index, name="team_id", dtype=team.dtype
         )
-    result = pd.concat([first_team, means], axis=1)
-    result.index.name = "response_id"
-    return result
+    # One frame made from its columns: building the scores' frame and joining the
+    # teams to it costs more than the arithmetic above.
+    columns = {"team_id": first_team, **dict(zip(order, means.T, strict=True))}
+    return pd.DataFrame(columns, index=index, copy=False)
 
 
 @dataclass(frozen=True)
@@ -137,30 +152,39 @@ class _Coded:
     row: np.ndarray
     #: Where each response's first answer is.
     first_rows: np.ndarray
-    #: Each answer's item, as its position in `items`, and that item's scale.
+    #: Each answer's item, as its position in `items`.
     item: np.ndarray
-    item_points: np.ndarray
+    #: Each item's scale (points), in the order of `items`.
+    scales: np.ndarray
     #: The reverse-coded score (NaN for "don't know").
     score: np.ndarray
+
+    @property
+    def item_points(self) -> np.ndarray:
+        """Each answer's item's scale."""
+        return self.scales[self.item]
 
 
 def _coded_answers(answers: pd.DataFrame, items: pd.DataFrame) -> _Coded:
     _check_columns(answers, ANSWER_COLUMNS, "answers")
     _check_items(items)
     item = _positions(items["item_id"].to_numpy(), answers["item_id"].to_numpy())
-    if (item < 0).any():
+    if len(item) and item.min() < 0:
         ids = sorted(pd.unique(answers["item_id"].to_numpy()[item < 0]))
         raise ValueError(f"answers to items not in the instrument: {ids}")
     respondents, first_rows, row = _codes(answers["response_id"].to_numpy())
     if len(row) and np.bincount(row * len(items) + item).max() > 1:
         raise ValueError("a respondent answered one item twice")
     value = answers["value"].astype("float64").to_numpy()
-    item_points = items["scale_points"].to_numpy(dtype="float64")[item]
+    scales = items["scale_points"].to_numpy(dtype="float64")
+    # Items on one scale (the usual case) need no scale per answer.
+    item_points = scales[0] if len(scales) and (scales == scales[0]).all() else scales[item]
     if ((value < 1) | (value > item_points)).any():
         raise ValueError("an answer lies off its item's scale")
     reverse = items["is_reverse"].astype(bool).to_numpy()[item]
-    score = np.where(reverse, (item_points + 1) - value, value)
-    return _Coded(respondents, row, first_rows, item, item_points, score)
+    score = value.copy()
+    np.subtract(item_points + 1, value, out=score, where=reverse)
+    return _Coded(respondents, row, first_rows, item, scales, score)
 
 
 def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -175,6 +199,8 @@ def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     ):
         table = np.full(int(keys.max()) + 1, -1, dtype=np.int64)
         table[keys] = np.arange(len(keys))
+        if len(wanted) and 0 <= wanted.min() and wanted.max() < len(table):
+            return table[wanted]
         inside = (wanted >= 0) & (wanted < len(table))
         return np.where(inside, table[np.where(inside, wanted, 0)], -1)
     return pd.Index(keys).get_indexer(wanted)
@@ -201,17 +227,20 @@ def _group_means(
     """
     size = len(coded.respondents) * width
     known = ~np.isnan(values)
-    group, values = group[known], values[known]
-    count = np.bincount(group, minlength=size)
-    if np.array_equal(values * 4, np.rint(values * 4)):
+    # "Don't know" weighs nothing rather than being cut out: compacting the answers
+    # costs more than summing zeros, which leave every sum as it was.
+    filled = np.where(known, values, 0.0)
+    count = np.bincount(group, weights=known, minlength=size)
+    quarters = filled * 4
+    if np.array_equal(quarters, np.rint(quarters)):
         # Quarters (every answer, and every 5-point answer mapped onto 7 points) add up
         # exactly in any order, where compensation stays 0: a plain sum is the same sum.
-        total = np.bincount(group, weights=values, minlength=size)
+        total = np.bincount(group, weights=filled, minlength=size)
     else:
-        total = _compensated_sums(group, values, size)
+        total = _compensated_sums(group[known], values[known], size)
     with np.errstate(divide="ignore", invalid="ignore"):
         means = np.where(count > 0, total / count, np.nan)
-    return means.reshape(-1, width), count.reshape(-1, width).astype("float64")
+    return means.reshape(-1, width), count.reshape(-1, width)
 
 
 def _compensated_sums(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -271,9 +300,15 @@ def _dimension_columns(full: pd.DataFrame, items: pd.DataFrame, dimension: str) 
 
 def _check_items(items: pd.DataFrame) -> None:
     _check_columns(items, ITEM_COLUMNS, "items")
-    if items["item_id"].duplicated().any():
+    ids, scales = items["item_id"].to_numpy(), items["scale_points"].to_numpy()
+    if ids.dtype.kind in "iu":
+        twice = len(np.unique(ids)) != len(ids)
+    else:
+        twice = items["item_id"].duplicated().any()
+    if twice:
         raise ValueError("items lists one item twice")
-    if (items["scale_points"] < 2).any():
+    short = (scales < 2).any() if scales.dtype.kind in "iuf" else (items["scale_points"] < 2).any()
+    if short:
         raise ValueError("an item's scale needs at least 2 points")
 
 

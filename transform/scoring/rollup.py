@@ -116,4 +116,4 @@ def rollup_adoption(
     scores, codes = respondent_scores(elements, scale_points)
     tree = Subtrees(elements["team_id"].to_numpy(), parents)
     counts = tree.counts(codes, BARRIER_CODES)
-    return adoption_frame(tree.teams, counts, tree.mean_intervals, scores, codes, scale_points)
+    return adoption_frame(tree.teams, counts, tree.mean_intervals_of, scores, codes, scale_points)

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from transform.scoring.stats import bounded_mean_bounds, check_bounded
+from transform.scoring.stats import bounded_mean_bounds_of, check_bounded
 
 #: Veltkamp's splitter for doubles: 2^27 + 1 splits 53 bits into two halves of 26.
 _SPLITTER = 134217729.0
@@ -79,27 +79,54 @@ class Subtrees:
         self, values: np.ndarray, low: float, high: float
     ) -> tuple[np.ndarray, ...]:
         """n, mean and bounded 95% interval of each subtree's values (NaN left out)."""
+        return self.mean_intervals_of([(values, low, high)])[0]
+
+    def mean_intervals_of(
+        self, columns: list[tuple[np.ndarray, float, float]]
+    ) -> list[tuple[np.ndarray, ...]]:
+        """mean_intervals of several columns of values (each with its bounds) at once: the
+        counts of all of them go up the tree in one pass, and their intervals are taken
+        together; each figure is the same as on its own."""
         size = len(self)
-        known = ~np.isnan(values) & (self.own >= 0)
-        check_bounded(values[known], low, high)
-        # Hashing, not sorting: a wave's scores take a few dozen distinct values.
-        which, distinct = pd.factorize(values[known])
-        if not len(distinct):
-            return np.zeros(size, np.int64), *(np.full(size, np.nan) for _ in range(3))
-        counts = self._totals(self.own[known], which, len(distinct))
-        n = counts.sum(axis=1)
-        weights = counts.astype("float64")
-        upper, lower = _split(distinct)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = ((weights * upper).sum(axis=1) + (weights * lower).sum(axis=1)) / n
-            squares = (weights * (distinct - mean[:, None]) ** 2).sum(axis=1)
-            variance = squares / (n - 1)
-        lows, highs = np.full(size, np.nan), np.full(size, np.nan)
-        several = n > 1
-        lows[several], highs[several] = bounded_mean_bounds(
-            mean[several], variance[several], n[several], low, high
+        teams, codes, tables, width = [], [], [], 0
+        for values, low, high in columns:
+            known = ~np.isnan(values) & (self.own >= 0)
+            check_bounded(values[known], low, high)
+            # Hashing, not sorting: a wave's scores take a few dozen distinct values.
+            which, distinct = pd.factorize(values[known])
+            teams.append(self.own[known])
+            codes.append(which + width)
+            tables.append((distinct, width))
+            width += len(distinct)
+        totals = (
+            self._totals(np.concatenate(teams), np.concatenate(codes), width) if width else None
         )
-        return n, mean, lows, highs
+        moments, pending = [], []
+        for (distinct, start), (_, low, high) in zip(tables, columns, strict=True):
+            if not len(distinct):
+                nothing = (np.full(size, np.nan) for _ in range(3))
+                moments.append((np.zeros(size, np.int64), *nothing))
+                continue
+            counts = totals[:, start : start + len(distinct)]
+            n = counts.sum(axis=1)
+            weights = counts.astype("float64", order="C")
+            upper, lower = _split(distinct)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mean = ((weights * upper).sum(axis=1) + (weights * lower).sum(axis=1)) / n
+                squares = (weights * (distinct - mean[:, None]) ** 2).sum(axis=1)
+                variance = squares / (n - 1)
+            lows, highs = np.full(size, np.nan), np.full(size, np.nan)
+            moments.append((n, mean, lows, highs))
+            several = n > 1
+            group = (mean[several], variance[several], n[several], low, high)
+            pending.append((lows, highs, several, group))
+        # The intervals of every column at once; one value has none (NaN stays).
+        bounds = bounded_mean_bounds_of([group for *_, group in pending])
+        for (lows, highs, several, _), (low_bounds, high_bounds) in zip(
+            pending, bounds, strict=True
+        ):
+            lows[several], highs[several] = low_bounds, high_bounds
+        return moments
 
     def _totals(self, team: np.ndarray, codes: np.ndarray, width: int) -> np.ndarray:
         """Teams x width: rows per code of each team's own (`team`), added up the tree."""
