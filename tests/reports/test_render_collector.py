@@ -7,7 +7,10 @@ import pytest
 from transform.reports import render
 from transform.reports.fetcher import StaticOnlyFetcher
 
-PAGE = '<html><head><link rel="stylesheet" href="/static/css/report.css"></head><body>Hi</body></html>'
+PAGE = (
+    '<html><head><link rel="stylesheet" href="/static/css/report.css"></head>'
+    "<body>Hi</body></html>"
+)
 
 
 @pytest.fixture
