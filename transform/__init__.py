@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from transform.config import PROJECT_ROOT, Config, ConfigError, DevelopmentConfig, TestConfig
+from transform.heap import freeze_startup_objects
 
 __all__ = ["create_app", "Config", "ConfigError", "DevelopmentConfig", "TestConfig"]
 
@@ -26,6 +27,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     register_errors(app)
     register_templating(app)
     register_cli(app)
+    freeze_startup_objects()
     return app
 
 
