@@ -134,3 +134,14 @@ def test_the_sparkline_copes_with_little_or_flat_data(values):
 def test_an_empty_sparkline_says_there_are_no_actuals():
     svg = sparkline_svg([], "no_data")
     assert ET.fromstring(svg).find(f"{SVG}title").text == "No actuals yet"
+
+
+def test_two_kpi_charts_on_one_page_define_no_id_twice():
+    # A report page holds several charts; a repeated id makes PDF anchors ambiguous.
+    first = kpi_chart_svg(series())
+    second = kpi_chart_svg(series(title="Invoices paid on time"))
+    ids = [set(re.findall(r' id="([^"]+)"', svg)) for svg in (first, second)]
+    assert ids[0] and ids[1]
+    assert not ids[0] & ids[1]
+    for svg, own in zip((first, second), ids, strict=True):
+        assert set(re.findall(r'href="#([^"]+)"', svg)) <= own

@@ -5,6 +5,7 @@ Only the object-oriented Figure API is used (no pyplot), so drawing is thread-sa
 needs no display. Text stays text in the SVG, so it takes the page's or report's font.
 """
 
+import hashlib
 import io
 import math
 import re
@@ -110,6 +111,10 @@ def tidy_svg(figure: Figure, title: str) -> str:
     # Group ids such as "figure_1" would repeat on a page with several charts.
     referenced = set(re.findall(r"#([\w.-]+)", svg))
     svg = re.sub(r' id="([^"]*)"', lambda m: m.group(0) if m.group(1) in referenced else "", svg)
+    # matplotlib names a marker by its shape and a clip path by its box: two charts on one
+    # page would define the same id twice, so each chart's ids get a prefix of their own.
+    prefix = "t" + hashlib.sha1(title.encode()).hexdigest()[:6]
+    svg = re.sub(r'(id="|#)([mp][0-9a-f]{8,})', rf"\g<1>{prefix}-\g<2>", svg)
     opening = svg.index(">") + 1
     return f"{svg[:opening]}\n <title>{escape(title)}</title>{svg[opening:]}"
 
