@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from transform import clock
 from transform.answers import DONT_KNOW_VALUE
-from transform.extensions import db
+from transform.extensions import db, limiter
 from transform.languages import ENGLISH, PAGE_TEXT, language_name, normalise, time_estimate
 from transform.survey_cache import MAX_KEPT, Survey, survey, survey_wording
 from transform.waves.answers import field_name, read_answers
@@ -27,6 +27,13 @@ from transform.waves.responding import (
 )
 
 bp = Blueprint("respond", __name__)
+
+
+@limiter.request_filter
+def _not_rate_limited() -> bool:
+    """No rate limit applies to respondents: their requests skip the limiter altogether."""
+    return request.blueprint == bp.name
+
 
 STATE_CODES = {
     LinkState.UNKNOWN: 404,
