@@ -1,6 +1,7 @@
 """Answering a survey through a link: one page, field errors, single use, anonymity."""
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -53,6 +54,17 @@ def test_a_response_is_stored_with_wave_team_and_day_only(client, world, token):
         .where(SurveyLink.token_hash.is_not(None))
         .order_by(SurveyLink.is_used.desc())
     )
+
+
+def test_a_post_needs_the_csrf_token_of_the_page(client, world, token, csrf_enabled):
+    answers = full_answers(world["instrument"])
+    page = client.get(f"/s/{token}").get_data(as_text=True)
+    sent = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert client.post(f"/s/{token}", data=answers).status_code == 400
+    assert client.post(f"/s/{token}", data=answers | {"csrf_token": "forged"}).status_code == 400
+    assert _count(Response) == 0
+    assert client.post(f"/s/{token}", data=answers | {"csrf_token": sent[1]}).status_code == 303
+    assert _count(Response) == 1
 
 
 def test_respondents_pages_skip_the_rate_limiter(client, world, token, monkeypatch):
