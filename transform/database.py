@@ -12,8 +12,8 @@ PostgreSQL (psycopg):
 - A read-only request (GET, HEAD, OPTIONS) runs its plain SELECTs without a transaction,
   each its own, as under READ COMMITTED they would see the same: no BEGIN, no COMMIT,
   one round trip per query. The first statement that is not a plain SELECT (a write, a
-  SELECT ... FOR UPDATE, a SAVEPOINT) begins the transaction, which the request commits
-  or rolls back as any other (transform/request_transaction.py).
+  SELECT ... FOR UPDATE, a SAVEPOINT, a server-side cursor) begins the transaction,
+  which the request commits or rolls back as any other (transform/request_transaction.py).
 """
 
 import re
@@ -101,6 +101,7 @@ def _begin_before_writing(connection, cursor, statement, _parameters, _context, 
     if (
         cursor.connection.autocommit
         and connection.info.get(READS_OUTSIDE_TRANSACTION)
-        and not PLAIN_SELECT.match(statement)
+        # A server-side cursor (yield_per, stream_results) is declared in a transaction.
+        and (not PLAIN_SELECT.match(statement) or hasattr(cursor, "name"))
     ):
         cursor.connection.autocommit = False

@@ -60,6 +60,10 @@ def live(tmp_path_factory):
         db.session.execute(select(Team.id).with_for_update()).all()
         return db.session.connection().connection.dbapi_connection.info.transaction_status.name
 
+    @app.get("/probe/stream")
+    def stream():
+        return str(len(db.session.scalars(select(Team.id).execution_options(yield_per=2)).all()))
+
     with app.app_context():
         ensure_builtins()
         today = clock.today()
@@ -137,6 +141,11 @@ def test_a_write_in_a_get_is_committed_below_400_and_rolled_back_otherwise(live,
 def test_a_locking_read_in_a_get_holds_its_lock_in_a_transaction(live):
     app = live.app
     assert app.test_client().get("/probe/lock").get_data(as_text=True) == "INTRANS"
+
+
+def test_a_get_can_stream_its_rows_from_a_server_side_cursor(live):
+    # PostgreSQL declares such a cursor only inside a transaction.
+    assert live.app.test_client().get("/probe/stream").status_code == 200
 
 
 def test_requests_are_answered_after_the_server_ends_the_pooled_connections(live):
