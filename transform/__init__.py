@@ -56,7 +56,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
-    login.init_app(app)
+    # Templates get current_user as a proxy (transform.templating), loaded only by a page
+    # that reads it, instead of flask-login's context processor loading it for every page.
+    login.init_app(app, add_context_processor=False)
     limiter.init_app(app)
     from transform.indices.cache import init_dashboard_cache
     from transform.job_queue import init_job_queue

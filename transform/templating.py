@@ -93,6 +93,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["user_locale"] = user_locale
     app.jinja_env.filters["barrier_point"] = barrier_point_label
     app.jinja_env.globals["barrier_point_rule"] = BARRIER_POINT_RULE
+    # The proxy, so the user is loaded only when a template reads it (respondents' pages
+    # never do), not for every render as flask-login's own context processor would.
+    app.jinja_env.globals["current_user"] = current_user
     # Scores are shown and banded by one rule (transform.scoring.bands), never round().
     app.jinja_env.filters["whole"] = whole
     app.jinja_env.filters["band"] = band

@@ -28,6 +28,13 @@ def test_login_with_the_right_password_reaches_the_programmes(client, auth, pers
     assert client.get("/programmes/").status_code == 200
 
 
+def test_pages_name_the_logged_in_user_in_the_menu(client, auth, person):
+    assert b"Pat Doe" not in client.get("/auth/login").data
+    auth.login("pat@example.com")
+    page = client.get("/programmes/").get_data(as_text=True)
+    assert "<summary>Pat Doe</summary>" in page and "pat@example.com" in page
+
+
 def test_login_email_is_case_insensitive(client, auth, person):
     assert auth.login("  Pat@Example.COM ").status_code == 303
 

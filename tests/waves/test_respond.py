@@ -1,13 +1,14 @@
 """Answering a survey through a link: one page, field errors, single use, anonymity."""
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, inspect, select
 
 from tests.survey_setup import TODAY, full_answers, survey_world
-from transform.extensions import db
+from transform.extensions import db, limiter
 from transform.models import Answer, Item, Response, SurveyLink, WaveStatus
 from transform.waves import service
 from transform.waves.tokens import RedactTokens, redact
@@ -53,6 +54,34 @@ def test_a_response_is_stored_with_wave_team_and_day_only(client, world, token):
         .where(SurveyLink.token_hash.is_not(None))
         .order_by(SurveyLink.is_used.desc())
     )
+
+
+def test_a_post_needs_the_csrf_token_of_the_page(client, world, token, csrf_enabled):
+    answers = full_answers(world["instrument"])
+    page = client.get(f"/s/{token}").get_data(as_text=True)
+    sent = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert client.post(f"/s/{token}", data=answers).status_code == 400
+    assert client.post(f"/s/{token}", data=answers | {"csrf_token": "forged"}).status_code == 400
+    assert _count(Response) == 0
+    assert client.post(f"/s/{token}", data=answers | {"csrf_token": sent[1]}).status_code == 303
+    assert _count(Response) == 1
+
+
+def test_respondents_pages_skip_the_rate_limiter(client, world, token, monkeypatch):
+    """No rate limit is meant for respondents: the limiter does not even look one up."""
+    looked_up = []
+    resolve = limiter.limit_manager.resolve_limits
+
+    def spy(app, endpoint=None, *args, **kwargs):
+        looked_up.append(endpoint)
+        return resolve(app, endpoint, *args, **kwargs)
+
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits", spy)
+    assert client.get(f"/s/{token}").status_code == 200
+    assert client.post(f"/s/{token}", data=full_answers(world["instrument"])).status_code == 303
+    assert client.get("/survey/thanks").status_code == 200
+    assert client.get("/auth/login").status_code == 200
+    assert set(looked_up) == {"auth.login"}
 
 
 def test_responses_have_no_column_that_could_identify_a_person(app):

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from transform import clock
 from transform.answers import DONT_KNOW_VALUE
-from transform.extensions import db
+from transform.extensions import db, limiter
 from transform.languages import ENGLISH, PAGE_TEXT, language_name, normalise, time_estimate
 from transform.survey_cache import MAX_KEPT, Survey, survey, survey_wording
 from transform.waves.answers import field_name, read_answers
@@ -28,6 +28,13 @@ from transform.waves.responding import (
 
 bp = Blueprint("respond", __name__)
 
+
+@limiter.request_filter
+def _not_rate_limited() -> bool:
+    """No rate limit applies to respondents: their requests skip the limiter altogether."""
+    return request.blueprint == bp.name
+
+
 STATE_CODES = {
     LinkState.UNKNOWN: 404,
     LinkState.USED: 410,
@@ -40,7 +47,8 @@ LONG_SURVEY_ITEMS = 8
 
 
 class RespondForm(FlaskForm):
-    """Carries only the CSRF token; answers are read by `read_answers`."""
+    """Checks only the CSRF token of a post; answers are read by `read_answers`. The
+    page writes the token itself (csrf_token()), so a page view builds no form."""
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
@@ -70,15 +78,14 @@ def _respond(token: str, is_team_link: bool):
     if invitation.state != LinkState.OPEN:
         return _state_page(invitation.state, invitation)
     kept = survey(invitation.instrument_id, invitation.instrument_revision)
-    form = RespondForm()
     if request.method == "POST":
-        if not form.validate():
-            return _survey_page(invitation, kept, form, status=400, problem="form_expired")
+        if not RespondForm().validate():
+            return _survey_page(invitation, kept, status=400, problem="form_expired")
         answers = read_answers(kept.items, request.form)
         if answers.foreign:
-            return _survey_page(invitation, kept, form, status=400, problem="foreign_answers")
+            return _survey_page(invitation, kept, status=400, problem="foreign_answers")
         if answers.errors:
-            return _survey_page(invitation, kept, form, request.form, status=422)
+            return _survey_page(invitation, kept, request.form, status=422)
         if invitation.link_id is not None and not spend_link(invitation.link_id):
             db.session.rollback()
             return _state_page(LinkState.USED, invitation)
@@ -86,7 +93,7 @@ def _respond(token: str, is_team_link: bool):
         language = _asked_language()
         lang = None if language == ENGLISH else language
         return redirect(url_for("respond.thanks", lang=lang), code=303)
-    return _survey_page(invitation, kept, form)
+    return _survey_page(invitation, kept)
 
 
 def _language(offered: list[str]) -> tuple[str, str | None]:
@@ -105,7 +112,6 @@ def _language(offered: list[str]) -> tuple[str, str | None]:
 def _survey_page(
     invitation: Invitation,
     kept: Survey,
-    form,
     chosen=None,
     status: int = 200,
     problem: str | None = None,
@@ -127,7 +133,6 @@ def _survey_page(
         invitation=invitation,
         questions=questions,
         items=kept.items,
-        form=form,
         chosen=chosen or {},
         errors=errors,
         problem=getattr(words.page, problem) if problem else None,

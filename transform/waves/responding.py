@@ -91,9 +91,13 @@ def find_invitation(token: str, is_team_link: bool, today: date) -> Invitation:
     for a team link, whether the team is full: every respondent page view and submission
     starts here, so each round trip counts under load.
     """
-    row = db.session.execute(
-        _invitation_query(is_team_link), {"digest": token_hash(token)}
-    ).one_or_none()
+    # On the session's connection: a Core execution, without the ORM's result handling
+    # for a row of plain columns.
+    row = (
+        db.session.connection()
+        .execute(_invitation_query(is_team_link), {"digest": token_hash(token)})
+        .one_or_none()
+    )
     if row is None:
         return Invitation(LinkState.UNKNOWN)
     wave = SurveyWave(row.wave_id, row.wave_name, row.opens_on, row.closes_on, row.status)
