@@ -15,10 +15,11 @@ the same REDIS_URL, so that the dashboards, rate limits and rescoring jobs are s
    instances, while VIEWERS PMOs, spread likewise, each open the enterprise dashboard of
    the last closed wave every VIEW_INTERVAL_S, from the instances' first request on, so
    the servers' cold start (empty process caches, first imports, first connections) is
-   in the p95. Before the servers start, the deployment runs `flask dashboards warm` as
-   the README's production layout says, so the shared cache holds the day's scored
-   dashboards; its time per wave (a cold scoring) is printed. Baseline: the same
-   dashboard opened alone, one view after another, on the idle instance right after.
+   in the p95. Once the servers are up and before the first request, the deployment runs
+   `flask dashboards warm` as the README's production layout says, so the shared cache
+   holds the day's scored dashboards; its time per wave (a cold scoring) is printed.
+   Baseline: the same dashboard opened alone, one view after another, on the idle
+   instance right after.
 2. Stored vs sent: the fourth wave's responses in the database against the survey posts
    sent and those answered 303; none may be lost.
 3. The login limit across instances: failed logins from one address sent alternately to
@@ -102,13 +103,13 @@ def run() -> bool:
             f"{RQ_WORKERS} RQ worker(s), one PostgreSQL, one Redis ({REDIS_URL}); "
             f"{os.cpu_count()} CPUs"
         )
-        _warm_at_deploy(env)
         servers = []
         try:
             workers = [RqWorker(env) for _ in range(RQ_WORKERS)]
             servers += workers
             instances = [Gunicorn("wsgi:app", env, WORKERS, THREADS) for _ in range(INSTANCES)]
             servers += instances
+            _warm_at_deploy(env)
             rows = _paced(instances, workers, setup, env)
             rows.append(_login_limit(instances, workers, setup))
             hello = hello_world(Path(directory), env, WORKERS, THREADS)
@@ -121,8 +122,9 @@ def run() -> bool:
 
 
 def _warm_at_deploy(env: dict) -> None:
-    """The deployment step of the README's production layout, before the web servers take
-    traffic: `flask dashboards warm`. Its time per wave is a cold scoring's."""
+    """The last deployment step of the README's production layout, once the new servers
+    are up and before traffic reaches them: `flask dashboards warm`. Its time per wave is
+    a cold scoring's."""
     started = time.perf_counter()
     warmed = subprocess.run(
         [sys.executable, "-m", "flask", "dashboards", "warm"],
